@@ -1,0 +1,128 @@
+#!/usr/bin/env -S deno run --allow-read --allow-write --allow-net --allow-env --allow-run --allow-sys
+/**
+ * The `mcpx` command. A thin layer over the library: it picks the subcommand, runs it, and turns
+ * errors into one `error:` line and an exit status (0 ok, 1 failure, 2 usage). This is the only
+ * module that calls `Deno.exit`.
+ *
+ * @module
+ */
+import { McpxError, UsageError } from "./lib/errors.ts";
+import type { Command, CommandIo } from "./lib/cli/command.ts";
+
+/** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  servers: {
+    summary: "list the configured MCP servers",
+    load: async () => (await import("./lib/cli/servers.ts")).command,
+  },
+  tools: {
+    summary: "list one server's tools (--schema for input schemas)",
+    load: async () => (await import("./lib/cli/tools.ts")).command,
+  },
+  call: {
+    summary: "call one tool: mcpx call <server> <tool> key=value …",
+    load: async () => (await import("./lib/cli/call.ts")).command,
+  },
+  config: {
+    summary: "show which config file is used and the resolved servers",
+    load: async () => (await import("./lib/cli/config.ts")).command,
+  },
+  install: {
+    summary: "install mcpx as a global command (deno install -g)",
+    load: async () => (await import("./lib/cli/install.ts")).command,
+  },
+};
+
+const VERSION = "0.1.0";
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) =>
+    `  ${name.padEnd(width)}  ${c.summary}`
+  );
+  return `mcpx ${VERSION}: run MCP tools and sandboxed skills from code
+
+Usage: mcpx <command> [options]
+
+Commands:
+${lines.join("\n")}
+
+Run "mcpx <command> --help" for a command's options.
+`;
+}
+
+function isVerbose(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--verbose" || a === "-v");
+}
+
+function formatError(error: unknown, verbose: boolean): string {
+  const red = Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR");
+  const label = red ? "\x1b[31merror\x1b[0m" : "error";
+  const message = error instanceof Error ? error.message : String(error);
+  let text = `${label}: ${message}\n`;
+  if (verbose && error instanceof Error) {
+    text += `${error.stack ?? ""}\n`;
+    let cause = error.cause;
+    while (cause !== undefined) {
+      text += `caused by: ${
+        cause instanceof Error ? cause.stack ?? cause.message : String(cause)
+      }\n`;
+      cause = cause instanceof Error ? cause.cause : undefined;
+    }
+  }
+  return text;
+}
+
+/** Runs `mcpx` with `argv` and resolves to its exit status. Exported for in-process tests. */
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const verbose = isVerbose(argv);
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      io.out(mainHelp());
+      return 0;
+    }
+    if (name === "--version" || name === "-V") {
+      io.out(`mcpx ${VERSION}\n`);
+      return 0;
+    }
+    const entry = COMMANDS[name];
+    if (entry === undefined) {
+      throw new UsageError(`Unknown command "${name}". Run "mcpx --help" to list commands.`);
+    }
+    const command = await entry.load();
+    if (rest[0] === "--help" || rest[0] === "-h") {
+      io.out(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    io.err(formatError(error, verbose));
+    if (error instanceof UsageError) return 2;
+    if (!(error instanceof McpxError) && !verbose) {
+      io.err("This is a bug in mcpx; rerun with --verbose and report the stack trace.\n");
+    }
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const encoder = new TextEncoder();
+  const writeAll = (file: typeof Deno.stdout, text: string) => {
+    const bytes = encoder.encode(text);
+    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+  };
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const status = await main(Deno.args, {
+    out: (text) => writeAll(Deno.stdout, text),
+    err: (text) => writeAll(Deno.stderr, text),
+    cwd: Deno.cwd(),
+    env: Deno.env.toObject(),
+    signal: controller.signal,
+  });
+  Deno.exit(status);
+}

@@ -1,0 +1,97 @@
+/**
+ * The resolved shape of `mcp_config.json` after validation, defaults and `${env:VAR}`
+ * interpolation. Everything downstream (client, sandbox, codegen) reads these types, never the
+ * raw JSON.
+ *
+ * @module
+ */
+
+/** How result field names are rewritten for one server (see `lib/codegen/normalize.ts`). */
+export type NormalizeStrategy =
+  | "none"
+  | "camelCase"
+  | "pascal-prefix"
+  | { readonly map: Readonly<Record<string, string>> };
+
+/** Fields every server entry has. */
+export interface ServerConfigBase {
+  /** The key in `mcpServers`. */
+  readonly name: string;
+  /** `true` when the entry has `"disabled": true`; calls to it fail with `SERVER_DISABLED`. */
+  readonly disabled: boolean;
+  /** Per-call timeout in milliseconds for this server. */
+  readonly timeoutMs: number;
+  /** Field normalization applied to results. */
+  readonly normalize: NormalizeStrategy;
+}
+
+/** A server started as a child process speaking MCP over stdin/stdout. */
+export interface StdioServerConfig extends ServerConfigBase {
+  /** Always `stdio`. */
+  readonly type: "stdio";
+  /** The program to start (looked up on PATH). */
+  readonly command: string;
+  /** Its arguments, after `${env:VAR}` interpolation. */
+  readonly args: readonly string[];
+  /** Extra environment for the child, on top of a minimal inherited set. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Absolute working directory (relative entries resolve against the config file's folder). */
+  readonly cwd: string;
+}
+
+/** A server reached over HTTP. */
+export interface HttpServerConfig extends ServerConfigBase {
+  /** `http` is streamable HTTP; `sse` is the deprecated HTTP+SSE transport. */
+  readonly type: "http" | "sse";
+  /** The endpoint, after interpolation. */
+  readonly url: string;
+  /** Extra request headers (e.g. `Authorization`), after interpolation. */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * `true` when the entry gave a `url` but no `type`: try streamable HTTP first, then fall back
+   * to SSE as the MCP specification's backwards-compatibility section describes.
+   */
+  readonly fallbackToSse: boolean;
+}
+
+/** One entry of `mcpServers`. */
+export type ServerConfig = StdioServerConfig | HttpServerConfig;
+
+/** The sandbox tiers (see ARCHITECTURE.md). */
+export type Tier = "deno" | "podman" | "trusted";
+
+/** Sandbox defaults and limits from the `sandbox` section. */
+export interface SandboxConfig {
+  /** Tier used when `--tier` is not given. */
+  readonly tier: Tier;
+  /** Whether `trusted` may be requested by `mcpx serve` clients. The CLI may always ask. */
+  readonly allowTrusted: boolean;
+  /** Container image for the podman tier; `undefined` means the locally built root filesystem. */
+  readonly image: string | undefined;
+  /** Memory limit in MiB (podman `--memory`, V8 heap cap in the deno tier). */
+  readonly memoryMb: number;
+  /** CPU limit (podman `--cpus`). */
+  readonly cpus: number;
+  /** Process limit (podman `--pids-limit`). */
+  readonly pidsLimit: number;
+  /** Default wall-clock timeout of a skill run, in seconds. */
+  readonly timeoutSeconds: number;
+  /** Largest timeout `--timeout` may ask for, in seconds. */
+  readonly maxTimeoutSeconds: number;
+  /** Bytes of stdout (and, separately, stderr) kept before output is cut. */
+  readonly outputLimitBytes: number;
+}
+
+/** A loaded, validated configuration. */
+export interface McpxConfig {
+  /** Absolute path of the file used, or `undefined` when none was found (empty defaults). */
+  readonly path: string | undefined;
+  /** Project root: the config file's folder, else the current directory. */
+  readonly root: string;
+  /** Servers by name, in file order. */
+  readonly servers: Readonly<Record<string, ServerConfig>>;
+  /** The `sandbox` section with defaults applied. */
+  readonly sandbox: SandboxConfig;
+  /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,45 @@
+/**
+ * mcpx: a Deno-native runtime for MCP code execution. Agents list `skills/`, read one skill's
+ * USAGE header and run it in a sandbox; skills call MCP tools through typed wrappers and a bridge
+ * to the harness, which holds the MCP connections.
+ *
+ * @example
+ * ```ts
+ * import { McpxError } from "./mod.ts";
+ * const err = new McpxError("UNKNOWN_SERVER", "Unknown server");
+ * console.assert(err.code === "UNKNOWN_SERVER");
+ * ```
+ *
+ * @module
+ */
+export {
+  BridgeError,
+  ClientError,
+  ConfigError,
+  type ErrorCode,
+  McpxError,
+  type McpxErrorOptions,
+  SandboxError,
+  SkillError,
+  ToolError,
+  UsageError,
+} from "./lib/errors.ts";
+export type {
+  HttpServerConfig,
+  McpxConfig,
+  NormalizeStrategy,
+  SandboxConfig,
+  ServerConfig,
+  ServerConfigBase,
+  StdioServerConfig,
+  Tier,
+} from "./lib/config/types.ts";
+export {
+  type CallToolOptions,
+  type ContentItem,
+  type ServerInfo,
+  TOOL_CALLER_KEY,
+  type ToolCaller,
+  type ToolInfo,
+  type ToolResult,
+} from "./lib/client/types.ts";
