@@ -27,6 +27,26 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "show which config file is used and the resolved servers",
     load: async () => (await import("./lib/cli/config.ts")).command,
   },
+  exec: {
+    summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
+    load: async () => (await import("./lib/cli/exec.ts")).command,
+  },
+  skills: {
+    summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
+    load: async () => (await import("./lib/cli/skills.ts")).command,
+  },
+  generate: {
+    summary: "write typed wrappers for every server's tools into servers/",
+    load: async () => (await import("./lib/cli/generate.ts")).command,
+  },
+  discover: {
+    summary: "infer response types from real calls (discovery_config.json)",
+    load: async () => (await import("./lib/cli/discover.ts")).command,
+  },
+  doctor: {
+    summary: "report which sandbox guarantees hold on this host",
+    load: async () => (await import("./lib/cli/doctor.ts")).command,
+  },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,

@@ -15,7 +15,7 @@ Deno.test("mcpx --help lists the commands on stdout and exits 0", async () => {
   const r = await mcpx(["--help"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Usage: mcpx <command>/);
-  assert.match(r.stdout, /\n  call +call one tool/);
+  assert.match(r.stdout, /\n {2}call +call one tool/);
   assert.equal(r.stderr, "");
 });
 
@@ -23,5 +23,8 @@ Deno.test("mcpx with an unknown command is a usage error: one line, exit 2", asy
   const r = await mcpx(["frobnicate"]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
-  assert.equal(r.stderr, 'error: Unknown command "frobnicate". Run "mcpx --help" to list commands.\n');
+  assert.equal(
+    r.stderr,
+    'error: Unknown command "frobnicate". Run "mcpx --help" to list commands.\n',
+  );
 });
