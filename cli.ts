@@ -47,6 +47,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "report which sandbox guarantees hold on this host",
     load: async () => (await import("./lib/cli/doctor.ts")).command,
   },
+  serve: {
+    summary: "serve mcpx itself as an MCP server (stdio, or --http)",
+    load: async () => (await import("./lib/cli/serve.ts")).command,
+  },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,
