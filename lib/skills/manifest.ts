@@ -1,0 +1,193 @@
+/**
+ * Learns a skill's manifest (name, servers, permissions, validated arguments) without granting
+ * its code any permission: a child `deno run --no-prompt --cached-only` with no `--allow-*`
+ * flag imports the skill statically (static imports need no read permission), parses the
+ * arguments with the skill's zod schema and reports JSON. The skill's top-level code runs there
+ * with zero permissions, which is the point.
+ *
+ * @module
+ */
+import { basename, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { SkillError } from "../errors.ts";
+import type { ChildReport } from "./_inspect_child.ts";
+import { extractHeader } from "./header.ts";
+import { type ResolvedPermissions, resolvePermissions } from "./permissions.ts";
+
+/** What {@linkcode inspectSkill} learned about a file. */
+export type SkillInspection =
+  | {
+    /** A module without a default export: run as a plain script. */
+    readonly kind: "script";
+  }
+  | {
+    /** A `defineSkill` module. */
+    readonly kind: "skill";
+    /** `name` from the definition, else the file name without `.ts`. */
+    readonly name: string;
+    /** The MCP servers the skill may call. */
+    readonly servers: readonly string[];
+    /** Concrete permissions, argument references resolved (empty with `--help`). */
+    readonly permissions: ResolvedPermissions;
+    /** The validated flag values as JSON; pass them to `runSkillModule`, which parses them
+     * again with the skill's schema (defaults and transforms apply there). `{}` with `--help`. */
+    readonly args: Record<string, unknown>;
+    /** Set when the argv asked for `--help`: the USAGE header plus the flags table. */
+    readonly help?: string;
+  };
+
+/** Options of {@linkcode inspectSkill}. */
+export interface InspectSkillOptions {
+  /** Project root: the child runs there. */
+  readonly root: string;
+  /** Absolute workspace path: argument paths resolve against it and must stay inside it. */
+  readonly workspace: string;
+  /** The `deno.json` whose import map resolves the skill's imports.
+   * @default `<root>/deno.json` when it exists, else mcpx's own */
+  readonly configPath?: string;
+  /** Roots the user widened (`--allow-read`/`--allow-write`) that argument paths may use. */
+  readonly widened?: { readonly read?: readonly string[]; readonly write?: readonly string[] };
+  /** How the skill is shown in messages. @default the path as given */
+  readonly display?: string;
+  /** Cancels the inspection (kills the child). */
+  readonly signal?: AbortSignal;
+  /** Kill the child after this many milliseconds. @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+const CHILD_MODULE = new URL("./_inspect_child.ts", import.meta.url).href;
+const OWN_CONFIG = new URL("../../deno.json", import.meta.url);
+
+function existsSync(path: string | URL): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function denoConfig(options: InspectSkillOptions): string | undefined {
+  if (options.configPath !== undefined) return options.configPath;
+  const local = resolve(options.root, "deno.json");
+  if (existsSync(local)) return local;
+  return OWN_CONFIG.protocol === "file:" && existsSync(OWN_CONFIG)
+    ? OWN_CONFIG.pathname
+    : undefined;
+}
+
+/** The child's entry: a data URL, so that no temp file is needed and nothing else is read. */
+function entryUrl(skillUrl: string): string {
+  const source = `import * as skill from ${JSON.stringify(skillUrl)};\n` +
+    `import { reportInspection } from ${JSON.stringify(CHILD_MODULE)};\n` +
+    `reportInspection(skill, Deno.args);\n`;
+  return `data:application/typescript;base64,${btoa(source)}`;
+}
+
+function childFailure(display: string, stderr: string): SkillError {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const first = lines.find((l) => l.startsWith("error:")) ?? lines[0] ?? "no output";
+  const detail = lines.slice(0, 3).join(" ").replace(/^error:\s*/, "");
+  const hint = /not found in cache|--cached-only/.test(stderr)
+    ? `run "deno cache ${display}" once to download its imports`
+    : /Requires \w+ access|NotCapable|PermissionDenied/.test(stderr)
+    ? "its top-level code must not need permissions: move file, network and env access into run()"
+    : "fix the error shown, then try again";
+  return new SkillError(
+    "SKILL_INVALID",
+    `Cannot load ${display} without permissions (${
+      first === "no output" ? first : detail
+    }); ${hint}.`,
+    { data: { stderr } },
+  );
+}
+
+/**
+ * Inspects a skill or script in a permission-less child and validates `argv` (the words after
+ * the skill path) against its schema. Throws `SkillError`: `INVALID_ARGUMENTS` for bad flags
+ * (one line per problem), `SKILL_INVALID` when the file cannot be loaded or its definition is
+ * wrong.
+ *
+ * @example
+ * ```ts ignore
+ * import { inspectSkill } from "./manifest.ts";
+ * const inspection = await inspectSkill("skills/fetch.ts", ["--url", "https://example.com"], {
+ *   root: Deno.cwd(),
+ *   workspace: `${Deno.cwd()}/workspace`,
+ * });
+ * if (inspection.kind === "skill") console.log(inspection.permissions.net); // ["example.com"]
+ * ```
+ */
+export async function inspectSkill(
+  path: string,
+  argv: readonly string[],
+  options: InspectSkillOptions,
+): Promise<SkillInspection> {
+  const file = resolve(options.root, path);
+  const display = options.display ?? path;
+  let source: string;
+  try {
+    source = await Deno.readTextFile(file);
+  } catch (cause) {
+    throw new SkillError(
+      "SKILL_INVALID",
+      `Cannot read ${display} (${file}): check the path; "mcpx skills" lists the skills.`,
+      { cause },
+    );
+  }
+  const marker = `@@mcpx-inspect-${crypto.randomUUID()}@@`;
+  const config = denoConfig(options);
+  const signals = [AbortSignal.timeout(options.timeoutMs ?? 30_000)];
+  if (options.signal !== undefined) signals.push(options.signal);
+  const env: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--cached-only",
+      ...(config === undefined ? [] : ["--config", config]),
+      entryUrl(pathToFileURL(file).href),
+      marker,
+      JSON.stringify(argv),
+      display,
+    ],
+    cwd: options.root,
+    clearEnv: true,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.any(signals),
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const line = stdout.split("\n").find((l) => l.startsWith(marker));
+  if (line === undefined) throw childFailure(display, new TextDecoder().decode(output.stderr));
+  const report = JSON.parse(line.slice(marker.length)) as ChildReport;
+  if (report.kind === "script") return { kind: "script" };
+  if (report.kind === "error") {
+    const code = report.code === "INVALID_ARGUMENTS" ? "INVALID_ARGUMENTS" : "SKILL_INVALID";
+    throw new SkillError(code, report.message);
+  }
+  const name = report.name ?? basename(file).replace(/\.[cm]?[jt]sx?$/, "");
+  if (report.input === undefined) {
+    const header = extractHeader(source)?.text ?? name;
+    return {
+      kind: "skill",
+      name,
+      servers: report.servers,
+      permissions: { net: [], read: [], write: [], env: [] },
+      args: {},
+      help: `${header}\n\n${report.flagsTable ?? ""}`,
+    };
+  }
+  return {
+    kind: "skill",
+    name,
+    servers: report.servers,
+    permissions: resolvePermissions(report.requested, options),
+    args: report.input,
+  };
+}
