@@ -1,0 +1,161 @@
+/**
+ * Runs one sandboxed process and owns its whole life: its own process group (via `setsid`
+ * when the host has it), live output with a size cap, the wall-clock limit, the abort signal,
+ * and the kill of the whole group at the end. Shared by the `deno` and `trusted` tiers.
+ *
+ * @module
+ */
+import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
+
+const SETSID_CANDIDATES = ["/usr/bin/setsid", "/bin/setsid"];
+
+function findSetsid(): string | undefined {
+  for (const candidate of SETSID_CANDIDATES) {
+    try {
+      if (Deno.statSync(candidate).isFile) return candidate;
+    } catch {
+      // not here; try the next one
+    }
+  }
+  return undefined;
+}
+
+/** Formats a byte count for the cut notice: `1 MiB`, `64 KiB`, `100 bytes`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** V8's last words when the heap cap is reached. */
+const OOM_PATTERN =
+  /Reached heap limit|JavaScript heap out of memory|Fatal JavaScript out of memory/;
+
+/** Keeps the last few KiB of stderr to recognise an out-of-memory death. */
+class Tail {
+  #text = "";
+  push(chunk: Uint8Array): void {
+    this.#text = (this.#text + new TextDecoder().decode(chunk)).slice(-8192);
+  }
+  get text(): string {
+    return this.#text;
+  }
+}
+
+async function pump(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  name: string,
+  sink: ((chunk: Uint8Array) => void) | undefined,
+  notice: (text: string) => void,
+  tail?: Tail,
+): Promise<boolean> {
+  let kept = 0;
+  let cut = false;
+  for await (const chunk of stream) {
+    tail?.push(chunk);
+    if (cut) continue; // keep draining so the child never blocks on a full pipe
+    const room = limit - kept;
+    if (chunk.length <= room) {
+      kept += chunk.length;
+      sink?.(chunk);
+      continue;
+    }
+    if (room > 0) sink?.(chunk.subarray(0, room));
+    kept = limit;
+    cut = true;
+    notice(`\n[mcpx: ${name} cut at ${formatBytes(limit)}]\n`);
+  }
+  return cut;
+}
+
+/** The command line of one run: the program and its arguments. */
+export interface ProcessCommand {
+  /** Program to start (e.g. `Deno.execPath()`). */
+  readonly program: string;
+  /** Its arguments. */
+  readonly args: readonly string[];
+}
+
+/**
+ * Starts `command` under the limits of `spec` and resolves when it has ended and its whole
+ * process group is gone. Never throws for the child's own failures; those are in the outcome.
+ */
+export async function runProcessTree(
+  command: ProcessCommand,
+  spec: SandboxRunSpec,
+): Promise<SandboxRunOutcome> {
+  const setsid = findSetsid();
+  const program = setsid ?? command.program;
+  const args = setsid ? [command.program, ...command.args] : [...command.args];
+  const child = new Deno.Command(program, {
+    args,
+    cwd: spec.cwd,
+    env: { ...spec.env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+
+  let killed: SandboxRunOutcome["killed"];
+  const killTree = () => {
+    // With setsid the child leads its own process group: kill the group, then the leader.
+    if (setsid) {
+      try {
+        Deno.kill(-child.pid, "SIGKILL");
+      } catch {
+        // the group is already gone
+      }
+    }
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+  };
+  const timer = setTimeout(() => {
+    killed ??= "timeout";
+    killTree();
+  }, spec.timeoutMs);
+  const onAbort = () => {
+    killed ??= "signal";
+    killTree();
+  };
+  if (spec.signal?.aborted) onAbort();
+  spec.signal?.addEventListener("abort", onAbort, { once: true });
+
+  const encoder = new TextEncoder();
+  const notice = (text: string) => spec.onStderr?.(encoder.encode(text));
+  const tail = new Tail();
+  try {
+    const [status, stdoutTruncated, stderrTruncated] = await Promise.all([
+      child.status,
+      pump(child.stdout, spec.outputLimitBytes, "stdout", spec.onStdout, notice),
+      pump(child.stderr, spec.outputLimitBytes, "stderr", spec.onStderr, notice, tail),
+    ]);
+    // The leader is gone; make sure nothing it left behind in its group survives.
+    killTree();
+    if (killed === undefined && !status.success && OOM_PATTERN.test(tail.text)) {
+      killed = "memory";
+      notice(
+        `[mcpx: the skill ran out of memory (heap cap ${spec.memoryMb} MiB); ` +
+          `raise sandbox.memory_limit in mcp_config.json if it really needs more]\n`,
+      );
+    }
+    if (killed === "timeout") {
+      notice(`[mcpx: timed out after ${spec.timeoutMs / 1000} s; the skill was killed]\n`);
+    }
+    const code = killed === "timeout" ? 124 : killed === "signal" ? 130 : status.code;
+    return {
+      code,
+      timedOut: killed === "timeout",
+      ...(killed === undefined ? {} : { killed }),
+      stdoutTruncated,
+      stderrTruncated,
+    };
+  } finally {
+    clearTimeout(timer);
+    spec.signal?.removeEventListener("abort", onAbort);
+  }
+}
