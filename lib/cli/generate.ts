@@ -1,17 +1,116 @@
 /**
- * `mcpx generate` (not built yet).
+ * `mcpx generate [SERVER…] [--check] [--out DIR]`: typed wrappers for every tool.
  *
  * @module
  */
-import type { Command } from "./command.ts";
+import { isAbsolute, join } from "node:path";
+import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { McpxError } from "../errors.ts";
+import { McpClientManager } from "../client/manager.ts";
+import { generateWrappers, type ServerProgress } from "../codegen/generate.ts";
+
+const HELP = `mcpx generate: write typed wrappers for MCP tools into servers/
+
+Usage: mcpx generate [SERVER…] [options]
+
+Connects to every enabled server (or the ones named) in parallel and writes, per tool,
+servers/<server>/<tool>.ts (input type, zod schema, output type, one async function), plus
+servers/<server>/index.ts, README.md and tools.json, servers/_runtime.ts and servers/INDEX.md.
+Files of tools that no longer exist are removed. A failing server does not stop the others;
+the exit status is 1 if any failed.
+
+Options:
+  --check        write nothing; exit 1 and list the files that are stale
+  --out DIR      output folder (default: servers/ beside mcp_config.json)
+  --offline      render from the saved tools.json lists instead of connecting
+${COMMON_HELP}`;
+
+function describe(progress: ServerProgress): string {
+  switch (progress.state) {
+    case "connecting":
+      return "connecting…";
+    case "listed":
+      return `${progress.tools} tool(s)`;
+    case "failed":
+      return `failed: ${progress.error.message.split("\n")[0]}`;
+  }
+}
 
 /** The `generate` command. */
 export const command: Command = {
   name: "generate",
-  summary: "",
-  help: "mcpx generate: not built yet",
-  run() {
-    return Promise.reject(new McpxError("INTERNAL", "mcpx generate is not built yet"));
+  summary: "write typed wrappers for every server's tools into servers/",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("generate", argv, {
+      check: { type: "boolean" },
+      out: { type: "string" },
+      offline: { type: "boolean" },
+    });
+    const manager = new McpClientManager({
+      cwd: io.cwd,
+      env: { ...io.env },
+      ...(values.config === undefined ? {} : { configPath: values.config }),
+    });
+    try {
+      await manager.initialize();
+      const config = manager.config;
+      const outDir = values.out === undefined
+        ? undefined
+        : isAbsolute(values.out)
+        ? values.out
+        : join(io.cwd, values.out);
+      const report = await generateWrappers(config, manager, {
+        servers: positionals,
+        check: values.check ?? false,
+        offline: values.offline ?? false,
+        ...(outDir === undefined ? {} : { outDir }),
+        onProgress: (p) => {
+          if (values.json !== true) io.err(`${p.server}: ${describe(p)}\n`);
+        },
+      });
+      const failed = Object.keys(report.failed);
+      const stale = [...report.written, ...report.removed];
+      if (values.json === true) {
+        io.out(`${
+          JSON.stringify({
+            outDir: report.outDir,
+            listed: report.listed,
+            failed: Object.fromEntries(
+              Object.entries(report.failed).map(([name, error]) => [name, error.message]),
+            ),
+            written: report.written,
+            removed: report.removed,
+            unchanged: report.unchanged,
+          })
+        }\n`);
+      } else if (values.check === true) {
+        for (const file of report.written) io.err(`stale: ${file}\n`);
+        for (const file of report.removed) io.err(`would remove: ${file}\n`);
+        if (stale.length === 0) io.err(`${report.outDir} is up to date\n`);
+      } else {
+        io.err(
+          `wrote ${report.written.length} file(s), removed ${report.removed.length}, ` +
+            `${report.unchanged} unchanged in ${report.outDir}\n`,
+        );
+      }
+      if (failed.length > 0) {
+        throw new McpxError(
+          "CONNECT_FAILED",
+          `Could not generate wrappers for ${failed.join(", ")} (see above); fix the server ` +
+            `entries in mcp_config.json or run "mcpx generate" for the others only.`,
+          { cause: report.failed[failed[0] as string] },
+        );
+      }
+      if (values.check === true && stale.length > 0) {
+        throw new McpxError(
+          "INTERNAL",
+          `${stale.length} generated file(s) are stale; run "mcpx generate" to update them.`,
+        );
+      }
+      return 0;
+    } finally {
+      await manager.cleanup();
+    }
   },
 };
