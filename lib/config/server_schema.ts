@@ -1,0 +1,159 @@
+/**
+ * The zod schema of one `mcpServers` entry as written. Values that may hold `${env:VAR}` are
+ * interpolated while parsing so that a missing variable is reported with its JSON path. Every
+ * message is the part after `<path>: ` of a one-line error.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { McpxError } from "../errors.ts";
+import { describeValue } from "./_describe.ts";
+import { type Env, expected, positiveNumber, pushIssue } from "./_zod.ts";
+import { interpolateEnv } from "./interpolate.ts";
+
+/** Keys of a server entry that mcpx reads. */
+export const SERVER_KEYS = [
+  "type",
+  "transportType",
+  "command",
+  "args",
+  "env",
+  "cwd",
+  "url",
+  "headers",
+  "disabled",
+  "timeout",
+  "normalize",
+] as const;
+
+/** Keys other MCP clients write into server entries; accepted and ignored without a warning. */
+export const IGNORED_SERVER_KEYS = [
+  "alwaysAllow",
+  "autoApprove",
+  "description",
+  "disabledTools",
+] as const;
+
+/** `type` values accepted in a server entry. */
+const SERVER_TYPES = ["stdio", "sse", "http", "streamable-http", "streamableHttp"] as const;
+
+/** For a scalar where a string belongs, the fix is to quote it. */
+function quoteFix(issue: { input?: unknown }): string {
+  const input = issue.input;
+  const hint = typeof input === "number" || typeof input === "boolean"
+    ? ` (quote it: "${String(input)}")`
+    : "";
+  return `expected a string, got ${describeValue(input)}${hint}`;
+}
+
+function interpolated(env: Env) {
+  return z.string({ error: quoteFix }).transform((value, ctx) => {
+    try {
+      return interpolateEnv(value, env);
+    } catch (error) {
+      pushIssue(ctx, error instanceof McpxError ? error.message : String(error), value);
+      return z.NEVER;
+    }
+  });
+}
+
+function stringMap(env: Env, example: string) {
+  return z.record(z.string(), interpolated(env), {
+    error: expected("an object of strings", `write ${example}`),
+  });
+}
+
+const normalizeSchema = z.union([
+  z.enum(["none", "camelCase", "pascal-prefix"]),
+  z.strictObject({ map: z.record(z.string(), z.string()) }),
+], {
+  error: expected(`"none", "camelCase", "pascal-prefix" or { "map": { "from": "to" } }`),
+});
+
+function httpUrl(env: Env) {
+  return interpolated(env).transform((value, ctx) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      pushIssue(
+        ctx,
+        `expected an http(s) URL, got ${
+          describeValue(value)
+        } (write e.g. "http://127.0.0.1:3000/mcp")`,
+        value,
+      );
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+const typeSchema = z.enum(SERVER_TYPES, {
+  error: (issue) => `unknown type ${JSON.stringify(issue.input)} (use "stdio", "sse" or "http")`,
+});
+
+/** Builds the schema of one `mcpServers` entry, interpolating from `env`. */
+export function serverEntrySchema(env: Env) {
+  return z.object({
+    type: typeSchema.optional(),
+    transportType: typeSchema.optional(),
+    command: interpolated(env).refine((value) => value.trim() !== "", {
+      error: 'must not be empty (write "command": "<program>")',
+    }).optional(),
+    args: z.array(interpolated(env), {
+      error: expected("an array of strings", 'write "args": ["--flag", "value"]'),
+    }).optional(),
+    env: stringMap(env, '"env": { "NAME": "value" }').optional(),
+    cwd: interpolated(env).optional(),
+    url: httpUrl(env).optional(),
+    headers: stringMap(env, '"headers": { "Authorization": "Bearer ${env:TOKEN}" }').optional(),
+    disabled: z.boolean({ error: expected("true or false") }).optional(),
+    timeout: positiveNumber("seconds").optional(),
+    normalize: normalizeSchema.optional(),
+  }, { error: expected("an object", 'write "<name>": { "command": "<program>" }') })
+    .check((ctx) => {
+      const entry = ctx.value;
+      const type = entry.type ?? entry.transportType;
+      const stdio = type === "stdio" || (type === undefined && entry.url === undefined);
+      if (type === undefined && entry.command !== undefined && entry.url !== undefined) {
+        pushIssue(
+          ctx,
+          'has both "command" and "url" (keep "command" for a stdio server or "url" for an HTTP server)',
+          entry,
+        );
+      } else if (stdio && entry.command === undefined) {
+        const fix = type === undefined ? ' or a "url"' : "";
+        pushIssue(
+          ctx,
+          `required for a stdio server (add "command": "<program>"${fix})`,
+          entry,
+          ["command"],
+        );
+      } else if (stdio && entry.url !== undefined) {
+        pushIssue(ctx, 'not used by a stdio server (remove it, or set "type": "http")', entry, [
+          "url",
+        ]);
+      } else if (!stdio && entry.url === undefined) {
+        pushIssue(
+          ctx,
+          `required for an HTTP server (add "url": "http://…", or use "command" for stdio)`,
+          entry,
+          ["url"],
+        );
+      } else if (!stdio && entry.command !== undefined) {
+        pushIssue(
+          ctx,
+          `not used by an HTTP server (remove it, or set "type": "stdio")`,
+          entry,
+          ["command"],
+        );
+      }
+    });
+}
+
+/** A validated server entry as written (interpolated, no defaults yet). */
+export type ServerEntry = z.output<ReturnType<typeof serverEntrySchema>>;
