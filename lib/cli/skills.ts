@@ -1,17 +1,85 @@
 /**
- * `mcpx skills` (not built yet).
+ * `mcpx skills [NAME] [--json]`: the skill catalog. Lists every `skills/*.ts` with its one-line
+ * purpose, or prints one skill's USAGE header, reading headers only (no skill code runs).
  *
  * @module
  */
-import type { Command } from "./command.ts";
-import { McpxError } from "../errors.ts";
+import { dirname, join, resolve } from "node:path";
+import { type Command, type CommandIo, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { UsageError } from "../errors.ts";
+import { listSkills, readSkillUsage } from "../skills/catalog.ts";
+
+const HELP = `mcpx skills: list the skills and what each does, or print one skill's USAGE
+
+Usage:
+  mcpx skills [--json]          name and one-line purpose of every skills/*.ts
+  mcpx skills NAME [--json]     the USAGE header of skills/NAME.ts
+  mcpx skills --dir DIR         use another skills directory
+
+Options:
+  --dir DIR       skills directory (default: <project root>/skills, the root being the folder
+                  of the config file in use, else the current directory)
+${COMMON_HELP}
+
+Run a skill with: mcpx exec skills/NAME.ts --flag value (add --help for its flags)`;
+
+function fileExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** The project root: the config file's folder (`--config`, `$MCPX_CONFIG`, or the nearest
+ * `mcp_config.json` upwards from the current directory), else the current directory. */
+function projectRoot(config: string | undefined, io: CommandIo): string {
+  const explicit = config ?? io.env.MCPX_CONFIG;
+  if (explicit !== undefined && explicit !== "") return dirname(resolve(io.cwd, explicit));
+  for (let dir = io.cwd;; dir = dirname(dir)) {
+    if (fileExists(join(dir, "mcp_config.json"))) return dir;
+    if (dirname(dir) === dir) return io.cwd;
+  }
+}
 
 /** The `skills` command. */
 export const command: Command = {
   name: "skills",
-  summary: "",
-  help: "mcpx skills: not built yet",
-  run() {
-    return Promise.reject(new McpxError("INTERNAL", "mcpx skills is not built yet"));
+  summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("skills", argv, {
+      dir: { type: "string" },
+    });
+    if (values.help) {
+      io.out(`${HELP}\n`);
+      return 0;
+    }
+    if (positionals.length > 1) {
+      throw new UsageError(`mcpx skills takes at most one skill name, got ${positionals.length}.`);
+    }
+    const dir = values.dir !== undefined
+      ? resolve(io.cwd, values.dir)
+      : join(projectRoot(values.config, io), "skills");
+    const [name] = positionals;
+    if (name !== undefined) {
+      const usage = await readSkillUsage(dir, name);
+      io.out(values.json ? `${JSON.stringify({ name, usage })}\n` : `${usage}\n`);
+      return 0;
+    }
+    const skills = await listSkills(dir);
+    if (values.json) {
+      io.out(
+        `${JSON.stringify(skills.map(({ name, purpose, file }) => ({ name, purpose, file })))}\n`,
+      );
+      return 0;
+    }
+    if (skills.length === 0) {
+      io.err(`No skills in ${dir}: write skills/NAME.ts (see skills/README.md).\n`);
+      return 0;
+    }
+    const width = Math.max(...skills.map((s) => s.name.length));
+    io.out(skills.map((s) => `${s.name.padEnd(width)}  ${s.purpose}`.trimEnd()).join("\n") + "\n");
+    return 0;
   },
 };

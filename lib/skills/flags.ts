@@ -180,5 +180,9 @@ export function formatFlagsTable(flags: readonly FlagSpec[]): string {
   const lines = rows.map((row) =>
     `  ${row.map((cell, i) => i < 3 ? cell.padEnd(widths[i]!) : cell).join("  ")}`.trimEnd()
   );
-  return `Flags (booleans: --raw, --raw=false, --no-raw):\n${lines.join("\n")}\n`;
+  const boolean = flags.find((spec) => spec.kind === "boolean" && !spec.array)?.flag;
+  const note = boolean === undefined
+    ? ""
+    : `Booleans: --${boolean}, --${boolean}=false or --no-${boolean}.\n`;
+  return `Flags:\n${lines.join("\n")}\n${note}`;
 }
