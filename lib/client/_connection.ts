@@ -1,0 +1,315 @@
+/**
+ * One open connection to one MCP server: the SDK `Client`, its transport, and how to close it
+ * promptly. Internal to `McpClientManager`.
+ *
+ * @module
+ */
+import { ClientError } from "../errors.ts";
+import type { HttpServerConfig, ServerConfig, StdioServerConfig } from "../config/types.ts";
+import {
+  Client,
+  SSEClientTransport,
+  SseError,
+  StdioClientTransport,
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+  UnauthorizedError,
+} from "./_sdk.ts";
+import { StderrRing } from "./_stderr_ring.ts";
+import { findCommand } from "./_which.ts";
+import type { ToolInfo } from "./types.ts";
+
+/** Name and version mcpx announces to servers. */
+const CLIENT_INFO = { name: "mcpx", version: "0.1.0" } as const;
+
+/** Variables a stdio server inherits from mcpx's environment; `env` from the config goes on top. */
+export const INHERITED_ENV_VARS: readonly string[] = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LC_ALL",
+  "TZ",
+  "TMPDIR",
+  "XDG_CACHE_HOME",
+  "DENO_DIR",
+  "NO_COLOR",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "NPM_CONFIG_REGISTRY",
+];
+
+/** After stdin is closed, how long a child may take to exit before SIGTERM. */
+const STDIN_GRACE_MS = 100;
+/** After SIGTERM, how long before SIGKILL. */
+const TERM_GRACE_MS = 1000;
+
+/** An open connection. */
+export interface Connection {
+  /** The SDK client. */
+  readonly client: Client;
+  /** The child's pid (stdio only). */
+  readonly pid: number | undefined;
+  /** The child's stderr tail (stdio only). */
+  readonly stderr: StderrRing | undefined;
+  /** Resolves when the transport has closed, for whatever reason. */
+  readonly closed: Promise<void>;
+  /** `true` once the transport has closed. */
+  readonly isClosed: boolean;
+  /** The cached tool list; dropped on `notifications/tools/list_changed`. */
+  tools: Promise<readonly ToolInfo[]> | undefined;
+  /** Closes the connection (and stops the child) promptly. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options for {@linkcode openConnection}. */
+export interface OpenOptions {
+  /** The environment stdio children inherit from (filtered by {@linkcode INHERITED_ENV_VARS}). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Bytes of a child's stderr to keep. */
+  readonly stderrBufferBytes: number;
+  /** Time allowed for the MCP handshake. */
+  readonly timeoutMs: number;
+  /** Called once when the connection closes (crash, exit, or `close()`). */
+  readonly onClose: () => void;
+}
+
+function sleep(ms: number): Promise<"timeout"> {
+  return new Promise((resolve) => setTimeout(() => resolve("timeout"), ms));
+}
+
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function signalChild(pid: number, signal: Deno.Signal): void {
+  try {
+    Deno.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function childEnv(config: StdioServerConfig, env: Readonly<Record<string, string>>) {
+  const base: Record<string, string> = {};
+  for (const key of INHERITED_ENV_VARS) {
+    const value = env[key];
+    if (value !== undefined && !value.startsWith("()")) base[key] = value;
+  }
+  return { ...base, ...config.env };
+}
+
+function describeTarget(config: ServerConfig): string {
+  return config.type === "stdio" ? `command "${config.command}"` : config.url;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The HTTP status behind a transport error, when there is one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof StreamableHTTPError || error instanceof SseError) {
+    return typeof error.code === "number" && error.code > 0 ? error.code : undefined;
+  }
+  if (error instanceof UnauthorizedError) return 401;
+  const match = error instanceof Error ? /\(HTTP (\d{3})\)/.exec(error.message) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+function authRequired(config: ServerConfig, status: number, cause: unknown): ClientError {
+  return new ClientError(
+    "AUTH_REQUIRED",
+    `Server "${config.name}" refused the connection with HTTP ${status}: set its credentials in ` +
+      `mcp_config.json, e.g. "headers": {"Authorization": "Bearer …"}.`,
+    { cause, data: { server: config.name, status } },
+  );
+}
+
+async function openStdio(config: StdioServerConfig, options: OpenOptions): Promise<Connection> {
+  const env = childEnv(config, options.env);
+  const command = findCommand(config.command, env.PATH ?? "", config.cwd);
+  if (command === undefined) {
+    throw new ClientError(
+      "COMMAND_NOT_FOUND",
+      `Cannot start server "${config.name}": command "${config.command}" not found on PATH; ` +
+        `install it or fix "command" in mcp_config.json.`,
+      { data: { server: config.name, command: config.command } },
+    );
+  }
+  const stderr = new StderrRing(options.stderrBufferBytes);
+  const transport = new StdioClientTransport({
+    command,
+    args: [...config.args],
+    env,
+    cwd: config.cwd,
+    stderr: "pipe",
+  });
+  transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
+  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  const connection = track(client, options, {
+    pid: () => transport.pid ?? undefined,
+    stderr,
+    stop: async (self) => {
+      const pid = transport.pid ?? undefined;
+      const closing = client.close().catch(() => {});
+      if (pid !== undefined && !await within(self.closed, STDIN_GRACE_MS)) {
+        signalChild(pid, "SIGTERM");
+        if (!await within(self.closed, TERM_GRACE_MS)) {
+          signalChild(pid, "SIGKILL");
+          await within(self.closed, TERM_GRACE_MS);
+        }
+      }
+      await closing;
+    },
+  });
+  try {
+    await client.connect(transport, { timeout: options.timeoutMs });
+  } catch (cause) {
+    const exited = connection.isClosed;
+    await connection.close();
+    // Let the last stderr chunks arrive before quoting them.
+    await sleep(20);
+    const tail = stderr.tail();
+    if (exited) {
+      throw new ClientError(
+        "SERVER_EXITED",
+        `Server "${config.name}" (${describeTarget(config)}) exited during startup` +
+          (tail ? `; its stderr ends with: ${tail}` : " without writing to stderr") +
+          `. Check its command and args in mcp_config.json.`,
+        { cause, data: { server: config.name, stderr: stderr.text() } },
+      );
+    }
+    throw new ClientError(
+      "CONNECT_FAILED",
+      `Cannot connect to server "${config.name}" (${describeTarget(config)}): ${errorText(cause)}` +
+        (tail ? `; its stderr ends with: ${tail}` : "") + `. Check that it is an MCP server.`,
+      { cause, data: { server: config.name, stderr: stderr.text() } },
+    );
+  }
+  return connection;
+}
+
+async function openHttp(
+  config: HttpServerConfig,
+  kind: "http" | "sse",
+  options: OpenOptions,
+): Promise<Connection> {
+  const url = new URL(config.url);
+  const requestInit = { headers: { ...config.headers } };
+  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  const transport = kind === "http"
+    ? new StreamableHTTPClientTransport(url, { requestInit })
+    : new SSEClientTransport(url, { requestInit });
+  const connection = track(client, options, {
+    pid: () => undefined,
+    stderr: undefined,
+    stop: async () => {
+      if (transport instanceof StreamableHTTPClientTransport) {
+        // Without this a Deno process sometimes fails to exit (see ARCHITECTURE.md).
+        await transport.terminateSession().catch(() => {});
+      }
+      await client.close().catch(() => {});
+    },
+  });
+  try {
+    await client.connect(transport, { timeout: options.timeoutMs });
+  } catch (cause) {
+    await connection.close();
+    throw cause;
+  }
+  return connection;
+}
+
+/** Wraps a transport failure of an HTTP server in the right {@linkcode ClientError}. */
+function httpConnectError(config: HttpServerConfig, cause: unknown): ClientError {
+  const status = httpStatusOf(cause);
+  if (status === 401 || status === 403) return authRequired(config, status, cause);
+  return new ClientError(
+    "CONNECT_FAILED",
+    `Cannot connect to server "${config.name}" at ${config.url}: ${errorText(cause)}. ` +
+      `Check that the server is running and the "url" (and "type") in mcp_config.json.`,
+    { cause, data: { server: config.name, url: config.url, ...(status ? { status } : {}) } },
+  );
+}
+
+function track(
+  client: Client,
+  options: OpenOptions,
+  parts: {
+    pid: () => number | undefined;
+    stderr: StderrRing | undefined;
+    stop: (self: Connection) => Promise<void>;
+  },
+): Connection {
+  let isClosed = false;
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => markClosed = resolve);
+  let closing: Promise<void> | undefined;
+  let pid: number | undefined;
+  client.onclose = () => {
+    if (isClosed) return;
+    isClosed = true;
+    markClosed();
+    options.onClose();
+  };
+  const connection: Connection = {
+    client,
+    get pid() {
+      return pid ?? (pid = parts.pid());
+    },
+    stderr: parts.stderr,
+    closed,
+    get isClosed() {
+      return isClosed;
+    },
+    tools: undefined,
+    close() {
+      return closing ??= parts.stop(connection).finally(() => {
+        if (!isClosed) {
+          isClosed = true;
+          markClosed();
+          options.onClose();
+        }
+      });
+    },
+  };
+  return connection;
+}
+
+/**
+ * Opens a connection to `config`'s server. For a `url` without `type`, tries streamable HTTP and
+ * falls back to SSE when the server answers with a 4xx other than 401/403.
+ */
+export async function openConnection(
+  config: ServerConfig,
+  options: OpenOptions,
+): Promise<Connection> {
+  if (config.type === "stdio") return await openStdio(config, options);
+  const first = config.fallbackToSse ? "http" : config.type;
+  try {
+    return await openHttp(config, first, options);
+  } catch (cause) {
+    if (cause instanceof ClientError) throw cause;
+    const status = httpStatusOf(cause);
+    const fallback = config.fallbackToSse && status !== undefined && status >= 400 &&
+      status < 500 && status !== 401 && status !== 403;
+    if (!fallback) throw httpConnectError(config, cause);
+    try {
+      return await openHttp(config, "sse", options);
+    } catch (sseCause) {
+      if (sseCause instanceof ClientError) throw sseCause;
+      throw httpConnectError(config, sseCause);
+    }
+  }
+}
