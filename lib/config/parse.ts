@@ -31,7 +31,8 @@ export interface ParseConfigOptions {
 }
 
 /**
- * How a file's path is shown in messages: relative to `cwd` when that is shorter, else absolute.
+ * How a file's path is shown in messages: relative to `cwd` when the file is inside it, else
+ * absolute.
  *
  * @example
  * ```ts
@@ -42,7 +43,8 @@ export interface ParseConfigOptions {
 export function displayConfigPath(path: string, cwd: string): string {
   const absolute = resolve(cwd, path);
   const rel = relative(cwd, absolute);
-  return rel !== "" && !isAbsolute(rel) && rel.length < absolute.length ? rel : absolute;
+  const inside = rel !== "" && !isAbsolute(rel) && !rel.startsWith("..");
+  return inside ? rel : absolute;
 }
 
 function resolveServer(name: string, entry: ServerEntry, root: string): ServerConfig {
