@@ -6,10 +6,10 @@
  * @module
  */
 import { ClientError } from "../errors.ts";
+import { loadConfig } from "../config/load.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
 import { callError, isConnectionLost } from "./_call_errors.ts";
 import { type Connection, openConnection } from "./_connection.ts";
-import { loadMcpxConfig } from "./_load_config.ts";
 import { runToolCall } from "./_run_call.ts";
 import { nearestName } from "./_suggest.ts";
 import { toToolResult } from "./result.ts";
@@ -104,7 +104,7 @@ export class McpClientManager implements ToolCaller, AsyncDisposable {
     if (this.#config !== undefined) return;
     this.#initializing ??= this.#options.config !== undefined
       ? Promise.resolve(this.#options.config)
-      : loadMcpxConfig({
+      : loadConfig({
         ...(this.#options.configPath === undefined ? {} : { path: this.#options.configPath }),
         cwd: this.#options.cwd ?? Deno.cwd(),
         env: this.#env(),
