@@ -48,6 +48,9 @@ function inspect(module: Record<string, unknown>, argv: string[], display: strin
   const flags = describeFlags(skill.args);
   const fields = flags.map((flag) => flag.field);
   const name = typeof skill.name === "string" ? skill.name : undefined;
+  // Check the definition's references before the user's arguments: a broken skill is not a
+  // usage error.
+  expandPermissionRequests(skill.permissions, {}, fields);
   const parsed = parseSkillArgv(skill.args, argv, { display: `mcpx exec ${display}` });
   if (parsed.help) {
     return {

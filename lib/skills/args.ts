@@ -144,20 +144,22 @@ export function parseSkillArgv(
     if ("error" in coerced) problems.push(`--${spec.flag}: ${coerced.error}`);
     else set(spec, coerced.value);
   }
-  if (problems.length === 0) {
-    const result = schema.safeParse(input);
-    if (result.success) return { help: false, input, args: result.data as Record<string, unknown> };
-    for (const issue of result.error.issues) {
-      const field = issue.path[0];
-      const spec = flags.find((f) => f.field === field);
-      const label = spec === undefined ? "arguments" : `--${spec.flag}`;
-      const value = spec === undefined ? undefined : input[spec.field];
-      problems.push(
-        value === undefined && issue.code === "invalid_type"
-          ? `${label}: required (${spec?.description ?? "missing"})`
-          : `${label}: ${issue.message}${formatValue(value)}`,
-      );
-    }
+  const result = schema.safeParse(input);
+  if (result.success && problems.length === 0) {
+    return { help: false, input, args: result.data as Record<string, unknown> };
+  }
+  for (const issue of result.error?.issues ?? []) {
+    const field = issue.path[0];
+    const spec = flags.find((f) => f.field === field);
+    // A flag whose text could not be coerced was reported already.
+    if (spec !== undefined && problems.some((p) => p.startsWith(`--${spec.flag}:`))) continue;
+    const label = spec === undefined ? "arguments" : `--${spec.flag}`;
+    const value = spec === undefined ? undefined : input[spec.field];
+    problems.push(
+      value === undefined && issue.code === "invalid_type"
+        ? `${label}: required (${spec?.description ?? "missing"})`
+        : `${label}: ${issue.message}${formatValue(value)}`,
+    );
   }
   const display = options.display ?? "mcpx exec <skill>";
   throw new SkillError(

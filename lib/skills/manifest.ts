@@ -136,7 +136,9 @@ export async function inspectSkill(
   }
   const marker = `@@mcpx-inspect-${crypto.randomUUID()}@@`;
   const config = denoConfig(options);
-  const signals = [AbortSignal.timeout(options.timeoutMs ?? 30_000)];
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signals = [timeout];
   if (options.signal !== undefined) signals.push(options.signal);
   const env: Record<string, string> = { NO_COLOR: "1" };
   for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME"]) {
@@ -162,6 +164,13 @@ export async function inspectSkill(
     stderr: "piped",
     signal: AbortSignal.any(signals),
   }).output();
+  if (timeout.aborted) {
+    throw new SkillError(
+      "SKILL_INVALID",
+      `Loading ${display} took longer than ${timeoutMs / 1000} s: its top-level code must ` +
+        `return promptly; move long work into run().`,
+    );
+  }
   const stdout = new TextDecoder().decode(output.stdout);
   const line = stdout.split("\n").find((l) => l.startsWith(marker));
   if (line === undefined) throw childFailure(display, new TextDecoder().decode(output.stderr));
