@@ -49,6 +49,82 @@ function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }
 
+function parseIpv6(text: string): number[] | undefined {
+  let body = text;
+  const groups: number[] = [];
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(body);
+  let tail: number[] = [];
+  if (v4) {
+    const value = parseIpv4(v4[1]!);
+    if (value === undefined) return undefined;
+    tail = [Math.floor(value / 65536), value % 65536];
+    body = body.slice(0, -v4[1]!.length);
+    if (body.endsWith(":") && !body.endsWith("::")) body = body.slice(0, -1);
+  }
+  const halves = body.split("::");
+  if (halves.length > 2) return undefined;
+  const parse = (part: string) => part === "" ? [] : part.split(":").map((g) => parseInt(g, 16));
+  const head = parse(halves[0]!);
+  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  const missing = 8 - head.length - rest.length - tail.length;
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  groups.push(...head, ...Array<number>(missing).fill(0), ...rest, ...tail);
+  return groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff) ? undefined : groups;
+}
+
+/**
+ * Says which private or local network an IP literal (`10.1.2.3`, `[fd00::1]`, `::1`) belongs
+ * to, or `undefined` for a public address or a hostname. Covers what `--deny-net` cannot
+ * express: IPv6 unique-local and link-local ranges and IPv4-mapped IPv6 forms.
+ *
+ * @example
+ * ```ts
+ * import { privateRangeOf } from "./net_deny.ts";
+ * console.assert(privateRangeOf("[::ffff:127.0.0.1]") === "IPv4 loopback");
+ * console.assert(privateRangeOf("example.com") === undefined);
+ * ```
+ */
+export function privateRangeOf(host: string): string | undefined {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const v4 = parseIpv4(bare);
+  if (v4 !== undefined) return ipv4Range(v4);
+  if (!bare.includes(":")) return undefined;
+  const v6 = parseIpv6(bare.split("%")[0]!);
+  if (v6 === undefined) return undefined;
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = v6 as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const zeroPrefix = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
+  if (zeroPrefix && (g5 === 0xffff || g5 === 0) && (g6 !== 0 || g5 === 0xffff)) {
+    // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible (::a.b.c.d) forms.
+    return ipv4Range(g6 * 65536 + g7) ?? (g5 === 0 ? "IPv4-compatible IPv6" : undefined);
+  }
+  if (zeroPrefix && g5 === 0 && g6 === 0 && (g7 === 0 || g7 === 1)) {
+    return g7 === 1 ? "IPv6 loopback" : "IPv6 unspecified";
+  }
+  if ((g0 & 0xfe00) === 0xfc00) return "IPv6 unique-local (fc00::/7)";
+  if ((g0 & 0xffc0) === 0xfe80) return "IPv6 link-local (fe80::/10)";
+  if (g0 === 0x64 && g1 === 0xff9b) return ipv4Range(g6 * 65536 + g7); // NAT64
+  return undefined;
+}
+
+function ipv4Range(value: number): string | undefined {
+  for (const { entry, description } of PRIVATE_NETWORKS) {
+    if (entry.startsWith("[")) continue;
+    const [baseText, prefixText] = entry.split("/") as [string, string];
+    const base = parseIpv4(baseText)!;
+    if (value >= base && value < base + 2 ** (32 - Number(prefixText))) return description;
+  }
+  return undefined;
+}
+
 /** Splits `host[:port]` (IPv6 in brackets) into its host part. */
 export function hostOf(entry: string): string {
   if (entry.startsWith("[")) {

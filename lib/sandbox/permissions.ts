@@ -6,7 +6,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { deriveNetDeny } from "./net_deny.ts";
+import { deriveNetDeny, hostOf, privateRangeOf } from "./net_deny.ts";
 
 /** What one run may touch. Paths are absolute. */
 export interface PermissionRequest {
@@ -46,6 +46,25 @@ function list(kind: string, items: readonly string[]): string {
 }
 
 /**
+ * `--deny-net` cannot express IPv6 ranges, and Deno matches an IP literal in the allow list
+ * without mapping it back to IPv4, so a declared `[::ffff:127.0.0.1]` would slip past the deny
+ * list. Any private or local IP literal the user did not allow explicitly is refused here.
+ */
+function assertNoPrivateLiterals(request: PermissionRequest): void {
+  const explicit = new Set(request.explicitNet);
+  for (const entry of request.net) {
+    if (explicit.has(entry)) continue;
+    const range = privateRangeOf(hostOf(entry));
+    if (range !== undefined) {
+      throw new UsageError(
+        `Refusing net access to "${entry}" (${range}): private and local addresses are only ` +
+          `reachable when you pass --allow-net ${entry} to mcpx exec yourself.`,
+      );
+    }
+  }
+}
+
+/**
  * The flags between `deno run` and the entry module: no prompt, no code fetched at run time
  * (`--cached-only`, `--no-remote`, `--frozen`), exactly the granted paths, hosts and variable
  * names, private networks denied unless allowed explicitly, and the V8 heap cap. Nothing grants
@@ -62,6 +81,7 @@ function list(kind: string, items: readonly string[]): string {
  * ```
  */
 export function deriveDenoFlags(request: PermissionRequest, options: DenoFlagOptions): string[] {
+  assertNoPrivateLiterals(request);
   const socket = options.bridgeSocket;
   const flags = ["--no-prompt", "--no-remote", "--cached-only"];
   if (options.configPath === undefined) flags.push("--no-config");
