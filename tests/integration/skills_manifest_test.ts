@@ -91,7 +91,10 @@ Deno.test("inspectSkill() refuses invalid arguments before anything runs", async
   await t.step("a path argument may not leave the workspace", async () => {
     const error = await rejection(fixture("greet"), ["--who", "x", "--out", "/etc/passwd"]);
     assert.equal(error.code, "INVALID_ARGUMENTS");
-    assert.match(error.message, /^--out: "\/etc\/passwd" resolves to \/etc\/passwd, outside the workspace /);
+    assert.match(
+      error.message,
+      /^--out: "\/etc\/passwd" resolves to \/etc\/passwd, outside the workspace /,
+    );
     assert.match(error.message, /--allow-write=<dir> before the skill path/);
   });
   await t.step("unless the user widened that root", async () => {
