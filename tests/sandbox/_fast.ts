@@ -26,6 +26,8 @@ export interface FastRunOptions extends Partial<PermissionRequest> {
   outputLimitBytes?: number;
   /** Host environment the declared `env` names are copied from. */
   hostEnv?: Record<string, string>;
+  /** Aborts the run, like SIGINT/SIGTERM of the harness. */
+  signal?: AbortSignal;
 }
 
 /** How an attack run ended, with its output decoded. */
@@ -86,6 +88,7 @@ export async function runAttack(
       cpus: 1,
       pidsLimit: 64,
       outputLimitBytes: options.outputLimitBytes ?? 1024 * 1024,
+      ...(options.signal ? { signal: options.signal } : {}),
       onStdout: (chunk) => chunks.out.push(chunk.slice()),
       onStderr: (chunk) => chunks.err.push(chunk.slice()),
     });
