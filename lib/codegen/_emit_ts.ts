@@ -28,8 +28,25 @@ function union(members: string[]): string {
   return unique.length === 0 ? "never" : unique.join(" | ");
 }
 
+/** Whether `type` has a `|` or `&` outside braces, brackets, parentheses and strings. */
+function hasTopLevelOperator(type: string): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "{" || c === "(" || c === "[" || c === "<") depth++;
+    else if (c === "}" || c === ")" || c === "]" || c === ">") depth--;
+    else if ((c === "|" || c === "&") && depth === 0) return true;
+  }
+  return false;
+}
+
 function wrap(type: string): string {
-  return /^[\w.$"]+(\[\])*$/.test(type) ? type : `(${type})`;
+  return hasTopLevelOperator(type) ? `(${type})` : type;
 }
 
 /** JSDoc lines for a property or type: description, `@default`, `@deprecated`. */

@@ -54,25 +54,35 @@ function numberChecks(schema: SchemaObject): string {
   ]);
 }
 
-function objectZod(schema: SchemaObject, scope: SchemaScope): string {
+const pad = (depth: number) => "  ".repeat(depth);
+
+/** `{ a: x, b: y }` on one line when short, else one property per line at `depth + 1`. */
+function shape(entries: string[], depth: number): string {
+  if (entries.length === 0) return "{}";
+  const flat = `{ ${entries.join(", ")} }`;
+  if (flat.length <= 80 && !flat.includes("\n")) return flat;
+  return `{\n${entries.map((e) => `${pad(depth + 1)}${e},\n`).join("")}${pad(depth)}}`;
+}
+
+function objectZod(schema: SchemaObject, scope: SchemaScope, depth: number): string {
   const required = requiredSet(schema);
   const entries = propertyEntries(schema).map(([key, property]) => {
-    const value = zodExpr(property, scope);
+    const value = zodExpr(property, scope, depth + 1);
     return `${propertyKey(key)}: ${value}${required.has(key) ? "" : ".optional()"}`;
   });
   const extra = schema.additionalProperties;
   const extraZod = extra === undefined || extra === true || extra === false
     ? undefined
-    : zodExpr(extra as JsonSchema, scope);
+    : zodExpr(extra as JsonSchema, scope, depth);
   if (entries.length === 0 && extra !== false) {
     return `z.record(z.string(), ${extraZod ?? "z.unknown()"})`;
   }
-  const shape = `{ ${entries.join(", ")} }`;
-  if (extra === false) return `z.strictObject(${shape})`;
-  return extraZod === undefined ? `z.object(${shape})` : `z.object(${shape}).catchall(${extraZod})`;
+  const body = shape(entries, depth);
+  if (extra === false) return `z.strictObject(${body})`;
+  return extraZod === undefined ? `z.object(${body})` : `z.object(${body}).catchall(${extraZod})`;
 }
 
-function typeZod(name: string, schema: SchemaObject, scope: SchemaScope): string {
+function typeZod(name: string, schema: SchemaObject, scope: SchemaScope, depth: number): string {
   switch (name) {
     case "string":
       return `z.string()${
@@ -94,15 +104,15 @@ function typeZod(name: string, schema: SchemaObject, scope: SchemaScope): string
         ? schemaList(schema, "items")
         : undefined;
       const item = tuple !== undefined
-        ? unionOf(tuple.map((s) => zodExpr(s, scope)))
+        ? unionOf(tuple.map((s) => zodExpr(s, scope, depth)))
         : items === undefined
         ? "z.unknown()"
-        : zodExpr(items as JsonSchema, scope);
+        : zodExpr(items as JsonSchema, scope, depth);
       const bounds = checks([["min", num(schema.minItems)], ["max", num(schema.maxItems)]]);
       return `z.array(${item})${bounds}`;
     }
     case "object":
-      return objectZod(schema, scope);
+      return objectZod(schema, scope, depth);
     default:
       return "z.unknown()";
   }
@@ -120,8 +130,8 @@ function enumZod(values: unknown[]): string {
     : `z.literal([${literals.join(", ")}])`;
 }
 
-/** The zod expression validating `schema`. */
-export function zodExpr(schema: JsonSchema, scope: SchemaScope): string {
+/** The zod expression validating `schema`; long object shapes are indented for `depth`. */
+export function zodExpr(schema: JsonSchema, scope: SchemaScope, depth = 0): string {
   if (schema === true) return "z.unknown()";
   if (schema === false) return "z.never()";
   const nullable = schema.nullable === true ? ".nullable()" : "";
@@ -136,15 +146,17 @@ export function zodExpr(schema: JsonSchema, scope: SchemaScope): string {
   const parts: string[] = [];
   const types = typeList(schema);
   if (types.length > 0) {
-    parts.push(unionOf(types.map((t) => typeZod(t, schema, scope))));
+    parts.push(unionOf(types.map((t) => typeZod(t, schema, scope, depth))));
   } else if (isObjectSchema(schema)) {
-    parts.push(objectZod(schema, scope));
+    parts.push(objectZod(schema, scope, depth));
   } else if ("items" in schema || "prefixItems" in schema) {
-    parts.push(typeZod("array", schema, scope));
+    parts.push(typeZod("array", schema, scope, depth));
   }
   const alternatives = [...schemaList(schema, "anyOf"), ...schemaList(schema, "oneOf")];
-  if (alternatives.length > 0) parts.push(unionOf(alternatives.map((s) => zodExpr(s, scope))));
-  for (const member of schemaList(schema, "allOf")) parts.push(zodExpr(member, scope));
+  if (alternatives.length > 0) {
+    parts.push(unionOf(alternatives.map((s) => zodExpr(s, scope, depth))));
+  }
+  for (const member of schemaList(schema, "allOf")) parts.push(zodExpr(member, scope, depth));
   const meaningful = parts.filter((p) => p !== "z.unknown()");
   if (meaningful.length === 0) return "z.unknown()";
   const [first = "z.unknown()", ...rest] = meaningful;
