@@ -1,17 +1,91 @@
 /**
- * `mcpx serve` (not built yet).
+ * `mcpx serve`: mcpx itself as an MCP server, over stdio (default) or streamable HTTP (`--http`).
  *
  * @module
  */
-import type { Command } from "./command.ts";
-import { McpxError } from "../errors.ts";
+import type { Command, CommandIo } from "./command.ts";
+import { COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { UsageError } from "../errors.ts";
+import { loadConfig } from "../config/load.ts";
+import { createDefaultBackend } from "../serve/default_backend.ts";
+import { createMcpxServer } from "../serve/server.ts";
+import { serveHttp } from "../serve/http.ts";
+import { serveStdio } from "../serve/stdio.ts";
+
+const HELP = `mcpx serve: serve mcpx itself as an MCP server
+
+Usage: mcpx serve [--http [--port N] [--host ADDR] [--token T]] [options]
+
+Tools: list_servers, search_tools, list_skills, get_skill, run_skill, execute_code.
+Without --http, speaks MCP over stdin/stdout (for Claude Desktop, Claude Code, IDEs).
+
+Options:
+  --http              serve streamable HTTP instead of stdio
+  --port N            HTTP port (default 7821; 0 picks a free one)
+  --host ADDR         HTTP bind address (default 127.0.0.1; anything else exposes code execution)
+  --token T           require "Authorization: Bearer T" on every HTTP request
+                      (default: $MCPX_SERVE_TOKEN when set)
+  --allowed-host H:P  also accept this Host header (repeatable; e.g. behind a proxy)
+${COMMON_HELP}`;
 
 /** The `serve` command. */
 export const command: Command = {
   name: "serve",
-  summary: "",
-  help: "mcpx serve: not built yet",
-  run() {
-    return Promise.reject(new McpxError("INTERNAL", "mcpx serve is not built yet"));
+  summary: "serve mcpx itself as an MCP server (stdio, or --http)",
+  help: HELP,
+  async run(argv: string[], io: CommandIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs("serve", argv, {
+      http: { type: "boolean" },
+      port: { type: "string" },
+      host: { type: "string" },
+      token: { type: "string" },
+      "allowed-host": { type: "string", multiple: true },
+    });
+    if (positionals.length > 0) {
+      throw new UsageError(
+        `mcpx serve: unexpected argument "${positionals[0]}". Run "mcpx serve --help".`,
+      );
+    }
+    const http = values.http === true;
+    if (!http && (values.port ?? values.host ?? values.token) !== undefined) {
+      throw new UsageError("mcpx serve: --port, --host and --token need --http.");
+    }
+    const port = values.port === undefined ? 7821 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(`mcpx serve: --port must be a number 0-65535, got "${values.port}".`);
+    }
+    const config = await loadConfig({
+      ...(values.config === undefined ? {} : { path: values.config }),
+      cwd: io.cwd,
+      env: io.env,
+    });
+    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const backend = createDefaultBackend(config, { env: { ...io.env } });
+    try {
+      if (!http) {
+        io.err(`mcpx serve: MCP over stdio (config: ${config.path ?? "none"})\n`);
+        await serveStdio(createMcpxServer(backend), { signal: io.signal });
+        return 0;
+      }
+      const host = values.host ?? "127.0.0.1";
+      const token = values.token ?? (io.env.MCPX_SERVE_TOKEN || undefined);
+      if (token === undefined && !["127.0.0.1", "localhost", "::1"].includes(host)) {
+        io.err(`warning: serving on ${host} without --token lets anyone reach code execution\n`);
+      }
+      const handle = await serveHttp(() => createMcpxServer(backend), {
+        host,
+        port,
+        ...(token === undefined ? {} : { token }),
+        allowedHosts: values["allowed-host"] ?? [],
+        signal: io.signal,
+      });
+      io.err(
+        `mcpx serve: listening on ${handle.url.href}${token ? " (bearer token required)" : ""}\n`,
+      );
+      await handle.finished;
+      return 0;
+    } finally {
+      await backend.close();
+    }
   },
 };

@@ -1,0 +1,64 @@
+/**
+ * The real {@linkcode ServeBackend}: the MCP client manager over the config's servers, the skills
+ * catalog in `<root>/skills`, and the exec harness.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { McpxConfig } from "../config/types.ts";
+import { McpClientManager } from "../client/manager.ts";
+import { listSkills, readSkillUsage } from "../skills/catalog.ts";
+import { SkillError } from "../errors.ts";
+import type { ServeBackend, SkillRunner } from "./backend.ts";
+import { harnessRunner } from "./_harness_runner.ts";
+
+/** Options for {@linkcode createDefaultBackend}. */
+export interface DefaultBackendOptions {
+  /** The environment for stdio servers and skills. @default Deno.env.toObject() */
+  env?: Record<string, string>;
+  /** Runs skills; replaces the exec harness (e.g. to run in-process in tests). */
+  runner?: SkillRunner;
+}
+
+/**
+ * Wires the real parts of mcpx for `mcpx serve`. Nothing connects until a tool needs it (the
+ * client manager is lazy); {@linkcode ServeBackend.close} closes every MCP connection.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadConfig } from "../config/load.ts";
+ * import { createDefaultBackend } from "./default_backend.ts";
+ * const backend = createDefaultBackend(await loadConfig());
+ * await backend.close();
+ * ```
+ */
+export function createDefaultBackend(
+  config: McpxConfig,
+  options: DefaultBackendOptions = {},
+): ServeBackend {
+  const env = options.env ?? Deno.env.toObject();
+  const manager = new McpClientManager({ config, env });
+  const skillsDir = join(config.root, "skills");
+  return {
+    root: config.root,
+    sandbox: config.sandbox,
+    tools: manager,
+    skills: {
+      list: () => listSkills(skillsDir),
+      usage: (name) => readSkillUsage(skillsDir, name),
+      async resolve(name) {
+        const wanted = name.replace(/\.ts$/, "");
+        const skill = (await listSkills(skillsDir)).find((s) => s.name === wanted);
+        if (skill === undefined) {
+          throw new SkillError(
+            "SKILL_INVALID",
+            `Unknown skill "${name}"; call list_skills to see the available ones.`,
+          );
+        }
+        return skill.file;
+      },
+    },
+    runner: options.runner ?? harnessRunner(config, manager, env),
+    close: () => manager.cleanup(),
+  };
+}

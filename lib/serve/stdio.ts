@@ -1,0 +1,51 @@
+/**
+ * `serveStdio()`: mcpx served over standard input and output, the way Claude Desktop and Claude
+ * Code start local servers. Nothing else may write to stdout while it runs; logs go to stderr.
+ *
+ * @module
+ */
+import process from "node:process";
+// @ts-types="@modelcontextprotocol/sdk/server/mcp"
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+// @ts-types="@modelcontextprotocol/sdk/server/stdio"
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+
+/** Options for {@linkcode serveStdio}. */
+export interface ServeStdioOptions {
+  /** Aborting closes the server. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Connects `server` to stdin/stdout and resolves when the client closes stdin, the transport
+ * closes, or `signal` aborts.
+ *
+ * @example
+ * ```ts ignore
+ * import { serveStdio } from "./stdio.ts";
+ * import { createMcpxServer } from "./server.ts";
+ * await serveStdio(createMcpxServer(backend));
+ * ```
+ */
+export async function serveStdio(
+  server: McpServer,
+  options: ServeStdioOptions = {},
+): Promise<void> {
+  const transport = new StdioServerTransport(process.stdin, process.stdout);
+  const { promise: closed, resolve } = Promise.withResolvers<void>();
+  transport.onclose = () => resolve();
+  const onEnd = () => void server.close();
+  process.stdin.once("end", onEnd);
+  process.stdin.once("close", onEnd);
+  const onAbort = () => void server.close();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    await server.connect(transport);
+    if (options.signal?.aborted) await server.close();
+    await closed;
+  } finally {
+    process.stdin.off("end", onEnd);
+    process.stdin.off("close", onEnd);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
