@@ -4,7 +4,7 @@ import { assignToolNames, toCamelCase, toPascalCase } from "../../lib/codegen/na
 import { renderServer } from "../../lib/codegen/render_server.ts";
 import { RUNTIME_SOURCE } from "../../lib/codegen/render_runtime.ts";
 import { NASTY_TOOLS } from "../fixtures/codegen/nasty_tools.ts";
-import { assertGolden, writeProject } from "./_codegen_helpers.ts";
+import { assertGolden, writeProject } from "../fixtures/codegen/helpers.ts";
 
 Deno.test("assignToolNames() makes valid, unique, order-independent names", async (t) => {
   await t.step("dashes, dots, spaces and leading digits", () => {
