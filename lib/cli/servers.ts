@@ -1,17 +1,74 @@
 /**
- * `mcpx servers` (not built yet).
+ * `mcpx servers [--json]`: the configured MCP servers (name, transport, target, disabled),
+ * read from the config without connecting to any of them.
  *
  * @module
  */
-import type { Command } from "./command.ts";
-import { McpxError } from "../errors.ts";
+import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { loadConfig } from "../config/load.ts";
+import type { ServerConfig } from "../config/types.ts";
+import { UsageError } from "../errors.ts";
+
+const HELP = `mcpx servers: list the configured MCP servers (connects to none)
+
+Usage:
+  mcpx servers [--json]
+
+Columns: name, transport (stdio, http, sse; "http?" = streamable HTTP with SSE fallback),
+target (command line or URL), and whether the entry is disabled.
+${COMMON_HELP}`;
+
+function target(server: ServerConfig): string {
+  return server.type === "stdio" ? [server.command, ...server.args].join(" ") : server.url;
+}
 
 /** The `servers` command. */
 export const command: Command = {
   name: "servers",
-  summary: "",
-  help: "mcpx servers: not built yet",
-  run() {
-    return Promise.reject(new McpxError("INTERNAL", "mcpx servers is not built yet"));
+  summary: "list the configured MCP servers",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("servers", argv, {});
+    if (values.help) {
+      io.out(`${HELP}\n`);
+      return 0;
+    }
+    if (positionals.length > 0) {
+      throw new UsageError(`mcpx servers takes no arguments, got "${positionals[0]}".`);
+    }
+    const config = await loadConfig({
+      ...(values.config === undefined ? {} : { path: values.config }),
+      cwd: io.cwd,
+      env: io.env,
+    });
+    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const servers = Object.values(config.servers);
+    if (values.json) {
+      const rows = servers.map((s) => ({
+        name: s.name,
+        type: s.type,
+        target: target(s),
+        disabled: s.disabled,
+      }));
+      io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    if (servers.length === 0) {
+      io.out(`No servers configured (${config.path ?? "no mcp_config.json found"}).\n`);
+      return 0;
+    }
+    const rows = servers.map((s) => [
+      s.name,
+      s.type === "http" && s.fallbackToSse ? "http?" : s.type,
+      target(s),
+      s.disabled ? "disabled" : "",
+    ]);
+    const header = ["NAME", "TYPE", "TARGET", ""];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (row: string[]) =>
+      row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ")
+        .trimEnd();
+    io.out(`${[header, ...rows].map(line).join("\n")}\n`);
+    return 0;
   },
 };
