@@ -1,0 +1,157 @@
+/**
+ * Facts about this host that shape a `podman run`: rootless or root, which OCI runtime works,
+ * and which host ids the container's user maps to. Measured once per process.
+ *
+ * @module
+ */
+import { delimiter, join } from "node:path";
+import { SandboxError } from "../errors.ts";
+import { podman } from "./_podman_cli.ts";
+import { ROOTFS_DENO, SANDBOX_UID } from "./rootfs.ts";
+
+/** How containers are started on this host. */
+export interface PodmanHost {
+  /** `true` when mcpx runs as a non-root user (rootless podman). */
+  readonly rootless: boolean;
+  /** The OCI runtime that works here (`crun` or `runc`). */
+  readonly runtime: string;
+  /** Why other runtimes were passed over, one line each. */
+  readonly runtimeNotes: readonly string[];
+  /** Flags giving the container its own user namespace. */
+  readonly userNamespaceArgs: readonly string[];
+  /** The `uid:gid` the skill runs as inside the container (never 0). */
+  readonly containerUser: string;
+  /** The host uid that the container's user is (what owns files it writes). */
+  readonly hostUid: number;
+  /** The host gid that the container's group is. */
+  readonly hostGid: number;
+}
+
+/** A subordinate id range from `/etc/subuid` or `/etc/subgid`. */
+export interface IdRange {
+  /** First host id. */
+  readonly start: number;
+  /** Number of ids. */
+  readonly count: number;
+}
+
+/** The default range root maps containers to when `/etc/subuid` has no `root:` line. */
+export const DEFAULT_ROOT_RANGE: IdRange = { start: 100000, count: 65536 };
+
+/** Reads `user`'s first range from a `/etc/subuid`-style file. */
+export async function readIdRange(file: string, user: string): Promise<IdRange | undefined> {
+  const text = await Deno.readTextFile(file).catch(() => "");
+  for (const line of text.split("\n")) {
+    const [name, start, count] = line.trim().split(":");
+    if (name === user && start !== undefined && count !== undefined) {
+      return { start: Number(start), count: Number(count) };
+    }
+  }
+  return undefined;
+}
+
+/** Whether `name` is an executable on PATH. */
+export async function onPath(name: string): Promise<boolean> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const info = await Deno.stat(join(dir, name)).catch(() => undefined);
+    if (info?.isFile && ((info.mode ?? 0) & 0o111) !== 0) return true;
+  }
+  return false;
+}
+
+/** The user-namespace part of the facts, without probing runtimes. */
+export async function userNamespace(): Promise<
+  Pick<PodmanHost, "rootless" | "userNamespaceArgs" | "containerUser" | "hostUid" | "hostGid">
+> {
+  const uid = Deno.uid() ?? 0;
+  const gid = Deno.gid() ?? 0;
+  if (uid !== 0) {
+    // Rootless: keep-id maps our own uid into the container, so the workspace we own stays
+    // writable and everything else we cannot touch stays untouchable.
+    return {
+      rootless: true,
+      userNamespaceArgs: ["--userns=keep-id"],
+      containerUser: `${uid}:${gid}`,
+      hostUid: uid,
+      hostGid: gid,
+    };
+  }
+  // Root: map the container's ids onto an unprivileged host range, so that neither container
+  // root nor the skill's user is host root.
+  const users = await readIdRange("/etc/subuid", "root") ?? DEFAULT_ROOT_RANGE;
+  const groups = await readIdRange("/etc/subgid", "root") ?? DEFAULT_ROOT_RANGE;
+  return {
+    rootless: false,
+    userNamespaceArgs: [
+      `--uidmap=0:${users.start}:${users.count}`,
+      `--gidmap=0:${groups.start}:${groups.count}`,
+    ],
+    containerUser: `${SANDBOX_UID}:${SANDBOX_UID}`,
+    hostUid: users.start + SANDBOX_UID,
+    hostGid: groups.start + SANDBOX_UID,
+  };
+}
+
+const cache = new Map<string, Promise<PodmanHost>>();
+
+/**
+ * Probes the host once per process and root filesystem (or image): `$MCPX_PODMAN_RUNTIME` when
+ * set, else the first of `crun`, `runc` that starts a trivial container (crun refuses some
+ * hybrid cgroup layouts).
+ */
+export function detectPodmanHost(rootfsOrImage: { rootfs: string } | { image: string }) {
+  const key = JSON.stringify(rootfsOrImage);
+  let found = cache.get(key);
+  if (!found) {
+    found = probe(rootfsOrImage);
+    found.catch(() => cache.delete(key));
+    cache.set(key, found);
+  }
+  return found;
+}
+
+async function probe(target: { rootfs: string } | { image: string }): Promise<PodmanHost> {
+  const ns = await userNamespace();
+  const explicit = Deno.env.get("MCPX_PODMAN_RUNTIME");
+  const candidates = explicit ? [explicit] : ["crun", "runc"];
+  const notes: string[] = [];
+  for (const runtime of candidates) {
+    if (!explicit && !(await onPath(runtime))) {
+      notes.push(`${runtime}: not installed`);
+      continue;
+    }
+    const where = "rootfs" in target ? ["--rootfs", `${target.rootfs}:O`] : [target.image];
+    const out = await podman([
+      "run",
+      "--rm",
+      "--runtime",
+      runtime,
+      "--network=none",
+      ...ulimitArgs(ns.rootless),
+      ...ns.userNamespaceArgs,
+      "--user",
+      ns.containerUser,
+      ...where,
+      "rootfs" in target ? ROOTFS_DENO : "deno",
+      "--version",
+    ]);
+    if (out.code === 0) return { ...ns, runtime, runtimeNotes: notes };
+    notes.push(`${runtime}: ${lastLine(out.stderr)}`);
+  }
+  throw new SandboxError(
+    "SANDBOX_UNAVAILABLE",
+    `podman cannot start a container with any OCI runtime (${notes.join("; ")}). Run ` +
+      `"mcpx doctor" for details; install runc or crun, or set MCPX_PODMAN_RUNTIME.`,
+  );
+}
+
+/** `--ulimit` flags: as root podman needs nofile and nproc set explicitly. */
+export function ulimitArgs(rootless: boolean): string[] {
+  return rootless ? [] : ["--ulimit=nofile=4096:4096", "--ulimit=nproc=4096:4096"];
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split("\n").filter((line) => line.trim() !== "");
+  return (lines.at(-1) ?? "failed without a message").slice(0, 300);
+}

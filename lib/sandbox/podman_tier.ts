@@ -1,0 +1,209 @@
+/**
+ * The strict tier: each run is one rootless-style podman container with no network, a read-only
+ * root, no capabilities, no new privileges, a non-root user in its own user namespace, pids,
+ * memory and cpu limits, and a noexec `/tmp`. Inside, the skill runs under the same narrowed Deno
+ * permissions as the fast tier. The container is named `mcpx-<runId>` and is killed and removed
+ * by name on timeout, abort or exit: no container is ever left behind.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { SandboxError } from "../errors.ts";
+import { buildRunArgs, containerName, type PodmanRunContext, runMounts } from "./_podman_args.ts";
+import { inspectExit, killAndRemove, podmanCommand, removeContainer } from "./_podman_cli.ts";
+import { detectPodmanHost, type PodmanHost, ulimitArgs } from "./_podman_host.ts";
+import {
+  existingMounts,
+  handOverWritablePaths,
+  refuseNetwork,
+  writeEnvFile,
+} from "./_podman_prepare.ts";
+import { pipeCapped } from "./_podman_output.ts";
+import { ensureRootfs } from "./rootfs.ts";
+import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
+
+/** Options of {@linkcode createPodmanTier}. */
+export interface PodmanTierOptions {
+  /** A container image with `deno` on PATH; when absent the locally built rootfs is used. */
+  readonly image?: string | undefined;
+  /** Use this root filesystem directory instead of building one. */
+  readonly rootfs?: string;
+  /** The host's deno cache, mounted read-only for the skill's npm and remote deps.
+   * @default $DENO_DIR, else $XDG_CACHE_HOME/deno, else ~/.cache/deno */
+  readonly denoDir?: string;
+}
+
+/**
+ * Creates the `podman` tier.
+ *
+ * @example
+ * ```ts ignore
+ * import { createPodmanTier } from "./podman_tier.ts";
+ * const tier = createPodmanTier();
+ * await tier.ensureAvailable(); // throws SandboxError SANDBOX_UNAVAILABLE, saying why
+ * ```
+ */
+export function createPodmanTier(options: PodmanTierOptions = {}): SandboxTier {
+  return new PodmanTier(options);
+}
+
+class PodmanTier implements SandboxTier {
+  readonly name = "podman" as const;
+  readonly #options: PodmanTierOptions;
+
+  constructor(options: PodmanTierOptions) {
+    this.#options = options;
+  }
+
+  async ensureAvailable(): Promise<void> {
+    await this.#target();
+  }
+
+  async #target(): Promise<{ host: PodmanHost; rootfs?: string; image?: string }> {
+    const image = this.#options.image;
+    if (image !== undefined) return { host: await detectPodmanHost({ image }), image };
+    const rootfs = this.#options.rootfs ?? (await ensureRootfs()).path;
+    return { host: await detectPodmanHost({ rootfs }), rootfs };
+  }
+
+  async run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
+    refuseNetwork(spec);
+    const { host, rootfs, image } = await this.#target();
+    const denoDir = this.#options.denoDir ?? spec.env.DENO_DIR ?? defaultDenoDir();
+    const extraReadOnly = [denoDir, ...configFiles(spec.denoFlags)];
+    const mounts = await existingMounts(runMounts(spec, extraReadOnly));
+    if (!host.rootless) {
+      await handOverWritablePaths(spec, mounts, { uid: host.hostUid, gid: host.hostGid });
+    }
+    const privateDir = await Deno.makeTempDir({ prefix: "mcpx-podman-" });
+    const name = containerName(spec.runId);
+    try {
+      const context: PodmanRunContext = {
+        runtime: host.runtime,
+        ...(rootfs !== undefined ? { rootfs } : {}),
+        ...(image !== undefined ? { image } : {}),
+        userNamespaceArgs: host.userNamespaceArgs,
+        containerUser: host.containerUser,
+        ulimitArgs: ulimitArgs(host.rootless),
+        envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: denoDir }),
+        extraReadOnly,
+      };
+      return await runContainer(spec, buildRunArgs(spec, context, mounts));
+    } finally {
+      await removeContainer(name);
+      await Deno.remove(privateDir, { recursive: true }).catch(() => undefined);
+    }
+  }
+}
+
+async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<SandboxRunOutcome> {
+  const name = containerName(spec.runId);
+  if (spec.signal?.aborted) return aborted();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(podmanCommand(), {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (cause) {
+    throw new SandboxError(
+      "SANDBOX_UNAVAILABLE",
+      `Cannot start podman ("${podmanCommand()}"): ${String(cause)}. Install podman or use ` +
+        `--tier deno; "mcpx doctor" shows what this host supports.`,
+      { cause },
+    );
+  }
+  let killed: "timeout" | "signal" | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (why: "timeout" | "signal") => {
+    killed ??= why;
+    stopping ??= (async () => {
+      await killAndRemove(name);
+      // The container may not have existed yet when it was killed: stop the client too.
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already exited */ }
+    })();
+  };
+  const timer = setTimeout(() => stop("timeout"), spec.timeoutMs);
+  const notice = (text: string) => spec.onStderr?.(new TextEncoder().encode(`[mcpx: ${text}]\n`));
+  let tail = "";
+  const onStderr = (chunk: Uint8Array) => {
+    tail = (tail + new TextDecoder().decode(chunk)).slice(-4096);
+    spec.onStderr?.(chunk);
+  };
+  const onAbort = () => stop("signal");
+  spec.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const [stdoutTruncated, stderrTruncated, status] = await Promise.all([
+      pipeCapped(child.stdout, spec.outputLimitBytes, spec.onStdout),
+      pipeCapped(child.stderr, spec.outputLimitBytes, onStderr),
+      child.status,
+    ]);
+    await stopping;
+    const truncation = { stdoutTruncated, stderrTruncated };
+    if (stdoutTruncated || stderrTruncated) {
+      notice(`output cut at ${spec.outputLimitBytes} bytes per stream`);
+    }
+    if (killed === "timeout") {
+      notice(`timed out after ${spec.timeoutMs / 1000} s; the container was killed and removed`);
+      return { code: 124, timedOut: true, killed, ...truncation };
+    }
+    if (killed === "signal") return { code: 130, timedOut: false, killed, ...truncation };
+    const state = await inspectExit(name);
+    const code = state?.exitCode ?? status.code;
+    // Exit 137 is SIGKILL; nothing but the kernel's OOM killer sends it in here (on cgroup v1
+    // podman does not always record OOMKilled).
+    if (state?.oomKilled || code === 137 || (code !== 0 && V8_OOM.test(tail))) {
+      notice(memoryKilledMessage(spec.memoryMb));
+      return { code: 137, timedOut: false, killed: "memory", ...truncation };
+    }
+    if (state === undefined && status.code >= 125 && status.code <= 127) {
+      throw new SandboxError(
+        "SANDBOX_ERROR",
+        `podman could not run the container (exit ${status.code}); its message is above. ` +
+          `Run "mcpx doctor" to see what this host supports.`,
+      );
+    }
+    return { code, timedOut: false, ...truncation };
+  } finally {
+    clearTimeout(timer);
+    spec.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+const V8_OOM = /Fatal JavaScript out of memory|JavaScript heap out of memory/;
+
+/** The `--config=` file of the Deno flags and the lock file beside it (needed by `--frozen`). */
+function configFiles(denoFlags: readonly string[]): string[] {
+  const flag = denoFlags.find((f) => f.startsWith("--config="));
+  if (flag === undefined) return [];
+  const config = flag.slice("--config=".length);
+  return [config, join(dirname(config), "deno.lock")];
+}
+
+function aborted(): SandboxRunOutcome {
+  return {
+    code: 130,
+    timedOut: false,
+    killed: "signal",
+    stdoutTruncated: false,
+    stderrTruncated: false,
+  };
+}
+
+/** The message for a run the memory limit killed. */
+export function memoryKilledMessage(memoryMb: number): string {
+  return `killed: memory limit ${memoryMb} MiB exceeded; raise sandbox.memory_limit in ` +
+    `mcp_config.json if the skill really needs more`;
+}
+
+/** `$DENO_DIR`, else `$XDG_CACHE_HOME/deno`, else `~/.cache/deno` (Deno's own default). */
+export function defaultDenoDir(): string {
+  const explicit = Deno.env.get("DENO_DIR");
+  if (explicit) return explicit;
+  const base = Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/tmp", ".cache");
+  return join(base, "deno");
+}

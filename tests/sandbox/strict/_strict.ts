@@ -1,0 +1,149 @@
+/**
+ * Runs one module in the real strict (podman) tier, the way the harness does: flags from
+ * `deriveDenoFlags`, the cleared environment, a fresh temporary project with a workspace and a
+ * private bridge directory. Used by every `tests/sandbox/podman_*_test.ts`.
+ *
+ * @module
+ */
+import { deriveDenoFlags, type PermissionRequest } from "../../../lib/sandbox/permissions.ts";
+import { resolveDenoDir, sandboxEnv } from "../../../lib/sandbox/env.ts";
+import { createPodmanTier } from "../../../lib/sandbox/podman_tier.ts";
+import type { SandboxRunOutcome, SandboxRunSpec } from "../../../lib/sandbox/tier.ts";
+import { fromFileUrl } from "../../helpers/_node_path.ts";
+import { ROOT } from "../../helpers/paths.ts";
+
+/** Whether `podman` runs here at all. */
+export const PODMAN_AVAILABLE: boolean = (() => {
+  try {
+    return new Deno.Command("podman", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** The reason tests give when podman is missing. */
+export const NO_PODMAN = "podman is not installed (run .ci/podman-setup)";
+
+/** The probe skill (`probe.ts <action> [arg]`). */
+export const PROBE: string = fromFileUrl(new URL("./probe.ts", import.meta.url));
+
+/** Absolute path of one of the fast tier's attack modules (`tests/sandbox/attacks/`). */
+export function attack(name: string): string {
+  return fromFileUrl(new URL(`../attacks/${name}.ts`, import.meta.url));
+}
+
+/** What a test may change; everything else is the harness default (workspace only). */
+export interface StrictRunOptions extends Partial<PermissionRequest> {
+  /** Arguments after the entry (a function gets the run's paths). */
+  args?: string[] | ((paths: StrictPaths) => string[]);
+  /** Replaces the derived Deno flags (e.g. `--allow-all`, standing for an escaped skill). */
+  denoFlags?: string[];
+  /** Called with the project paths before the run (to plant files, open the bridge). */
+  prepare?: (paths: StrictPaths) => Promise<void> | void;
+  /** Called after the run, before the temporary project is removed. */
+  after?: (paths: StrictPaths) => Promise<void> | void;
+  /** @default 30000 */
+  timeoutMs?: number;
+  /** @default 256 */
+  memoryMb?: number;
+  /** @default 64 */
+  pidsLimit?: number;
+  /** @default 1 MiB */
+  outputLimitBytes?: number;
+  /** Extra environment for the skill. */
+  env?: string[];
+  /** Aborts the run. */
+  signal?: AbortSignal;
+  /** Called with the spec's run id before the run starts. */
+  onRunId?: (runId: string) => void;
+}
+
+/** The temporary project of one run. */
+export interface StrictPaths {
+  /** The writable workspace (the skill's cwd). */
+  workspace: string;
+  /** The private bridge directory; the socket is `bridge.sock` inside. */
+  bridgeDir: string;
+}
+
+/** How a strict run ended, with its output decoded. */
+export interface StrictRunResult {
+  /** The tier's outcome. */
+  outcome: SandboxRunOutcome;
+  /** What the skill printed on stdout. */
+  stdout: string;
+  /** What it printed on stderr, with the tier's notices. */
+  stderr: string;
+  /** The run id (the container was `mcpx-<runId>`). */
+  runId: string;
+}
+
+/** Runs `entry` in the podman tier. */
+export async function runStrict(
+  entry: string,
+  options: StrictRunOptions = {},
+): Promise<StrictRunResult> {
+  const project = await Deno.makeTempDir({ prefix: "mcpx_strict_" });
+  const workspace = `${project}/workspace`;
+  const bridgeDir = `${project}/bridge`;
+  await Deno.mkdir(workspace);
+  await Deno.mkdir(bridgeDir, { mode: 0o700 });
+  const runId = crypto.randomUUID().slice(0, 12);
+  options.onRunId?.(runId);
+  try {
+    const paths = { workspace, bridgeDir };
+    await options.prepare?.(paths);
+    const memoryMb = options.memoryMb ?? 256;
+    const denoFlags = options.denoFlags ?? deriveDenoFlags({
+      net: options.net ?? [],
+      explicitNet: options.explicitNet ?? [],
+      read: [workspace, ...(options.read ?? [])],
+      write: [workspace, ...(options.write ?? [])],
+      env: options.env ?? [],
+    }, { bridgeSocket: `${bridgeDir}/bridge.sock`, memoryMb, configPath: `${ROOT}/deno.json` });
+    const out: string[] = [];
+    const err: string[] = [];
+    const spec: SandboxRunSpec = {
+      runId,
+      entry,
+      entryArgs: typeof options.args === "function" ? options.args(paths) : options.args ?? [],
+      denoFlags,
+      cwd: workspace,
+      env: sandboxEnv({ denoDir: await resolveDenoDir(), home: workspace }),
+      readOnlyPaths: [ROOT],
+      readWritePaths: [workspace],
+      bridgeDir,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      memoryMb,
+      cpus: 1,
+      pidsLimit: options.pidsLimit ?? 64,
+      outputLimitBytes: options.outputLimitBytes ?? 1024 * 1024,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStdout: (chunk) => out.push(new TextDecoder().decode(chunk)),
+      onStderr: (chunk) => err.push(new TextDecoder().decode(chunk)),
+    };
+    const outcome = await createPodmanTier().run(spec);
+    await options.after?.(paths);
+    return { outcome, stdout: out.join(""), stderr: err.join(""), runId };
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+}
+
+/** Names of all containers podman knows (running or not) that mcpx created. */
+export async function mcpxContainers(): Promise<string[]> {
+  const out = await new Deno.Command("podman", {
+    args: ["ps", "--all", "--format", "{{.Names}}", "--filter", "name=^mcpx-"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean);
+}
+
+/** The JSON line a probe printed. */
+export function probeReport(stdout: string): Record<string, unknown> {
+  const line = stdout.trim().split("\n").findLast((l) => l.startsWith("{"));
+  if (line === undefined) throw new Error(`the probe printed no report: ${stdout}`);
+  return JSON.parse(line);
+}
