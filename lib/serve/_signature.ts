@@ -21,10 +21,10 @@ export function wrapperName(tool: string): string {
 }
 
 /** Renders `name(args: {...}): Promise<Output>` from the tool's schemas. */
-export function renderSignature(tool: ToolInfo): string {
+export function renderSignature(tool: ToolInfo, name: string = wrapperName(tool.name)): string {
   const input = typeOf(tool.inputSchema, 0);
   const output = tool.outputSchema === undefined ? "unknown" : typeOf(tool.outputSchema, 0);
-  return `${wrapperName(tool.name)}(args: ${input}): Promise<${output}>`;
+  return `${name}(args: ${input}): Promise<${output}>`;
 }
 
 function typeOf(schema: unknown, depth: number): string {

@@ -13,7 +13,9 @@ import type { Tier } from "../config/types.ts";
 import type { ServeBackend } from "./backend.ts";
 import { capText, formatRun } from "./_output.ts";
 import { rankTools, type ToolEntry } from "./search.ts";
-import { renderSignature, wrapperName } from "./_signature.ts";
+import { renderSignature } from "./_signature.ts";
+import { assignToolNames } from "../codegen/names.ts";
+import { serverFolder } from "../codegen/render_server.ts";
 import { writeSnippet } from "./_snippet.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
@@ -78,7 +80,11 @@ export function createMcpxServer(
     guard(async () => {
       const { entries, failures } = await collectTools(backend);
       const hits = rankTools(entries, query, { limit: max });
-      const lines = hits.map((hit) => describeHit(backend, hit, detail));
+      const names = wrapperNames(entries);
+      const lines = hits.map((hit) => describeHit(backend, hit, detail, names));
+      if (detail === "full" && hits.length > 0 && !await wrappersExist(backend)) {
+        lines.push('(servers/ has no wrappers yet: the operator runs "mcpx generate")');
+      }
       if (lines.length === 0) lines.push(`no tool matches "${query}"`);
       for (const failure of failures) lines.push(`(server ${failure})`);
       return lines.join(detail === "full" ? "\n\n" : "\n");
@@ -155,19 +161,41 @@ export function createMcpxServer(
     backend: ServeBackend,
     hit: ToolEntry,
     detail: "name" | "summary" | "full",
+    names: ReadonlyMap<string, string>,
   ): string {
     const id = `${hit.server}.${hit.tool.name}`;
     if (detail === "name") return id;
     const summary = firstSentence(hit.tool.description ?? hit.tool.title ?? "");
     if (detail === "summary") return summary === "" ? id : `${id}: ${summary}`;
+    const name = names.get(`${hit.server}\0${hit.tool.name}`) ?? hit.tool.name;
     const signature = backend.renderSignature?.(hit.server, hit.tool) ??
-      renderSignature(hit.tool);
-    const name = wrapperName(hit.tool.name);
+      renderSignature(hit.tool, name);
     return [
       `// ${id}: ${capText(hit.tool.description ?? "", 600)}`,
-      `import { ${name} } from "./servers/${hit.server}/index.ts";`,
+      `import { ${name} } from "./servers/${serverFolder(hit.server)}/index.ts";`,
       signature,
     ].join("\n");
+  }
+}
+
+/** `server\0tool` -> the generated wrapper's function name (the code generator's naming). */
+function wrapperNames(entries: readonly ToolEntry[]): Map<string, string> {
+  const byServer = Map.groupBy(entries, (entry) => entry.server);
+  const names = new Map<string, string>();
+  for (const [server, list] of byServer) {
+    for (const assigned of assignToolNames(list.map((entry) => entry.tool.name))) {
+      names.set(`${server}\0${assigned.tool}`, assigned.fn);
+    }
+  }
+  return names;
+}
+
+async function wrappersExist(backend: ServeBackend): Promise<boolean> {
+  try {
+    return (await Deno.stat(`${backend.root}/servers`)).isDirectory &&
+      (await Array.fromAsync(Deno.readDir(`${backend.root}/servers`))).some((e) => e.isDirectory);
+  } catch {
+    return false;
   }
 }
 
