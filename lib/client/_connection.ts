@@ -13,6 +13,7 @@ import {
   StdioClientTransport,
   StreamableHTTPClientTransport,
   StreamableHTTPError,
+  ToolListChangedNotificationSchema,
   UnauthorizedError,
 } from "./_sdk.ts";
 import { StderrRing } from "./_stderr_ring.ts";
@@ -284,6 +285,9 @@ function track(
       });
     },
   };
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    connection.tools = undefined;
+  });
   return connection;
 }
 

@@ -196,3 +196,49 @@ Deno.test("install() makes the manager the global tool caller", async () => {
   }
   assert.equal((globalThis as unknown as Record<symbol, unknown>)[TOOL_CALLER_KEY], undefined);
 });
+
+Deno.test("listTools() is cached and refreshed after tools/list_changed", async () => {
+  await using manager = new McpClientManager({ config: testConfig(misbehaving("bad")) });
+  const before = await manager.listTools("bad");
+  assert.equal(await manager.listTools("bad"), before, "the second listing comes from the cache");
+  assert.equal(before.some((tool) => tool.name === "late"), false);
+  await manager.callTool("bad", "add-tool", { name: "late" });
+  // The notification is sent right after the result; wait for it to arrive.
+  let after = await manager.listTools("bad");
+  for (let i = 0; i < 50 && !after.some((tool) => tool.name === "late"); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    after = await manager.listTools("bad");
+  }
+  assert.ok(after.some((tool) => tool.name === "late"));
+  assert.equal((await manager.callTool("bad", "late")).value, "late");
+});
+
+Deno.test("filesystem and memory servers work over stdio", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "mcpx_client_" });
+  try {
+    await Deno.writeTextFile(`${dir}/hello.txt`, "hello from mcpx");
+    await using manager = new McpClientManager({
+      config: testConfig(
+        denoServer("filesystem", SERVERS.filesystem, {
+          args: ["run", "-A", "--quiet", SERVERS.filesystem, dir],
+        }),
+        denoServer("memory", SERVERS.memory, { env: { MEMORY_FILE_PATH: `${dir}/memory.jsonl` } }),
+      ),
+    });
+    await t.step("filesystem reads a file", async () => {
+      const result = await manager.callTool("filesystem", "read_text_file", {
+        path: `${dir}/hello.txt`,
+      });
+      assert.match(JSON.stringify(result.value), /hello from mcpx/);
+    });
+    await t.step("memory stores and reads an entity", async () => {
+      await manager.callTool("memory", "create_entities", {
+        entities: [{ name: "mcpx", entityType: "project", observations: ["written in Deno"] }],
+      });
+      const graph = await manager.callTool("memory", "read_graph");
+      assert.match(JSON.stringify(graph.value), /written in Deno/);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
