@@ -1,7 +1,8 @@
 /**
  * skills/multi_tool_pipeline.ts
- * Which services depend on a service? Builds a dependency graph in the memory server, reads it
- * back, walks it in code, and totals the instances with everything's get-sum; prints one line.
+ * List the services that depend on a service, and their instance total, in one line.
+ * (Writes a sample dependency graph to the memory server, reads it back, walks it in code,
+ * adds up with everything's get-sum, then deletes the graph.)
  *
  * Arguments:
  *   --target NAME      service whose dependents are wanted (default "db")

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
-import { type Command, type CommandIo, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { join, resolve } from "node:path";
+import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { loadConfig } from "../config/load.ts";
 import { UsageError } from "../errors.ts";
 import { listSkills, readSkillUsage } from "../skills/catalog.ts";
 
@@ -23,25 +24,6 @@ ${COMMON_HELP}
 
 Run a skill with: mcpx exec skills/NAME.ts --flag value (add --help for its flags)`;
 
-function fileExists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** The project root: the config file's folder (`--config`, `$MCPX_CONFIG`, or the nearest
- * `mcp_config.json` upwards from the current directory), else the current directory. */
-function projectRoot(config: string | undefined, io: CommandIo): string {
-  const explicit = config ?? io.env.MCPX_CONFIG;
-  if (explicit !== undefined && explicit !== "") return dirname(resolve(io.cwd, explicit));
-  for (let dir = io.cwd;; dir = dirname(dir)) {
-    if (fileExists(join(dir, "mcp_config.json"))) return dir;
-    if (dirname(dir) === dir) return io.cwd;
-  }
-}
-
 /** The `skills` command. */
 export const command: Command = {
   name: "skills",
@@ -58,9 +40,14 @@ export const command: Command = {
     if (positionals.length > 1) {
       throw new UsageError(`mcpx skills takes at most one skill name, got ${positionals.length}.`);
     }
-    const dir = values.dir !== undefined
-      ? resolve(io.cwd, values.dir)
-      : join(projectRoot(values.config, io), "skills");
+    const dir = values.dir !== undefined ? resolve(io.cwd, values.dir) : join(
+      (await loadConfig({
+        cwd: io.cwd,
+        env: io.env,
+        ...(values.config === undefined ? {} : { path: values.config }),
+      })).root,
+      "skills",
+    );
     const [name] = positionals;
     if (name !== undefined) {
       const usage = await readSkillUsage(dir, name);

@@ -108,8 +108,11 @@ function netHost(entry: PermissionValue): string {
   try {
     host = new URL(entry.value).host;
   } catch {
-    // Not a URL: accept a bare host or host:port.
-    if (/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(entry.value)) host = entry.value;
+    // Not a URL; a bare host or host:port is tried below.
+  }
+  // "b.example:81" parses as a URL with scheme "b.example:" and no host.
+  if (host === "" && /^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(entry.value)) {
+    host = entry.value;
   }
   if (host === "") {
     throw new SkillError(
