@@ -77,9 +77,12 @@ async function startListening(args: string[], port: number, env: Record<string, 
   return { port, pid: child.pid, close, [Symbol.asyncDispose]: close };
 }
 
-/** Starts server-everything with its `sse` or `streamableHttp` transport on a free port. */
-export function startEverything(transport: "sse" | "streamableHttp"): Promise<RunningServer> {
-  const port = freePort();
+/** Starts server-everything with its `sse` or `streamableHttp` transport on `port` (default: a
+ * free one). */
+export function startEverything(
+  transport: "sse" | "streamableHttp",
+  port: number = freePort(),
+): Promise<RunningServer> {
   return startListening(["run", "-A", "--quiet", SERVERS.everything, transport], port);
 }
 

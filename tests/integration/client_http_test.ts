@@ -87,3 +87,24 @@ Deno.test("an unreachable url fails with CONNECT_FAILED", async () => {
   assert.equal(error.code, "CONNECT_FAILED", error.message);
   assert.match(error.message, /127\.0\.0\.1:9/);
 });
+
+Deno.test("callTool() reconnects after an HTTP server restarts", async () => {
+  const first = await startEverything("streamableHttp");
+  await using manager = new McpClientManager({
+    config: testConfig(httpServer("remote", `http://127.0.0.1:${first.port}/mcp`)),
+  });
+  assert.equal(
+    (await manager.callTool("remote", "get-sum", { a: 1, b: 1 })).value,
+    "The sum of 1 and 1 is 2.",
+  );
+  await first.close();
+  const error = await manager.callTool("remote", "get-sum", { a: 1, b: 1 }).catch((e) => e);
+  assert.ok(error instanceof ClientError, String(error));
+  assert.equal(error.code, "SERVER_EXITED", error.message);
+  await using _second = await startEverything("streamableHttp", first.port);
+  assert.equal(
+    (await manager.callTool("remote", "get-sum", { a: 2, b: 2 })).value,
+    "The sum of 2 and 2 is 4.",
+  );
+  assert.equal(manager.stats("remote").connects, 2);
+});
