@@ -1,17 +1,165 @@
 /**
- * `mcpx exec` (not built yet).
+ * `mcpx exec [harness options] <skill-or-script> [skill options]`: runs a skill or a plain
+ * script in a sandbox. Options before the path belong to the harness, everything after it to
+ * the skill.
  *
  * @module
  */
-import type { Command } from "./command.ts";
-import { McpxError } from "../errors.ts";
+import { loadConfig } from "../config/load.ts";
+import type { Tier } from "../config/types.ts";
+import { SkillError, UsageError } from "../errors.ts";
+import { type ExecOptions, execSkill } from "../harness/exec.ts";
+import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+
+const HELP = `mcpx exec: run a skill or script in a sandbox
+
+Usage: mcpx exec [harness options] <skill-or-script> [skill options]
+
+Options before the path are mcpx's; everything after the path goes to the skill
+("mcpx exec skills/fetch.ts --help" prints the skill's USAGE).
+The path is tried relative to the current directory, then in <project>/skills/.
+
+Harness options:
+  --tier deno|podman|trusted  sandbox tier (default: the config's sandbox.tier);
+                              trusted runs with full privileges and says so
+  --timeout SECONDS           wall-clock limit (default sandbox.timeout, at most sandbox.max_timeout)
+  --allow-net HOST[:PORT]     let the skill reach this host too (repeatable); the only way to
+                              reach a private or loopback address such as 127.0.0.1:8080
+  --allow-read PATH           let the skill read this path too (repeatable)
+  --allow-write PATH          let the skill write this path too (repeatable)
+  --servers a,b               servers a plain script may call; for a skill, narrows its servers
+
+Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
+invalid skill arguments (nothing is run); 1 when mcpx itself fails.
+With --json, stdout is one JSON object:
+  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, tier }
+${COMMON_HELP}`;
+
+const OPTIONS = {
+  tier: { type: "string" },
+  timeout: { type: "string" },
+  "allow-net": { type: "string", multiple: true },
+  "allow-read": { type: "string", multiple: true },
+  "allow-write": { type: "string", multiple: true },
+  servers: { type: "string" },
+} as const;
+
+const TAKES_VALUE = new Set([
+  "--tier",
+  "--timeout",
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--servers",
+  "--config",
+]);
+
+/** Splits argv at the skill path: `[harness options, path, skill argv]`. */
+export function splitExecArgv(argv: readonly string[]): [string[], string | undefined, string[]] {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") return [argv.slice(0, i), argv[i + 1], argv.slice(i + 2)];
+    if (!word.startsWith("-")) return [argv.slice(0, i), word, argv.slice(i + 1)];
+    if (TAKES_VALUE.has(word)) i++;
+  }
+  return [[...argv], undefined, []];
+}
+
+const TIERS: readonly Tier[] = ["deno", "podman", "trusted"];
+
+function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${text}".`);
+  }
+  return value;
+}
 
 /** The `exec` command. */
 export const command: Command = {
   name: "exec",
-  summary: "",
-  help: "mcpx exec: not built yet",
-  run() {
-    return Promise.reject(new McpxError("INTERNAL", "mcpx exec is not built yet"));
+  summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
+  help: HELP,
+  async run(argv, io) {
+    const [harnessArgv, path, skillArgv] = splitExecArgv(argv);
+    const { values } = parseCommandArgs("exec", harnessArgv, OPTIONS, { allowPositionals: false });
+    if (values.help) {
+      io.out(HELP.endsWith("\n") ? HELP : `${HELP}\n`);
+      return 0;
+    }
+    if (path === undefined) {
+      throw new UsageError('mcpx exec: missing the skill or script path. Run "mcpx exec --help".');
+    }
+    if (values.tier !== undefined && !TIERS.includes(values.tier as Tier)) {
+      throw new UsageError(`--tier must be one of ${TIERS.join(", ")}, got "${values.tier}".`);
+    }
+    const config = await loadConfig({
+      cwd: io.cwd,
+      env: io.env,
+      ...(values.config === undefined ? {} : { path: values.config }),
+    });
+    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const json = values.json === true;
+    const out: string[] = [];
+    const err: string[] = [];
+    const outDecoder = new TextDecoder();
+    const errDecoder = new TextDecoder();
+    const timeoutSeconds = parseTimeout(values.timeout);
+    const options: ExecOptions = {
+      config,
+      cwd: io.cwd,
+      env: io.env,
+      signal: io.signal,
+      verbose: values.verbose === true,
+      allowNet: values["allow-net"] ?? [],
+      allowRead: values["allow-read"] ?? [],
+      allowWrite: values["allow-write"] ?? [],
+      onStdout: (chunk) => {
+        const text = outDecoder.decode(chunk, { stream: true });
+        if (json) out.push(text);
+        else io.out(text);
+      },
+      onStderr: (chunk) => {
+        const text = errDecoder.decode(chunk, { stream: true });
+        if (json) err.push(text);
+        else io.err(text);
+      },
+      ...(values.tier === undefined ? {} : { tier: values.tier as Tier }),
+      ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      ...(values.servers === undefined
+        ? {}
+        : { servers: values.servers.split(",").map((s) => s.trim()).filter((s) => s !== "") }),
+    };
+    let result;
+    try {
+      result = await execSkill(path, skillArgv, options);
+    } catch (error) {
+      if (error instanceof SkillError && error.code === "INVALID_ARGUMENTS") {
+        throw new UsageError(error.message, { cause: error });
+      }
+      throw error;
+    }
+    if (result.help !== undefined) {
+      io.out(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
+      return 0;
+    }
+    if (json) {
+      io.out(
+        `${
+          JSON.stringify({
+            exitCode: result.exitCode,
+            stdout: out.join("") + outDecoder.decode(),
+            stderr: err.join("") + errDecoder.decode(),
+            durationMs: Math.round(result.durationMs),
+            toolCalls: result.toolCalls,
+            timedOut: result.timedOut,
+            truncated: result.truncated,
+            tier: result.tier,
+          })
+        }\n`,
+      );
+    }
+    return result.exitCode;
   },
 };

@@ -1,0 +1,64 @@
+/**
+ * Before a run, the harness (which may use the network) caches everything the skill imports,
+ * so the sandbox can run with `--cached-only`, and lists the skill's local module files, which
+ * the sandbox must be allowed to read because the bootstrap imports the skill dynamically.
+ *
+ * @module
+ */
+import { SkillError } from "../errors.ts";
+
+async function deno(args: string[], cwd: string) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { success: output.success, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+function configArgs(configPath: string | undefined): string[] {
+  return configPath === undefined ? ["--no-config"] : [`--config=${configPath}`];
+}
+
+/**
+ * Caches `modules` and their dependencies with the project's config and lock file. Remote
+ * `https:` imports are refused (`--no-remote`); an npm package missing from the lock file fails
+ * (`--frozen`). Throws `SkillError` (`SKILL_INVALID`) quoting Deno's error.
+ */
+export async function cacheModules(
+  modules: readonly string[],
+  options: { cwd: string; configPath: string | undefined; display: string },
+): Promise<void> {
+  const result = await deno(
+    ["cache", "--quiet", "--no-remote", "--frozen", ...configArgs(options.configPath), ...modules],
+    options.cwd,
+  );
+  if (result.success) return;
+  const detail = result.stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "")
+    .slice(0, 3).join(" ").replace(/^error:\s*/, "");
+  throw new SkillError(
+    "SKILL_INVALID",
+    `Cannot prepare the imports of ${options.display}: ${detail}. Skills may import local ` +
+      `files and npm packages listed in deno.json/deno.lock, never https: URLs.`,
+    { data: { stderr: result.stderr } },
+  );
+}
+
+/** Absolute paths of the local files in `module`'s import graph (itself included). */
+export async function localModuleFiles(
+  module: string,
+  options: { cwd: string; configPath: string | undefined },
+): Promise<string[]> {
+  const result = await deno(
+    ["info", "--json", ...configArgs(options.configPath), module],
+    options.cwd,
+  );
+  if (!result.success) return [module];
+  const info = JSON.parse(result.stdout) as { modules?: { local?: string | null }[] };
+  const files = (info.modules ?? []).flatMap((m) => typeof m.local === "string" ? [m.local] : []);
+  return files.length === 0 ? [module] : files;
+}

@@ -1,0 +1,23 @@
+/**
+ * Picks the sandbox tier for a run. A requested tier is never silently replaced by another.
+ *
+ * @module
+ */
+import type { Tier } from "../config/types.ts";
+import { DenoTier } from "../sandbox/deno_tier.ts";
+import type { SandboxTier } from "../sandbox/tier.ts";
+import { TrustedTier } from "../sandbox/trusted_tier.ts";
+
+/** Returns the tier named `name`; the podman tier is loaded only when asked for. */
+export async function tierByName(name: Tier): Promise<SandboxTier> {
+  switch (name) {
+    case "deno":
+      return new DenoTier();
+    case "trusted":
+      return new TrustedTier();
+    case "podman": {
+      const { createPodmanTier } = await import("../sandbox/podman_tier.ts");
+      return createPodmanTier();
+    }
+  }
+}
