@@ -52,6 +52,9 @@ export interface SkillContext {
 /** The zod object schema of a skill's arguments. */
 export type SkillArgsSchema = z.ZodObject;
 
+/** The parsed arguments of a skill whose schema is `S`: what zod's `z.infer<S>` gives. */
+export type SkillArgs<S extends SkillArgsSchema> = S["_zod"]["output"];
+
 /** What a skill author writes inside `defineSkill({ … })`. */
 export interface SkillDefinition<S extends SkillArgsSchema = SkillArgsSchema> {
   /** The skill's name. @default the file name without `.ts` */
@@ -63,11 +66,12 @@ export interface SkillDefinition<S extends SkillArgsSchema = SkillArgsSchema> {
   /** What the skill process may do itself. @default nothing */
   readonly permissions?: SkillPermissions;
   /** The logic. May return an exit status (default 0); a thrown error exits 1. */
-  run(args: z.infer<S>, ctx: SkillContext): Promise<number | void> | number | void;
+  run(args: SkillArgs<S>, ctx: SkillContext): Promise<number | void> | number | void;
 }
 
-/** The marker that tells a skill apart from any other default export, shared across copies. */
-const SKILL_MARK: unique symbol = Symbol.for("mcpx.skill") as never;
+/** The marker that tells a skill apart from any other default export; a global symbol, so that
+ * copies of this module loaded from different paths agree. */
+export const SKILL_MARK: unique symbol = Symbol.for("mcpx.skill") as never;
 
 /** A defined skill: the definition, frozen, and marked so that loaders can recognise it. */
 export type Skill<S extends SkillArgsSchema = SkillArgsSchema> = Readonly<SkillDefinition<S>> & {
