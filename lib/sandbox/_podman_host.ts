@@ -121,7 +121,9 @@ async function probe(target: { rootfs: string } | { image: string }): Promise<Po
       notes.push(`${runtime}: not installed`);
       continue;
     }
-    const where = "rootfs" in target ? ["--rootfs", `${target.rootfs}:O`] : [target.image];
+    const where = "rootfs" in target
+      ? ["--rootfs", `${target.rootfs}:O`]
+      : ["--pull=never", target.image];
     const out = await podman([
       "run",
       "--rm",

@@ -55,6 +55,8 @@ export interface StrictRunOptions extends Partial<PermissionRequest> {
   env?: string[];
   /** Aborts the run. */
   signal?: AbortSignal;
+  /** Sees stdout as it arrives. */
+  onStdout?: (text: string) => void;
   /** Called with the spec's run id before the run starts. */
   onRunId?: (runId: string) => void;
 }
@@ -120,7 +122,10 @@ export async function runStrict(
       pidsLimit: options.pidsLimit ?? 64,
       outputLimitBytes: options.outputLimitBytes ?? 1024 * 1024,
       ...(options.signal ? { signal: options.signal } : {}),
-      onStdout: (chunk) => out.push(new TextDecoder().decode(chunk)),
+      onStdout: (chunk) => {
+        out.push(new TextDecoder().decode(chunk));
+        options.onStdout?.(out.at(-1)!);
+      },
       onStderr: (chunk) => err.push(new TextDecoder().decode(chunk)),
     };
     const outcome = await createPodmanTier().run(spec);

@@ -1,0 +1,83 @@
+/**
+ * The strict tier never leaves a container behind: not on timeout, not on abort (SIGINT/SIGTERM
+ * of the harness), not on a normal exit; and it refuses clearly when it cannot run at all.
+ */
+import assert from "node:assert/strict";
+import { skipUnless } from "../helpers/skip.ts";
+import { SandboxError } from "../../lib/errors.ts";
+import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE, PROBE, runStrict } from "./strict/_strict.ts";
+
+const ignore = skipUnless(PODMAN_AVAILABLE, NO_PODMAN);
+
+Deno.test({
+  name: "podman tier: a timeout kills and removes the container",
+  ignore,
+  async fn() {
+    const r = await runStrict(PROBE, { args: ["sleep", "600"], timeoutMs: 3000 });
+    assert.equal(r.outcome.code, 124);
+    assert.equal(r.outcome.timedOut, true);
+    assert.equal(r.outcome.killed, "timeout");
+    assert.match(r.stderr, /timed out after 3 s; the container was killed and removed/);
+    assert.ok(!(await mcpxContainers()).includes(`mcpx-${r.runId}`));
+  },
+});
+
+Deno.test({
+  name: "podman tier: aborting the run (SIGINT/SIGTERM) kills and removes the container",
+  ignore,
+  async fn(t) {
+    await t.step("while the skill runs", async () => {
+      const controller = new AbortController();
+      const r = await runStrict(PROBE, {
+        args: ["sleep", "600"],
+        signal: controller.signal,
+        onStdout: (text) => text.includes("sleeping") && controller.abort(),
+      });
+      assert.equal(r.outcome.killed, "signal");
+      assert.equal(r.outcome.code, 130);
+      assert.ok(!(await mcpxContainers()).includes(`mcpx-${r.runId}`));
+    });
+
+    await t.step("before the container starts", async () => {
+      const controller = new AbortController();
+      let runId = "";
+      const run = runStrict(PROBE, {
+        args: ["sleep", "600"],
+        signal: controller.signal,
+        onRunId: (id) => runId = id,
+        prepare: () => void queueMicrotask(() => controller.abort()),
+      });
+      const r = await run;
+      assert.equal(r.outcome.killed, "signal");
+      assert.ok(!(await mcpxContainers()).includes(`mcpx-${runId}`));
+    });
+  },
+});
+
+Deno.test({
+  name: "podman tier: a normal exit removes the container and caps the output",
+  ignore,
+  async fn() {
+    const r = await runStrict(PROBE, { args: ["spam"], outputLimitBytes: 1000 });
+    assert.equal(r.outcome.code, 0);
+    assert.equal(r.outcome.stdoutTruncated, true);
+    assert.equal(new TextEncoder().encode(r.stdout).length, 1000);
+    assert.match(r.stderr, /output cut at 1000 bytes/);
+    assert.ok(!(await mcpxContainers()).includes(`mcpx-${r.runId}`));
+  },
+});
+
+Deno.test({
+  name: "podman tier: an image that is not there is refused, saying why (no silent fallback)",
+  ignore,
+  async fn() {
+    const tier = createPodmanTier({ image: "localhost/mcpx-not-built:none" });
+    await assert.rejects(() => tier.ensureAvailable(), (error: unknown) => {
+      assert.ok(error instanceof SandboxError);
+      assert.equal(error.code, "SANDBOX_UNAVAILABLE");
+      assert.match(error.message, /podman cannot start a container.*mcpx doctor/);
+      return true;
+    });
+  },
+});

@@ -1,0 +1,76 @@
+/**
+ * The strict tier as an unprivileged user (true rootless podman with subordinate ids). The user
+ * `mcpxci` is created by `.ci/podman-setup`; the test runs `rootless_main.ts` as that user with
+ * `runuser` and checks what it reports.
+ */
+import assert from "node:assert/strict";
+import { skipUnless } from "../helpers/skip.ts";
+import { ROOT } from "../helpers/paths.ts";
+import { PODMAN_AVAILABLE } from "./strict/_strict.ts";
+
+const USER = "mcpxci";
+
+function userUid(name: string): number | undefined {
+  try {
+    const passwd = Deno.readTextFileSync("/etc/passwd");
+    const line = passwd.split("\n").find((l) => l.startsWith(`${name}:`));
+    return line === undefined ? undefined : Number(line.split(":")[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+const uid = userUid(USER);
+const hasSubids = (() => {
+  try {
+    return Deno.readTextFileSync("/etc/subuid").split("\n").some((l) => l.startsWith(`${USER}:`));
+  } catch {
+    return false;
+  }
+})();
+const ignore = skipUnless(
+  PODMAN_AVAILABLE && Deno.uid() === 0 && uid !== undefined && hasSubids,
+  `rootless podman needs root to switch to the user "${USER}" with /etc/subuid entries ` +
+    `(run .ci/podman-setup as root)`,
+);
+
+Deno.test({
+  name: "podman tier: runs rootless as an unprivileged user, as that user, with no network",
+  ignore,
+  async fn() {
+    const runtimeDir = `/tmp/mcpx-run-${uid}`;
+    const out = await new Deno.Command("runuser", {
+      args: [
+        "-u",
+        USER,
+        "--",
+        "env",
+        "-i",
+        `HOME=/home/${USER}`,
+        `USER=${USER}`,
+        `XDG_RUNTIME_DIR=${runtimeDir}`,
+        "PATH=/usr/local/bin:/usr/bin:/bin",
+        "NO_COLOR=1",
+        "sh",
+        "-c",
+        `mkdir -p -m 0700 "$XDG_RUNTIME_DIR" && cd /tmp && exec "$0" run -A --quiet "$1"`,
+        Deno.execPath(),
+        `${ROOT}/tests/sandbox/strict/rootless_main.ts`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+    assert.equal(result.hostUid, uid);
+    // keep-id: inside, the skill is the same unprivileged user, never root.
+    assert.equal(result.whoami.report.uid, uid, result.whoami.stderr);
+    assert.notEqual(result.whoami.report.uid, 0);
+    assert.match(result.writeRoot.report.result, /^denied: .*Read-only/);
+    assert.equal(result.writeWorkspace.report.result, "allowed");
+    assert.equal(result.onHost, "x");
+    assert.match(result.net.report.connect, /^denied: /);
+    assert.deepEqual(result.containers, []);
+  },
+});
