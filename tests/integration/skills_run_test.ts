@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { inspectSkill } from "../../lib/skills/manifest.ts";
 import { runSkillModule } from "../../lib/skills/run.ts";
 import { TOOL_CALLER_KEY } from "../../lib/client/types.ts";
 import { ROOT, SERVERS } from "../helpers/paths.ts";
@@ -107,4 +108,46 @@ Deno.test("runSkillModule() without an installed caller says to use mcpx exec", 
 Deno.test("runSkillModule() imports a plain script, which is the run", async () => {
   const r = await run(fixture("plain_script"), {});
   assert.deepEqual(r, { code: 0, stdout: "plain script ran", stderr: "" });
+});
+
+Deno.test("the skills/README.md example skill works as documented", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}/skills/README.md`);
+  const fixtureSource = await Deno.readTextFile(fixture("word_count"));
+  assert.ok(
+    readme.includes(fixtureSource.replace("../../../lib/skills/", "../lib/skills/")),
+    "tests/fixtures/skills/word_count.ts is a copy of the README's example",
+  );
+  const dir = await Deno.makeTempDir({ prefix: "mcpx-wc-" });
+  const previous = (globalThis as Record<symbol, unknown>)[TOOL_CALLER_KEY];
+  await using caller = new StdioCaller({ everything: { specifier: SERVERS.everything } });
+  (globalThis as Record<symbol, unknown>)[TOOL_CALLER_KEY] = caller;
+  try {
+    await Deno.writeTextFile(`${dir}/notes.md`, "a b a\n");
+    const inspection = await inspectSkill(fixture("word_count"), [
+      "--file",
+      "notes.md",
+      "--top",
+      "1",
+    ], {
+      root: ROOT,
+      workspace: dir,
+    });
+    assert.ok(inspection.kind === "skill");
+    assert.deepEqual(inspection.permissions.read, [`${dir}/notes.md`]);
+    const out: string[] = [];
+    let err = "";
+    const log = console.log;
+    console.log = (...data: unknown[]) => out.push(data.join(" "));
+    const code = await runSkillModule(fixture("word_count"), inspection.args, {
+      workspace: dir,
+      stderr: (text) => err += text,
+    }).finally(() => console.log = log);
+    assert.equal(code, 0);
+    assert.deepEqual(out, ['{"words":3,"top":{"a":2}}']);
+    assert.equal(err, "server said: Echo: 3\n");
+  } finally {
+    (globalThis as Record<symbol, unknown>)[TOOL_CALLER_KEY] = previous;
+    await caller.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
