@@ -146,6 +146,17 @@ Deno.test("results keep everything the server sent", async (t) => {
     assert.match(error.message, /this tool always fails/);
     assert.equal(error.content.length, 1);
   });
+  await t.step("onProgress receives the server's progress notifications", async () => {
+    const seen: number[] = [];
+    const result = await manager.callTool(
+      "everything",
+      "trigger-long-running-operation",
+      { duration: 0.2, steps: 2 },
+      { onProgress: (p) => seen.push(p.progress) },
+    );
+    assert.match(String(result.value), /Long running operation completed/);
+    assert.deepEqual(seen, [1, 2]);
+  });
   await t.step("a tool that requires task-based execution runs through the task API", async () => {
     const tools = await manager.listTools("everything");
     const research = tools.find((tool) => tool.name === "simulate-research-query");
