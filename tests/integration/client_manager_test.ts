@@ -174,12 +174,13 @@ Deno.test("errors name the problem and the fix", async (t) => {
       misbehaving("bad"),
       denoServer("off", SERVERS.memory, { disabled: true }),
       denoServer("missing", "x", { command: "no-such-mcp-command-here" }),
+      denoServer("dies", `${ROOT}/tests/fixtures/servers/no_such_server_file.ts`),
     ),
   });
   await t.step("UNKNOWN_SERVER lists the configured servers", async () => {
     const error = await rejectsWith(manager.callTool("bda", "echo"), "UNKNOWN_SERVER");
     assert.match(error.message, /did you mean "bad"/);
-    assert.match(error.message, /configured: bad, off, missing/);
+    assert.match(error.message, /configured: bad, off, missing, dies/);
   });
   await t.step("SERVER_DISABLED", async () => {
     await rejectsWith(manager.callTool("off", "read_graph"), "SERVER_DISABLED");
@@ -189,6 +190,11 @@ Deno.test("errors name the problem and the fix", async (t) => {
     const error = await rejectsWith(manager.callTool("bad", "ecoh"), "UNKNOWN_TOOL");
     assert.match(error.message, /did you mean "echo"/);
     assert.equal(error.data?.suggestion, "echo");
+  });
+  await t.step("SERVER_EXITED quotes the stderr of a server that dies at startup", async () => {
+    const error = await rejectsWith(manager.callTool("dies", "x"), "SERVER_EXITED");
+    assert.match(error.message, /exited during startup/);
+    assert.match(error.message, /no_such_server_file\.ts/);
   });
   await t.step("COMMAND_NOT_FOUND is detected before spawning", async () => {
     const error = await rejectsWith(manager.callTool("missing", "x"), "COMMAND_NOT_FOUND");
