@@ -25,6 +25,18 @@ const BROKEN: [name: string, text: string, message: string][] = [
     "(fix the syntax; comments and trailing commas are not allowed)",
   ],
   [
+    "invalid JSON (a comment)",
+    '{\n  "mcpServers": {\n    // git\n  }\n}',
+    "mcp_config.json:3:5: invalid JSON: Expected property name or '}' " +
+    "(fix the syntax; comments and trailing commas are not allowed)",
+  ],
+  [
+    "invalid JSON (a bad literal, which V8 reports without a position)",
+    '{\n  "mcpServers": {\n    "git": { "disabled": tru }\n  }\n}',
+    "mcp_config.json:3:29: invalid JSON: Unexpected token ' ' " +
+    "(fix the syntax; comments and trailing commas are not allowed)",
+  ],
+  [
     "an empty file",
     "",
     'mcp_config.json:1:1: invalid JSON: the file is empty (write { "mcpServers": {} })',
