@@ -16,7 +16,7 @@ import { defineSkill } from "../lib/skills/define.ts";
 
 export default defineSkill({
   args: z.object({
-    url: z.url({ protocol: /^https?$/ }).describe("Page to fetch (http or https)"),
+    url: z.url({ protocol: /^https?$/ }).describe("Page to fetch, http or https"),
     maxLength: z.number().int().min(1).default(5000).describe(
       "Cut the text after this many characters",
     ),

@@ -1,6 +1,6 @@
 /**
  * Learns a skill's manifest (name, servers, permissions, validated arguments) without granting
- * its code any permission: a child `deno run --no-prompt --cached-only` with no `--allow-*`
+ * its code any permission: a child `deno run --no-prompt --cached-only --no-remote` with no `--allow-*`
  * flag imports the skill statically (static imports need no read permission), parses the
  * arguments with the skill's zod schema and reports JSON. The skill's top-level code runs there
  * with zero permissions, which is the point.
@@ -150,6 +150,7 @@ export async function inspectSkill(
       "run",
       "--no-prompt",
       "--cached-only",
+      "--no-remote",
       ...(config === undefined ? [] : ["--config", config]),
       entryUrl(pathToFileURL(file).href),
       marker,
