@@ -1,23 +1,56 @@
 /**
- * Adapts the exec harness (`lib/harness/exec.ts`) to {@linkcode SkillRunner}.
+ * Adapts the exec harness (`lib/harness/exec.ts`) to {@linkcode SkillRunner}: the run shares
+ * `mcpx serve`'s client manager (connections stay open between runs) and its output is collected
+ * instead of printed.
  *
  * @module
  */
 import type { McpxConfig } from "../config/types.ts";
-import type { McpClientManager } from "../client/manager.ts";
-import { McpxError } from "../errors.ts";
+import type { ToolCaller } from "../client/types.ts";
+import { execSkill } from "../harness/exec.ts";
 import type { SkillRunner } from "./backend.ts";
 
-/** A runner that executes skills through the exec harness with the shared client manager. */
+/** A runner that executes skills through the exec harness with the shared `caller`. */
 export function harnessRunner(
-  _config: McpxConfig,
-  _manager: McpClientManager,
-  _env: Record<string, string>,
+  config: McpxConfig,
+  caller: ToolCaller,
+  env: Record<string, string>,
 ): SkillRunner {
   return {
-    run: () =>
-      Promise.reject(
-        new McpxError("INTERNAL", "The exec harness is not built yet; run_skill is unavailable."),
-      ),
+    async run(request) {
+      const stdout = new Collector();
+      const stderr = new Collector();
+      const result = await execSkill(request.path, request.argv, {
+        config,
+        tier: request.tier,
+        caller,
+        env,
+        ...(request.timeoutSeconds === undefined ? {} : { timeoutSeconds: request.timeoutSeconds }),
+        ...(request.servers === undefined ? {} : { servers: request.servers }),
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        onStdout: (chunk) => stdout.add(chunk),
+        onStderr: (chunk) => stderr.add(chunk),
+      });
+      return {
+        exitCode: result.exitCode,
+        stdout: result.help ?? stdout.text(),
+        stderr: stderr.text(),
+        durationMs: Math.round(result.durationMs),
+        timedOut: result.timedOut,
+      };
+    },
   };
+}
+
+class Collector {
+  readonly #decoder = new TextDecoder();
+  #text = "";
+
+  add(chunk: Uint8Array): void {
+    this.#text += this.#decoder.decode(chunk, { stream: true });
+  }
+
+  text(): string {
+    return this.#text + this.#decoder.decode();
+  }
 }

@@ -32,7 +32,7 @@ type ToolReply = { content: { type: "text"; text: string }[]; isError?: boolean 
 const TIER = z.enum(["deno", "podman", "trusted"]).optional().describe(
   "Sandbox tier; default from config",
 );
-const TIMEOUT = z.number().int().positive().optional().describe("Wall-clock limit, seconds");
+const TIMEOUT = z.number().min(1).optional().describe("Wall-clock limit, seconds");
 
 /**
  * Creates an MCP server exposing mcpx's tools over `backend`. Connect it to one transport
@@ -108,7 +108,7 @@ export function createMcpxServer(
     description: "Run a skill in the sandbox; returns exit code, stdout, stderr.",
     inputSchema: {
       name: z.string(),
-      args: z.union([z.record(z.string(), z.unknown()), z.array(z.string())]).optional()
+      args: z.union([z.looseObject({}), z.array(z.string())]).optional()
         .describe('Flags as {"maxLength": 100} or CLI strings ["--max-length", "100"]'),
       tier: TIER,
       timeoutSeconds: TIMEOUT,
@@ -139,7 +139,8 @@ export function createMcpxServer(
     guardRun(async () => {
       const chosen = chooseTier(backend, tier);
       const timeout = checkTimeout(backend, timeoutSeconds);
-      const path = await writeSnippet(code, backend.root);
+      await checkServers(backend, servers);
+      const path = await writeSnippet(code, backend.root, servers);
       try {
         const outcome = await backend.runner.run({
           path,
@@ -236,6 +237,18 @@ function chooseTier(backend: ServeBackend, requested: Tier | undefined): Tier {
     );
   }
   return tier;
+}
+
+async function checkServers(backend: ServeBackend, servers: readonly string[]): Promise<void> {
+  const known = (await backend.tools.listServers()).filter((s) => !s.disabled).map((s) => s.name);
+  const unknown = servers.filter((s) => !known.includes(s));
+  if (unknown.length > 0) {
+    throw new McpxError(
+      "UNKNOWN_SERVER",
+      `Unknown or disabled server ${unknown.map((s) => `"${s}"`).join(", ")}; ` +
+        `servers may name: ${known.join(", ") || "none"} (see list_servers).`,
+    );
+  }
 }
 
 function checkTimeout(backend: ServeBackend, seconds: number | undefined): number | undefined {
