@@ -51,14 +51,14 @@ function context(skill: Skill, options: RunSkillOptions, log: (text: string) => 
     }
   };
   const ctx: SkillContext = {
-    callTool(server, tool, args, callOptions) {
+    async callTool(server, tool, args, callOptions) {
       allow(server);
       const withSignal = { signal: ctx.signal, ...callOptions };
-      return installedCaller(options).callTool(server, tool, args ?? {}, withSignal);
+      return await installedCaller(options).callTool(server, tool, args ?? {}, withSignal);
     },
-    listTools(server) {
+    async listTools(server) {
       allow(server);
-      return installedCaller(options).listTools(server);
+      return await installedCaller(options).listTools(server);
     },
     workspace: options.workspace,
     signal: options.signal ?? new AbortController().signal,
