@@ -38,6 +38,8 @@ export async function execProject(sandbox: Record<string, unknown> = {}): Promis
   const config = {
     mcpServers: {
       everything: { command: Deno.execPath(), args: ["run", "-A", "--quiet", SERVERS.everything] },
+      // Configured but never allowed to the test scripts: calls must be refused, not made.
+      memory: { command: Deno.execPath(), args: ["run", "-A", "--quiet", SERVERS.memory] },
     },
     sandbox: { tier: "deno", timeout: 30, max_timeout: 60, memory_limit: "256m", ...sandbox },
   };

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { execProject, fixture } from "./_exec_project.ts";
+import { ROOT } from "../helpers/paths.ts";
+import { skipUnless } from "../helpers/skip.ts";
+
+const BRIDGE_BUILT = (() => {
+  try {
+    return Deno.statSync(`${ROOT}/lib/bridge/host.ts`).isFile;
+  } catch {
+    return false;
+  }
+})();
+const ignore = skipUnless(
+  BRIDGE_BUILT,
+  "exec runs need the bridge (lib/bridge/host.ts), not built yet",
+);
+
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({ name: "mcpx exec runs skills in the fast tier end to end", ignore }, async (t) => {
+  await using project = await execProject();
+
+  await t.step("a skill's stdout and exit code come through", async () => {
+    const r = await project.exec([fixture("echo_args.ts"), "--name", "three", "--count", "2"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, '{"name":"three","count":2}\n');
+  });
+
+  await t.step("--json reports one object", async () => {
+    const r = await project.exec(["--json", fixture("echo_args.ts"), "--name", "a"]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.exitCode, 0);
+    assert.equal(report.stdout, '{"name":"a","count":1}\n');
+    assert.equal(report.timedOut, false);
+    assert.equal(report.truncated, false);
+    assert.equal(report.tier, "deno");
+    assert.deepEqual(report.toolCalls, []);
+    assert.ok(typeof report.durationMs === "number");
+  });
+
+  await t.step("10 MB of output is cut at 1 MiB and said", async () => {
+    const r = await project.exec(["--json", fixture("print_flood.ts")]);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.truncated, true);
+    assert.equal(report.stdout.length, 1024 * 1024);
+    assert.match(report.stderr, /\[mcpx: stdout cut at 1 MiB\]/);
+  });
+
+  await t.step("an endless loop ends at --timeout with 124 and leaves nothing behind", async () => {
+    const r = await project.exec(["--timeout", "2", fixture("spin.ts")]);
+    assert.equal(r.code, 124);
+    assert.match(r.stderr, /\[mcpx: timed out after 2 s; the skill was killed\]/);
+    const pid = Number(/pid (\d+)/.exec(r.stderr)?.[1]);
+    assert.ok(pid > 0);
+    assert.equal(alive(pid), false);
+  });
+});
+
+Deno.test({
+  name: "mcpx exec: the bridge refuses what the run may not do and survives abuse",
+  ignore,
+}, async (t) => {
+  await using project = await execProject();
+  await Deno.mkdir(project.workspace, { recursive: true });
+  const abuse = async (mode: string) => {
+    await Deno.writeTextFile(`${project.workspace}/mode.txt`, mode);
+    return await project.exec([
+      "--servers",
+      "everything",
+      `${ROOT}/tests/sandbox/attacks/bridge_abuse.ts`,
+    ]);
+  };
+
+  await t.step(
+    "a server outside --servers: SERVER_NOT_ALLOWED, then a normal call works",
+    async () => {
+      const r = await abuse("not-allowed");
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^REFUSED Error: SERVER_NOT_ALLOWED: .*"memory"/m);
+      assert.match(r.stdout, /^AFTER "Echo: still alive"$/m);
+    },
+  );
+
+  await t.step("an unknown tool: UNKNOWN_TOOL", async () => {
+    const r = await abuse("unknown-tool");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^REFUSED Error: UNKNOWN_TOOL: .*no_such_tool/m);
+    assert.match(r.stdout, /^AFTER /m);
+  });
+
+  await t.step("10,000 refused requests at once, then a normal call", async () => {
+    const r = await abuse("flood");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^FLOOD 10000 SERVER_NOT_ALLOWED$/m);
+    assert.match(r.stdout, /^AFTER /m);
+  });
+
+  await t.step("malformed frames on the raw socket are answered or dropped", async () => {
+    const r = await abuse("malformed");
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split("\n").filter((l) => /^(REFUSED|ALLOWED) /.test(l));
+    assert.equal(lines.length, 4, r.stdout);
+    assert.match(r.stdout, /^AFTER "Echo: still alive"$/m);
+  });
+});
+
+Deno.test({
+  name: "done when: skills/fetch.ts prints a loopback page allowed with --allow-net",
+  ignore,
+}, async () => {
+  await using project = await execProject();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () =>
+      new Response("<html><body><h1>Hello page</h1><p>Some text.</p></body></html>", {
+        headers: { "content-type": "text/html" },
+      }),
+  );
+  try {
+    const host = `127.0.0.1:${server.addr.port}`;
+    const r = await project.exec([
+      "--allow-net",
+      host,
+      `${ROOT}/skills/fetch.ts`,
+      "--url",
+      `http://${host}/page`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /# Hello page/);
+    assert.match(r.stdout, /Some text\./);
+  } finally {
+    await server.shutdown();
+  }
+});
