@@ -77,6 +77,7 @@ function resolveServer(name: string, entry: ServerEntry, root: string): ServerCo
 function resolveSandbox(entry: SandboxEntry | undefined): SandboxConfig {
   const s = entry ?? {};
   const d = DEFAULT_SANDBOX;
+  const maxTimeout = s.max_timeout ?? s.maxTimeout ?? d.maxTimeoutSeconds;
   return {
     tier: s.tier ?? (s.enabled === true ? "podman" : d.tier),
     allowTrusted: s.allow_trusted ?? s.allowTrusted ?? d.allowTrusted,
@@ -84,8 +85,9 @@ function resolveSandbox(entry: SandboxEntry | undefined): SandboxConfig {
     memoryMb: s.memory_limit ?? s.memoryLimit ?? d.memoryMb,
     cpus: s.cpu_limit ?? s.cpuLimit ?? d.cpus,
     pidsLimit: s.pids_limit ?? s.pidsLimit ?? d.pidsLimit,
-    timeoutSeconds: s.timeout ?? d.timeoutSeconds,
-    maxTimeoutSeconds: s.max_timeout ?? s.maxTimeout ?? d.maxTimeoutSeconds,
+    // A max_timeout below the default timeout lowers the default rather than contradicting it.
+    timeoutSeconds: s.timeout ?? Math.min(d.timeoutSeconds, maxTimeout),
+    maxTimeoutSeconds: maxTimeout,
     outputLimitBytes: s.output_limit ?? s.outputLimit ?? d.outputLimitBytes,
   };
 }

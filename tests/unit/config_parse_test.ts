@@ -157,6 +157,11 @@ Deno.test("parseConfig() reads the sandbox section with units, aliases and refer
       outputLimitBytes: 65536,
     });
   });
+  await t.step("a max_timeout below the default timeout lowers the default", () => {
+    const sandbox = parse('{"sandbox": {"max_timeout": 30}}').sandbox;
+    assert.equal(sandbox.timeoutSeconds, 30);
+    assert.equal(sandbox.maxTimeoutSeconds, 30);
+  });
 });
 
 Deno.test("the repository's mcp_config.json loads with its 3 servers", () => {
