@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { assignToolNames, toCamelCase, toPascalCase } from "../../lib/codegen/names.ts";
 import { renderServer } from "../../lib/codegen/render_server.ts";
 import { RUNTIME_SOURCE } from "../../lib/codegen/render_runtime.ts";
-import { NASTY_TOOLS } from "../fixtures/codegen/nasty_tools.ts";
+import { NASTY_TOOLS as SERVED, UNIT_ONLY_TOOLS } from "../fixtures/codegen/nasty_tools.ts";
+
+const NASTY_TOOLS = [...SERVED, ...UNIT_ONLY_TOOLS];
 import { assertGolden, writeProject } from "../fixtures/codegen/helpers.ts";
 
 Deno.test("assignToolNames() makes valid, unique, order-independent names", async (t) => {
