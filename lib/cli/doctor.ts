@@ -1,17 +1,84 @@
 /**
- * `mcpx doctor` (not built yet).
+ * `mcpx doctor [--json] [--refresh]`: which sandbox guarantees hold on this host, measured by
+ * starting real containers (see `lib/sandbox/doctor.ts`).
  *
  * @module
  */
-import type { Command } from "./command.ts";
-import { McpxError } from "../errors.ts";
+import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { loadConfig } from "../config/load.ts";
+import { UsageError } from "../errors.ts";
+import { type DoctorReport, runDoctor, STRICT_TIER_CHECKS } from "../sandbox/doctor.ts";
+
+const HELP = `mcpx doctor: report which sandbox guarantees hold on this host
+
+Usage:
+  mcpx doctor [--json] [--refresh]
+
+Each podman guarantee is measured by a real container that tries to cross it (a memory hog, a
+thread bomb, a write to /, a connection out), not assumed. Results are cached for 10 minutes
+(~/.cache/mcpx/doctor-*.json); --refresh measures again. The podman tier refuses to run while a
+guarantee it promises does not hold; each "no" comes with its fix.
+
+Options:
+  --refresh       measure again instead of using the cached report
+${COMMON_HELP}`;
 
 /** The `doctor` command. */
 export const command: Command = {
   name: "doctor",
-  summary: "",
-  help: "mcpx doctor: not built yet",
-  run() {
-    return Promise.reject(new McpxError("INTERNAL", "mcpx doctor is not built yet"));
+  summary: "report which sandbox guarantees hold on this host",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("doctor", argv, {
+      refresh: { type: "boolean" },
+    });
+    if (values.help) {
+      io.out(`${HELP}\n`);
+      return 0;
+    }
+    if (positionals.length > 0) {
+      throw new UsageError(`mcpx doctor takes no arguments, got "${positionals[0]}".`);
+    }
+    const config = await loadConfig({
+      ...(values.config === undefined ? {} : { path: values.config }),
+      cwd: io.cwd,
+      env: io.env,
+    });
+    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const report = await runDoctor({
+      image: config.sandbox.image,
+      ...(values.refresh ? { refresh: true } : {}),
+    });
+    const strictOk = report.checks.filter((c) => STRICT_TIER_CHECKS.includes(c.id))
+      .every((c) => c.ok);
+    if (values.json) {
+      io.out(`${JSON.stringify({ ...report, strictTierUsable: strictOk }, null, 2)}\n`);
+      return 0;
+    }
+    io.out(renderReport(report, strictOk));
+    return 0;
   },
 };
+
+/** The human-readable table. */
+export function renderReport(report: DoctorReport, strictOk: boolean): string {
+  const rows = report.checks.map((c) => [c.tier, c.label, c.ok ? "yes" : "NO", c.detail]);
+  const header = ["TIER", "GUARANTEE", "HOLDS", "MEASURED"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (row: string[]) =>
+    row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ");
+  const fixes = report.checks.filter((c) => !c.ok && c.fix !== undefined)
+    .map((c) => `  ${c.label}: ${c.fix}`);
+  const when = `${report.measuredAt}${report.cached ? ", cached; --refresh to measure again" : ""}`;
+  return [
+    `Sandbox guarantees on this host (uid ${report.uid}, measured ${when})`,
+    "",
+    ...[header, ...rows].map(line),
+    "",
+    ...(fixes.length ? ["Fixes:", ...fixes, ""] : []),
+    strictOk
+      ? "The podman tier (--tier podman) can run here with every guarantee."
+      : "The podman tier (--tier podman) refuses to run here until the fixes above are applied.",
+    "",
+  ].join("\n");
+}

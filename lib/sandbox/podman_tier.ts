@@ -28,6 +28,9 @@ export interface PodmanTierOptions {
   readonly image?: string | undefined;
   /** Use this root filesystem directory instead of building one. */
   readonly rootfs?: string;
+  /** Whether {@linkcode SandboxTier.ensureAvailable} measures every guarantee (`mcpx doctor`,
+   * cached for 10 minutes) and refuses when one does not hold. @default true */
+  readonly checkGuarantees?: boolean;
   /** The host's deno cache, mounted read-only for the skill's npm and remote deps.
    * @default $DENO_DIR, else $XDG_CACHE_HOME/deno, else ~/.cache/deno */
   readonly denoDir?: string;
@@ -57,6 +60,10 @@ class PodmanTier implements SandboxTier {
 
   async ensureAvailable(): Promise<void> {
     await this.#target();
+    if (this.#options.checkGuarantees === false) return;
+    // Imported lazily: doctor runs containers through this very tier.
+    const { ensureStrictTierGuarantees } = await import("./doctor.ts");
+    await ensureStrictTierGuarantees({ image: this.#options.image });
   }
 
   async #target(): Promise<{ host: PodmanHost; rootfs?: string; image?: string }> {

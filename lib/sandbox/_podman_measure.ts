@@ -1,0 +1,181 @@
+/**
+ * The podman half of `mcpx doctor`: starts one small container per guarantee through the real
+ * podman tier and reports what the container could and could not do.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { DoctorCheck } from "./doctor.ts";
+import type { PodmanHost } from "./_podman_host.ts";
+import { createPodmanTier } from "./podman_tier.ts";
+import type { SandboxRunOutcome } from "./tier.ts";
+
+/** Limits the measuring containers ask for. */
+const MEMORY_MB = 96;
+const PIDS = 24;
+const CPUS = 0.5;
+
+interface Measured {
+  outcome: SandboxRunOutcome;
+  report: Record<string, unknown>;
+  stderr: string;
+}
+
+/** Runs the measuring containers and turns what they saw into checks. */
+export async function measurePodman(
+  host: PodmanHost,
+  target: { rootfs: string } | { image: string },
+): Promise<DoctorCheck[]> {
+  const cgroupV2 = await isCgroupV2();
+  const limitsFix = host.rootless
+    ? cgroupV2
+      ? "delegate the memory, pids and cpu controllers to this user (systemd Delegate=), or run mcpx as root"
+      : "rootless podman on cgroup v1 ignores limits: run mcpx as root (containers still get a user namespace), or boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1) and delegate the controllers"
+    : "check the podman and runc versions; the cgroup controller may be missing";
+  const mode = host.rootless ? "rootless" : "root, with a user namespace";
+  const checks: DoctorCheck[] = [{
+    id: "podman.runtime",
+    tier: "podman",
+    label: "containers start",
+    ok: true,
+    detail: `OCI runtime ${host.runtime}${
+      host.runtimeNotes.length ? ` (${host.runtimeNotes.join("; ")})` : ""
+    }; ${mode}; cgroup ${cgroupV2 ? "v2" : "v1"}`,
+  }];
+  const project = await Deno.makeTempDir({ prefix: "mcpx_doctor_" });
+  try {
+    const probe = join(project, "probe", "doctor_probe.ts");
+    await Deno.mkdir(join(project, "probe"), { mode: 0o755 });
+    await Deno.chmod(project, 0o755);
+    const source = await (await fetch(new URL("./_podman_doctor_probe.ts", import.meta.url)))
+      .text();
+    await Deno.writeTextFile(probe, source, { mode: 0o644 });
+    const run = (action: string, limits: { memoryMb?: number; pids?: number; cpus?: number }) =>
+      runProbe(project, probe, action, target, limits);
+
+    const identity = await run("identity", {});
+    const id = identity.report;
+    const uid = Number(id.uid);
+    const map = String(id.uidMap ?? "");
+    const ownNamespace = map !== "" && !/^0\s+0\s+4294967295$/.test(map.trim());
+    checks.push({
+      id: "podman.userns",
+      tier: "podman",
+      label: "non-root user in a user namespace",
+      ok: uid !== 0 && ownNamespace,
+      detail: `the skill ran as uid ${uid} (host uid ${host.hostUid}); uid_map "${
+        map.replace(/\s+/g, " ")
+      }"`,
+      ...(uid !== 0 && ownNamespace ? {} : { fix: "install uidmap and add /etc/subuid entries" }),
+    });
+    checks.push({
+      id: "podman.read_only_root",
+      tier: "podman",
+      label: "read-only root",
+      ok: id.rootReadOnly === true,
+      detail: id.rootReadOnly === true ? "a write to / was refused" : "a write to / succeeded",
+    });
+    const isolated = id.networkRefused === true &&
+      JSON.stringify(id.interfaces) === JSON.stringify(["lo"]);
+    checks.push({
+      id: "podman.network",
+      tier: "podman",
+      label: "no network",
+      ok: isolated,
+      detail: `interfaces ${JSON.stringify(id.interfaces)}; a connection out was ${
+        id.networkRefused === true ? "refused" : "made"
+      }`,
+    });
+
+    const memory = await run("memory", { memoryMb: MEMORY_MB });
+    const memoryHeld = memory.outcome.killed === "memory";
+    checks.push({
+      id: "podman.memory",
+      tier: "podman",
+      label: "memory limit",
+      ok: memoryHeld,
+      detail: memoryHeld
+        ? `a container allocating 512 MiB under --memory=${MEMORY_MB}m was killed`
+        : `a container allocated 512 MiB under --memory=${MEMORY_MB}m and survived`,
+      ...(memoryHeld ? {} : { fix: limitsFix }),
+    });
+
+    const threads = await run("threads", { pids: PIDS });
+    const started = Number(threads.report.started ?? 0);
+    const pidsHeld = threads.outcome.code !== 0 || started < 48;
+    checks.push({
+      id: "podman.pids",
+      tier: "podman",
+      label: "pids limit",
+      ok: pidsHeld,
+      detail: pidsHeld
+        ? `a thread bomb under --pids-limit=${PIDS} was stopped after ${started} threads`
+        : `a thread bomb started 48 threads under --pids-limit=${PIDS}`,
+      ...(pidsHeld ? {} : { fix: limitsFix }),
+    });
+
+    const cpu = await run("cpu", { cpus: CPUS });
+    const quota = Number(cpu.report.v1 ?? String(cpu.report.v2 ?? "max").split(" ")[0]);
+    const cpuHeld = Number.isFinite(quota) && quota > 0;
+    checks.push({
+      id: "podman.cpu",
+      tier: "podman",
+      label: "cpu limit",
+      ok: cpuHeld,
+      detail: cpuHeld
+        ? `under --cpus=${CPUS} the kernel applies a quota of ${quota} µs per 100000 µs`
+        : `under --cpus=${CPUS} the container saw no cpu quota`,
+      ...(cpuHeld ? {} : { fix: limitsFix }),
+    });
+  } catch (error) {
+    checks.push({
+      id: "podman.measure",
+      tier: "podman",
+      label: "measurement",
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+    });
+  } finally {
+    await Deno.remove(project, { recursive: true }).catch(() => undefined);
+  }
+  return checks;
+}
+
+async function runProbe(
+  project: string,
+  probe: string,
+  action: string,
+  target: { rootfs: string } | { image: string },
+  limits: { memoryMb?: number; pids?: number; cpus?: number },
+): Promise<Measured> {
+  const workspace = await Deno.makeTempDir({ dir: project, prefix: "ws_" });
+  const bridgeDir = await Deno.makeTempDir({ dir: project, prefix: "bridge_" });
+  let stdout = "";
+  let stderr = "";
+  const tier = createPodmanTier("image" in target ? { image: target.image } : target);
+  const outcome = await tier.run({
+    runId: `doctor-${crypto.randomUUID().slice(0, 8)}`,
+    entry: probe,
+    entryArgs: [action],
+    denoFlags: ["--no-prompt", "--allow-all", "--no-config"],
+    cwd: workspace,
+    env: { HOME: workspace, NO_COLOR: "1" },
+    readOnlyPaths: [],
+    readWritePaths: [workspace],
+    bridgeDir,
+    timeoutMs: 30_000,
+    memoryMb: limits.memoryMb ?? 256,
+    cpus: limits.cpus ?? 1,
+    pidsLimit: limits.pids ?? 64,
+    outputLimitBytes: 65536,
+    onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
+    onStderr: (chunk) => stderr += new TextDecoder().decode(chunk),
+  });
+  const line = stdout.trim().split("\n").findLast((l) => l.startsWith("{"));
+  return { outcome, report: line ? JSON.parse(line) : {}, stderr };
+}
+
+async function isCgroupV2(): Promise<boolean> {
+  const mounts = await Deno.readTextFile("/proc/mounts").catch(() => "");
+  return mounts.split("\n").some((line) => /^\S+ \/sys\/fs\/cgroup cgroup2 /.test(line));
+}
