@@ -1,0 +1,72 @@
+/**
+ * The pure parts of `mcpx serve`: search ranking over server-everything's real tool list, flag
+ * conversion for `run_skill`, and snippet wrapping for `execute_code`.
+ */
+import assert from "node:assert/strict";
+import { rankTools, tokenize, type ToolEntry } from "../../lib/serve/search.ts";
+import { toFlags } from "../../lib/serve/server.ts";
+import { wrapSnippet } from "../../lib/serve/_snippet.ts";
+import { McpClientManager } from "../../lib/client/manager.ts";
+import { fixtureConfig } from "../fixtures/serve/_setup.ts";
+
+Deno.test("rankTools() over server-everything's tools", async (t) => {
+  await using manager = new McpClientManager({ config: await fixtureConfig() });
+  const entries: ToolEntry[] = (await manager.listTools("everything"))
+    .map((tool) => ({ server: "everything", tool }));
+  const top = (query: string) => rankTools(entries, query, { limit: 3 }).map((h) => h.tool.name);
+
+  await t.step("a word of the name beats a word of the description", () => {
+    assert.equal(top("echo")[0], "echo");
+    assert.equal(top("sum")[0], "get-sum");
+  });
+
+  await t.step("the exact name wins, also as server.tool", () => {
+    assert.equal(top("get-tiny-image")[0], "get-tiny-image");
+    assert.equal(top("everything.get-sum")[0], "get-sum");
+  });
+
+  await t.step("camelCase queries match dashed names", () => {
+    assert.equal(top("getTinyImage")[0], "get-tiny-image");
+  });
+
+  await t.step("no match gives no hit; an empty query lists everything", () => {
+    assert.deepEqual(top("zzzqqq"), []);
+    assert.equal(rankTools(entries, "", { limit: 1000 }).length, entries.length);
+  });
+
+  await t.step("limit caps the hits", () => {
+    assert.equal(rankTools(entries, "get", { limit: 2 }).length, 2);
+  });
+});
+
+Deno.test("tokenize() splits camelCase, dashes, underscores and dots", () => {
+  assert.deepEqual(tokenize("getTiny_image-v2.json"), ["get", "tiny", "image", "v2", "json"]);
+});
+
+Deno.test("toFlags() turns an object into the skill's CLI flags", () => {
+  assert.deepEqual(
+    toFlags({ maxLength: 100, raw: true, quiet: false, tag: ["a", "b"], skip: null, o: { k: 1 } }),
+    ["--max-length=100", "--raw", "--quiet=false", "--tag=a", "--tag=b", '--o={"k":1}'],
+  );
+  assert.deepEqual(toFlags({ url: "-not-a-flag" }), ["--url=-not-a-flag"]);
+});
+
+Deno.test("wrapSnippet() keeps imports on top and moves statements into run()", () => {
+  const code = [
+    'import { getSum } from "./servers/everything/index.ts";',
+    "import type {",
+    "  A,",
+    '} from "../other/types.ts";',
+    "const x = await getSum({ a: 1, b: 2 });",
+    'const lazy = await import("./lib/x.ts");',
+    "console.log(x, lazy);",
+  ].join("\n");
+  const wrapped = wrapSnippet(code, "/proj/root", ["everything"]);
+  const lines = wrapped.split("\n");
+  assert.equal(lines[0], 'import { getSum } from "file:///proj/root/servers/everything/index.ts";');
+  assert.equal(lines[3], '} from "file:///proj/other/types.ts";');
+  assert.match(wrapped, /servers: \["everything"\],\n {2}permissions: \{\},\n {2}async run\(\) \{/);
+  assert.match(wrapped, /async run\(\) \{\n[\s\S]*const x = await getSum/);
+  assert.match(wrapped, /await import\("file:\/\/\/proj\/root\/lib\/x\.ts"\)/);
+  assert.ok(wrapped.indexOf("const x") > wrapped.indexOf("async run()"));
+});
