@@ -122,6 +122,18 @@ const BROKEN: [name: string, text: string, message: string][] = [
     'mcp_config.json: mcpServers[""]: server name is empty (use a name like "git")',
   ],
   [
+    "a server name with a slash",
+    servers('"git/hub": { "command": "uvx" }'),
+    'mcp_config.json: mcpServers["git/hub"]: server name must not contain slashes or control ' +
+    'characters, start with a dot or be "__proto__" (it names a folder under servers/; rename it)',
+  ],
+  [
+    'a server named "__proto__" (which would otherwise vanish silently)',
+    servers('"__proto__": { "command": "uvx" }'),
+    "mcp_config.json: mcpServers.__proto__: server name must not contain slashes or control " +
+    'characters, start with a dot or be "__proto__" (it names a folder under servers/; rename it)',
+  ],
+  [
     "a negative server timeout",
     servers('"git": { "command": "uvx", "timeout": -5 }'),
     "mcp_config.json: mcpServers.git.timeout: expected a positive number of seconds, got number -5",
