@@ -51,6 +51,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "serve mcpx itself as an MCP server (stdio, or --http)",
     load: async () => (await import("./lib/cli/serve.ts")).command,
   },
+  tokens: {
+    summary: "measure the token cost of tool definitions vs. skills and wrappers",
+    load: async () => (await import("./lib/cli/tokens.ts")).command,
+  },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,

@@ -43,3 +43,11 @@ export {
   type ToolInfo,
   type ToolResult,
 } from "./lib/client/types.ts";
+export {
+  type ManagerState,
+  McpClientManager,
+  type McpClientManagerOptions,
+  type ServerStats,
+} from "./lib/client/manager.ts";
+export { type RawToolResult, toToolResult } from "./lib/client/result.ts";
+export { formatToolResult, summarizeContentItem, toolSummary } from "./lib/client/format.ts";
