@@ -20,6 +20,11 @@ function userUid(name: string): number | undefined {
   }
 }
 
+function cgroupV2(): boolean {
+  const mounts = Deno.readTextFileSync("/proc/mounts");
+  return mounts.split("\n").some((line) => /^\S+ \/sys\/fs\/cgroup cgroup2 /.test(line));
+}
+
 const uid = userUid(USER);
 const hasSubids = (() => {
   try {
@@ -35,7 +40,8 @@ const ignore = skipUnless(
 );
 
 Deno.test({
-  name: "podman tier: runs rootless as an unprivileged user, as that user, with no network",
+  name: "podman tier: runs rootless as an unprivileged user, as that user, with no network; " +
+    "refuses when the limits cannot hold",
   ignore,
   async fn() {
     const runtimeDir = `/tmp/mcpx-run-${uid}`;
@@ -72,5 +78,12 @@ Deno.test({
     assert.equal(result.onHost, "x");
     assert.match(result.net.report.connect, /^denied: /);
     assert.deepEqual(result.containers, []);
+    // Rootless podman on cgroup v1 ignores memory, pids and cpu limits: the tier must refuse
+    // (before any run) rather than run weaker than it promises.
+    if (!cgroupV2()) {
+      assert.equal(result.ensure.ok, false);
+      assert.match(result.ensure.message, /memory limit: .*survived.*cgroup v1 ignores limits/);
+      assert.match(result.ensure.message, /--tier deno/);
+    }
   },
 });

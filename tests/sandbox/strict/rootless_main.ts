@@ -1,7 +1,8 @@
 /**
  * Run by `podman_rootless_test.ts` as the unprivileged user (`runuser -u mcpxci -- deno run -A
  * rootless_main.ts`): runs the probe in the podman tier as that user and prints one JSON line
- * with what happened, including the containers podman still knows afterwards.
+ * with what happened, including the containers podman still knows afterwards and whether the
+ * tier's `ensureAvailable()` (every guarantee measured) accepts this host.
  *
  * @module
  */
@@ -57,7 +58,12 @@ try {
     args: ["ps", "--all", "--format", "{{.Names}}"],
     stdout: "piped",
   }).output();
+  const ensure = await tier.ensureAvailable().then(
+    () => ({ ok: true, message: "" }),
+    (error: Error) => ({ ok: false, message: error.message }),
+  );
   console.log(JSON.stringify({
+    ensure,
     hostUid: Deno.uid(),
     whoami,
     writeRoot,
