@@ -84,6 +84,12 @@ function exists(path: string): boolean {
   }
 }
 
+/** Whether `source` has a default export (`export default …` or `export { x as default }`). */
+function hasDefaultExport(source: string): boolean {
+  return /^\s*export\s+default\b/m.test(source) ||
+    /\bexport\s*\{[^}]*\bas\s+default\b[^}]*\}/.test(source);
+}
+
 function allowedServers(
   declared: readonly string[] | undefined,
   requested: readonly string[] | undefined,
@@ -162,14 +168,18 @@ export async function execSkill(
     configPath,
     display: path,
   });
-  const inspection = await inspectSkill(file, argv, {
-    root: config.root,
-    workspace,
-    configPath,
-    widened: { read: widenedRead, write: widenedWrite },
-    display: path,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  // A module without a default export is a plain script: its top-level code IS the run, so it
+  // must not be imported for inspection (it would run twice, the first time unprivileged).
+  const inspection = !hasDefaultExport(await Deno.readTextFile(file))
+    ? { kind: "script" as const }
+    : await inspectSkill(file, argv, {
+      root: config.root,
+      workspace,
+      configPath,
+      widened: { read: widenedRead, write: widenedWrite },
+      display: path,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   const tier = tierName;
   if (inspection.kind === "skill" && inspection.help !== undefined) {
     return {
