@@ -3,7 +3,8 @@
  * the host's own deno binary, the shared libraries it links (found with `ldd`), the dynamic
  * loader, a minimal `/etc/passwd` and `/etc/group` naming the non-root user, and empty mount
  * points. Built once per deno binary into a cache directory and reused by every run (podman
- * mounts it with an overlay, `--rootfs DIR:O`, so runs never modify it).
+ * mounts it with an overlay, `--rootfs DIR:O`, so runs never modify it). When the binary at a
+ * path changes, the next call builds a new one and removes the one it replaces.
  *
  * @module
  */
@@ -94,7 +95,18 @@ export async function ensureRootfs(options: RootfsOptions = {}): Promise<Rootfs>
       { cause },
     );
   }
+  await pruneStale(cacheDir, key, denoPath);
   return { path, key, built: true };
+}
+
+/** Removes root filesystems built earlier from the same binary path (an older deno there). */
+async function pruneStale(cacheDir: string, key: string, denoPath: string): Promise<void> {
+  for await (const entry of Deno.readDir(cacheDir)) {
+    if (!entry.isDirectory || entry.name === key || entry.name.startsWith(".")) continue;
+    const marker = await Deno.readTextFile(join(cacheDir, entry.name, MARKER)).catch(() => "{}");
+    if ((JSON.parse(marker) as { denoPath?: string }).denoPath !== denoPath) continue;
+    await Deno.remove(join(cacheDir, entry.name), { recursive: true }).catch(() => undefined);
+  }
 }
 
 /** The absolute paths `ldd` lists for a binary, including the dynamic loader. */
