@@ -61,6 +61,29 @@ Deno.test({ name: "mcpx exec runs skills in the fast tier end to end", ignore },
     assert.ok(pid > 0);
     assert.equal(alive(pid), false);
   });
+
+  await t.step("SIGTERM to mcpx kills the skill, exit 130, nothing survives", async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", `${ROOT}/cli.ts`, "exec", fixture("spin.ts")],
+      cwd: project.root,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let stderr = "";
+    while (!/pid \d+/.test(stderr)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += value;
+    }
+    child.kill("SIGTERM");
+    const [status] = await Promise.all([child.status, child.stdout.cancel()]);
+    await reader.cancel();
+    assert.equal(status.code, 130);
+    assert.equal(alive(Number(/pid (\d+)/.exec(stderr)?.[1])), false);
+  });
 });
 
 Deno.test({
