@@ -8,7 +8,6 @@ import { COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { loadConfig } from "../config/load.ts";
 import { createDefaultBackend } from "../serve/default_backend.ts";
-import { createMcpxServer } from "../serve/server.ts";
 import { serveHttp } from "../serve/http.ts";
 import { serveStdio } from "../serve/stdio.ts";
 
@@ -64,7 +63,7 @@ export const command: Command = {
     try {
       if (!http) {
         io.err(`mcpx serve: MCP over stdio (config: ${config.path ?? "none"})\n`);
-        await serveStdio(createMcpxServer(backend), { signal: io.signal });
+        await serveStdio(backend, { signal: io.signal });
         return 0;
       }
       const host = values.host ?? "127.0.0.1";
@@ -72,7 +71,7 @@ export const command: Command = {
       if (token === undefined && !["127.0.0.1", "localhost", "::1"].includes(host)) {
         io.err(`warning: serving on ${host} without --token lets anyone reach code execution\n`);
       }
-      const handle = await serveHttp(() => createMcpxServer(backend), {
+      const handle = await serveHttp(backend, {
         host,
         port,
         ...(token === undefined ? {} : { token }),

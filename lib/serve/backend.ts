@@ -10,7 +10,7 @@ import type { ServerInfo, ToolInfo } from "../client/types.ts";
 import type { SandboxConfig, Tier } from "../config/types.ts";
 
 /** One skill as listed by `list_skills`. */
-export interface SkillSummary {
+export interface SkillListing {
   /** The skill's name (its file name without `.ts`). */
   readonly name: string;
   /** Its one-line purpose, from the USAGE header. */
@@ -20,7 +20,7 @@ export interface SkillSummary {
 /** Lists skills and reads their USAGE headers, without running any skill code. */
 export interface SkillCatalog {
   /** Every skill in `<root>/skills`, sorted by name. */
-  list(): Promise<readonly SkillSummary[]>;
+  list(): Promise<readonly SkillListing[]>;
   /** The absolute path of a skill; throws `SkillError` when there is none by that name. */
   resolve(name: string): Promise<string>;
   /** The skill's USAGE header; throws `SkillError` when there is no skill by that name. */

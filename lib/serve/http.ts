@@ -13,10 +13,12 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { McpxError } from "../errors.ts";
+import type { ServeBackend } from "./backend.ts";
+import { createMcpxServer, type McpxServerOptions } from "./server.ts";
 import { allowedHostsFor, problem, refuse } from "./_http_guard.ts";
 
 /** Options for {@linkcode serveHttp}. */
-export interface ServeHttpOptions {
+export interface ServeHttpOptions extends McpxServerOptions {
   /** Address to bind. Anything but loopback exposes sandboxed code execution to the network.
    * @default "127.0.0.1" */
   host?: string;
@@ -51,22 +53,22 @@ interface Session {
 }
 
 /**
- * Serves MCP over streamable HTTP. `createServer` is called once per session (an `McpServer`
- * connects to one transport); the servers usually share one backend.
+ * Serves mcpx's tools over streamable HTTP. Each session gets its own MCP server; all share
+ * `backend` (and so its MCP connections).
  *
  * @example
  * ```ts ignore
  * import { serveHttp } from "./http.ts";
- * import { createMcpxServer } from "./server.ts";
- * const handle = await serveHttp(() => createMcpxServer(backend), { port: 0 });
+ * const handle = await serveHttp(backend, { port: 0 });
  * console.log(handle.url.href);
  * await handle.close();
  * ```
  */
 export function serveHttp(
-  createServer: () => McpServer,
+  backend: ServeBackend,
   options: ServeHttpOptions = {},
 ): Promise<HttpServerHandle> {
+  const createServer = () => createMcpxServer(backend, options);
   const host = options.host ?? "127.0.0.1";
   const path = options.path ?? "/mcp";
   const sessions = new Map<string, Session>();

@@ -42,8 +42,8 @@ const TIMEOUT = z.number().min(1).optional().describe("Wall-clock limit, seconds
  * ```ts ignore
  * import { createMcpxServer } from "./server.ts";
  * import { createDefaultBackend } from "./default_backend.ts";
- * const backend = await createDefaultBackend({});
- * const server = createMcpxServer(backend);
+ * import { loadConfig } from "../config/load.ts";
+ * const server = createMcpxServer(createDefaultBackend(await loadConfig()));
  * ```
  */
 export function createMcpxServer(

@@ -5,32 +5,32 @@
  * @module
  */
 import process from "node:process";
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 // @ts-types="@modelcontextprotocol/sdk/server/stdio"
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { ServeBackend } from "./backend.ts";
+import { createMcpxServer, type McpxServerOptions } from "./server.ts";
 
 /** Options for {@linkcode serveStdio}. */
-export interface ServeStdioOptions {
+export interface ServeStdioOptions extends McpxServerOptions {
   /** Aborting closes the server. */
   signal?: AbortSignal;
 }
 
 /**
- * Connects `server` to stdin/stdout and resolves when the client closes stdin, the transport
- * closes, or `signal` aborts.
+ * Serves mcpx's tools over stdin/stdout and resolves when the client closes stdin, the
+ * transport closes, or `signal` aborts. `backend` stays open (close it afterwards).
  *
  * @example
  * ```ts ignore
  * import { serveStdio } from "./stdio.ts";
- * import { createMcpxServer } from "./server.ts";
- * await serveStdio(createMcpxServer(backend));
+ * await serveStdio(backend);
  * ```
  */
 export async function serveStdio(
-  server: McpServer,
+  backend: ServeBackend,
   options: ServeStdioOptions = {},
 ): Promise<void> {
+  const server = createMcpxServer(backend, options);
   const transport = new StdioServerTransport(process.stdin, process.stdout);
   const { promise: closed, resolve } = Promise.withResolvers<void>();
   transport.onclose = () => resolve();
