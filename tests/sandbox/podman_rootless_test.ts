@@ -20,6 +20,25 @@ function userUid(name: string): number | undefined {
   }
 }
 
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true, mode: 0o755 });
+  await Deno.chmod(to, 0o755);
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyTree(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    else if (entry.isFile) {
+      await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+      await Deno.chmod(`${to}/${entry.name}`, 0o644);
+    }
+  }
+}
+
+async function canExecute(path: string): Promise<boolean> {
+  const out = await new Deno.Command("runuser", {
+    args: ["-u", USER, "--", "test", "-x", path],
+  }).output();
+  return out.success;
+}
+
 function cgroupV2(): boolean {
   const mounts = Deno.readTextFileSync("/proc/mounts");
   return mounts.split("\n").some((line) => /^\S+ \/sys\/fs\/cgroup cgroup2 /.test(line));
@@ -45,45 +64,66 @@ Deno.test({
   ignore,
   async fn() {
     const runtimeDir = `/tmp/mcpx-run-${uid}`;
-    const out = await new Deno.Command("runuser", {
-      args: [
-        "-u",
-        USER,
-        "--",
-        "env",
-        "-i",
-        `HOME=/home/${USER}`,
-        `USER=${USER}`,
-        `XDG_RUNTIME_DIR=${runtimeDir}`,
-        "PATH=/usr/local/bin:/usr/bin:/bin",
-        "NO_COLOR=1",
-        "sh",
-        "-c",
-        `mkdir -p -m 0700 "$XDG_RUNTIME_DIR" && cd /tmp && exec "$0" run -A --quiet "$1"`,
-        Deno.execPath(),
-        `${ROOT}/tests/sandbox/strict/rootless_main.ts`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
-    assert.equal(result.hostUid, uid);
-    // keep-id: inside, the skill is the same unprivileged user, never root.
-    assert.equal(result.whoami.report.uid, uid, result.whoami.stderr);
-    assert.notEqual(result.whoami.report.uid, 0);
-    assert.match(result.writeRoot.report.result, /^denied: .*Read-only/);
-    assert.equal(result.writeWorkspace.report.result, "allowed");
-    assert.equal(result.onHost, "x");
-    assert.match(result.net.report.connect, /^denied: /);
-    assert.deepEqual(result.containers, []);
-    // Rootless podman on cgroup v1 ignores memory, pids and cpu limits: the tier must refuse
-    // (before any run) rather than run weaker than it promises.
-    if (!cgroupV2()) {
-      assert.equal(result.ensure.ok, false);
-      assert.match(result.ensure.message, /memory limit: .*survived.*cgroup v1 ignores limits/);
-      assert.match(result.ensure.message, /--tier deno/);
+    // The user may not be able to read this checkout (e.g. under /root): run a copy of what the
+    // test needs from a world-readable temp dir, and a copy of deno if it cannot execute ours.
+    const copy = await Deno.makeTempDir({ prefix: "mcpx_rootless_src_" });
+    try {
+      await Deno.chmod(copy, 0o755);
+      for (const dir of ["lib", "tests/helpers", "tests/sandbox/strict"]) {
+        await copyTree(`${ROOT}/${dir}`, `${copy}/${dir}`);
+      }
+      let deno = Deno.execPath();
+      if (!(await canExecute(deno))) {
+        deno = `${copy}/deno`;
+        await Deno.copyFile(Deno.execPath(), deno);
+        await Deno.chmod(deno, 0o755);
+      }
+      const out = await new Deno.Command("runuser", {
+        args: [
+          "-u",
+          USER,
+          "--",
+          "env",
+          "-i",
+          `HOME=/home/${USER}`,
+          `USER=${USER}`,
+          `XDG_RUNTIME_DIR=${runtimeDir}`,
+          "PATH=/usr/local/bin:/usr/bin:/bin",
+          "NO_COLOR=1",
+          "sh",
+          "-c",
+          `mkdir -p -m 0700 "$XDG_RUNTIME_DIR" && cd /tmp && exec "$0" run -A --quiet "$1"`,
+          deno,
+          `${copy}/tests/sandbox/strict/rootless_main.ts`,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      check(out);
+    } finally {
+      await Deno.remove(copy, { recursive: true });
     }
   },
 });
+
+function check(out: Deno.CommandOutput) {
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  assert.equal(result.hostUid, uid);
+  // keep-id: inside, the skill is the same unprivileged user, never root.
+  assert.equal(result.whoami.report.uid, uid, result.whoami.stderr);
+  assert.notEqual(result.whoami.report.uid, 0);
+  assert.match(result.writeRoot.report.result, /^denied: .*Read-only/);
+  assert.equal(result.writeWorkspace.report.result, "allowed");
+  assert.equal(result.onHost, "x");
+  assert.match(result.net.report.connect, /^denied: /);
+  assert.deepEqual(result.containers, []);
+  // Rootless podman on cgroup v1 ignores memory, pids and cpu limits: the tier must refuse
+  // (before any run) rather than run weaker than it promises.
+  if (!cgroupV2()) {
+    assert.equal(result.ensure.ok, false);
+    assert.match(result.ensure.message, /memory limit: .*survived.*cgroup v1 ignores limits/);
+    assert.match(result.ensure.message, /--tier deno/);
+  }
+}
