@@ -51,3 +51,13 @@ export {
 } from "./lib/client/manager.ts";
 export { type RawToolResult, toToolResult } from "./lib/client/result.ts";
 export { formatToolResult, summarizeContentItem, toolSummary } from "./lib/client/format.ts";
+export {
+  type ConfigCandidate,
+  configCandidates,
+  loadConfig,
+  type LoadConfigOptions,
+} from "./lib/config/load.ts";
+export { parseConfig, type ParseConfigOptions } from "./lib/config/parse.ts";
+export { interpolateEnv } from "./lib/config/interpolate.ts";
+export { isSecretKey, maskSecrets, maskValue } from "./lib/config/mask.ts";
+export { DEFAULT_SANDBOX } from "./lib/config/defaults.ts";

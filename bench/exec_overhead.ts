@@ -1,0 +1,51 @@
+/**
+ * Exec overhead per tier: `mcpx exec` of a script that makes no tool call, against a bare
+ * `deno run` of the same file with the same permission flags (fast tier), and the strict tier
+ * against the fast tier.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { ROOT } from "../tests/helpers/paths.ts";
+import { deno, mcpx, podmanAvailable } from "./_exec.ts";
+import { type BenchRow, compare } from "./_stats.ts";
+
+const RUNS = 15;
+const SCRIPT = "bench/fixtures/noop.ts";
+
+/** Runs the exec benchmarks. */
+export async function run(): Promise<BenchRow[]> {
+  const workspace = join(ROOT, "workspace");
+  const rows: BenchRow[] = [
+    await compare("exec", {
+      name: "mcpx exec (fast tier), no tool call",
+      run: () => mcpx(["exec", SCRIPT]),
+    }, {
+      name: "deno run, same file and flags",
+      run: () =>
+        deno([
+          "run",
+          "--no-prompt",
+          "--cached-only",
+          "--no-remote",
+          `--allow-read=${workspace}`,
+          `--allow-write=${workspace}`,
+          SCRIPT,
+        ]),
+    }, { runs: RUNS, target: { text: "≤ 2× bare deno", maxRatio: 2 } }),
+  ];
+  if (await podmanAvailable()) {
+    rows.push(
+      await compare("exec", {
+        name: "mcpx exec --tier podman, no tool call",
+        run: () => mcpx(["exec", "--tier", "podman", SCRIPT]),
+      }, {
+        name: "mcpx exec (fast tier)",
+        run: () => mcpx(["exec", SCRIPT]),
+      }, { runs: 7, target: { text: "≤ +600 ms over fast tier", maxDeltaMs: 600 } }),
+    );
+  } else {
+    console.error("[bench] podman not available: strict-tier row not measured");
+  }
+  return rows;
+}
