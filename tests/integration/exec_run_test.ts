@@ -5,14 +5,14 @@ import { skipUnless } from "../helpers/skip.ts";
 
 const BRIDGE_BUILT = (() => {
   try {
-    return Deno.statSync(`${ROOT}/lib/bridge/host.ts`).isFile;
+    return Deno.statSync(`${ROOT}/lib/bridge/guest.ts`).isFile;
   } catch {
     return false;
   }
 })();
 const ignore = skipUnless(
   BRIDGE_BUILT,
-  "exec runs need the bridge (lib/bridge/host.ts), not built yet",
+  "exec runs need the bridge guest (lib/bridge/guest.ts), not built yet",
 );
 
 function alive(pid: number): boolean {
@@ -125,13 +125,24 @@ Deno.test({
     assert.match(r.stdout, /^AFTER /m);
   });
 
-  await t.step("malformed frames on the raw socket are answered or dropped", async () => {
-    const r = await abuse("malformed");
-    assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.split("\n").filter((l) => /^(REFUSED|ALLOWED) /.test(l));
-    assert.equal(lines.length, 4, r.stdout);
-    assert.match(r.stdout, /^AFTER "Echo: still alive"$/m);
-  });
+  await t.step(
+    "malformed frames on the raw socket are each answered with a JSON-RPC error",
+    async () => {
+      const r = await abuse("malformed");
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.split("\n").filter((l) => /^(REFUSED|ALLOWED) /.test(l));
+      assert.equal(lines.length, 4, r.stdout);
+      // Each bad frame gets a JSON-RPC error naming the problem; the connection stays usable.
+      assert.match(lines[0]!, /"code":-32700,"message":"A frame is not JSON\./);
+      assert.match(lines[1]!, /"code":-32600,"message":"A frame lacks a \\"method\\" string\./);
+      assert.match(lines[2]!, /"code":-32600,"message":"A frame is a batch/);
+      assert.match(
+        lines[3]!,
+        /"code":-32600,"message":"A request frame is larger than the bridge's cap/,
+      );
+      assert.match(r.stdout, /^AFTER "Echo: still alive"$/m);
+    },
+  );
 });
 
 Deno.test({
