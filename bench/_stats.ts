@@ -82,29 +82,54 @@ export async function sample(
  * Times `subject` and `baseline` interleaved (A, B, A, B …) so that drift in machine load hits
  * both equally, and returns a row with their ratio.
  */
-export async function compare(
+export function compare(
   group: string,
   subject: { name: string; run: () => Promise<unknown> },
   baseline: { name: string; run: () => Promise<unknown> },
-  options: {
-    runs: number;
-    warmup?: number;
-    target?: { text: string; maxRatio?: number; maxDeltaMs?: number };
-  },
+  options: CompareOptions,
+): Promise<BenchRow> {
+  const timed = (fn: () => Promise<unknown>) => async () => {
+    const start = performance.now();
+    await fn();
+    return performance.now() - start;
+  };
+  return compareMeasured(
+    group,
+    { name: subject.name, measure: timed(subject.run) },
+    { name: baseline.name, measure: timed(baseline.run) },
+    options,
+  );
+}
+
+/** Options of {@linkcode compare} and {@linkcode compareMeasured}. */
+export interface CompareOptions {
+  /** Measured pairs. */
+  runs: number;
+  /** Unmeasured pairs first. @default 1 */
+  warmup?: number;
+  /** The target, in words and as limits on the ratio or the difference of medians. */
+  target?: { text: string; maxRatio?: number; maxDeltaMs?: number };
+}
+
+/**
+ * Like {@linkcode compare}, for runs that measure themselves (e.g. a skill that times its own
+ * loop inside the sandbox): each `measure()` resolves to milliseconds.
+ */
+export async function compareMeasured(
+  group: string,
+  subject: { name: string; measure: () => Promise<number> },
+  baseline: { name: string; measure: () => Promise<number> },
+  options: CompareOptions,
 ): Promise<BenchRow> {
   for (let i = 0; i < (options.warmup ?? 1); i++) {
-    await subject.run();
-    await baseline.run();
+    await subject.measure();
+    await baseline.measure();
   }
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < options.runs; i++) {
-    let start = performance.now();
-    await subject.run();
-    a.push(performance.now() - start);
-    start = performance.now();
-    await baseline.run();
-    b.push(performance.now() - start);
+    a.push(await subject.measure());
+    b.push(await baseline.measure());
   }
   const summary = summarize(a);
   const base = summarize(b);
