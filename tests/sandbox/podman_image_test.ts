@@ -1,0 +1,65 @@
+/**
+ * `sandbox.image`: the tier runs a named image instead of the rootfs directory. The image is
+ * made here from the locally built rootfs (`podman import`, as `container/README.md` shows), so
+ * no registry is involved, and removed afterwards.
+ */
+import assert from "node:assert/strict";
+import { skipUnless } from "../helpers/skip.ts";
+import { importRootfsImage } from "../../container/_import_image.ts";
+import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import { ensureRootfs } from "../../lib/sandbox/rootfs.ts";
+import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE, PROBE } from "./strict/_strict.ts";
+
+Deno.test({
+  name: "podman tier: a configured image is used instead of the rootfs, with the same isolation",
+  ignore: skipUnless(PODMAN_AVAILABLE, NO_PODMAN),
+  async fn() {
+    const image = `localhost/mcpx-test-${crypto.randomUUID().slice(0, 8)}:latest`;
+    const workspace = await Deno.makeTempDir({ prefix: "mcpx_image_" });
+    const bridgeDir = await Deno.makeTempDir({ prefix: "mcpx_image_bridge_" });
+    try {
+      await importRootfsImage((await ensureRootfs()).path, image);
+      const tier = createPodmanTier({ image, checkGuarantees: false });
+      await tier.ensureAvailable();
+      const runIds: string[] = [];
+      const run = async (args: string[]) => {
+        let stdout = "";
+        runIds.push(crypto.randomUUID().slice(0, 12));
+        const outcome = await tier.run({
+          runId: runIds.at(-1)!,
+          entry: PROBE,
+          entryArgs: args,
+          denoFlags: ["--no-prompt", "--allow-all"],
+          cwd: workspace,
+          env: { HOME: workspace },
+          readOnlyPaths: [],
+          readWritePaths: [workspace],
+          bridgeDir,
+          timeoutMs: 30_000,
+          memoryMb: 256,
+          cpus: 1,
+          pidsLimit: 64,
+          outputLimitBytes: 65536,
+          onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
+        });
+        assert.equal(outcome.code, 0);
+        return JSON.parse(stdout.trim().split("\n").at(-1)!);
+      };
+      const whoami = await run(["whoami"]);
+      assert.notEqual(whoami.uid, 0);
+      assert.match((await run(["write", "/x"])).result, /^denied: .*Read-only/);
+      assert.equal((await run(["write", `${workspace}/ok`])).result, "allowed");
+      const left = await mcpxContainers();
+      assert.ok(runIds.every((id) => !left.includes(`mcpx-${id}`)), left.join(" "));
+    } finally {
+      await new Deno.Command("podman", {
+        args: ["rmi", "--force", image],
+        stdout: "null",
+        stderr: "null",
+      })
+        .output();
+      await Deno.remove(workspace, { recursive: true });
+      await Deno.remove(bridgeDir, { recursive: true });
+    }
+  },
+});
