@@ -5,8 +5,9 @@
  * @module
  */
 
-/** A JSON Schema as servers send it (draft 7 / 2019-09 / 2020-12, loosely). */
-export type JsonSchema = boolean | { readonly [key: string]: unknown };
+import type { JsonSchema } from "./json_schema.ts";
+
+export type { JsonSchema };
 
 /** A schema object (boolean schemas excluded). */
 export type SchemaObject = { readonly [key: string]: unknown };

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { isSchemaObject, type JsonSchema, type SchemaObject } from "./_schema.ts";
+import { isSchemaObject, type SchemaObject } from "./_schema.ts";
+import type { JsonSchema } from "./json_schema.ts";
 
 function typeName(value: unknown): string {
   if (value === null) return "null";

@@ -60,8 +60,6 @@ export interface DiscoverReport {
   readonly generated: GenerateReport | undefined;
 }
 
-type Caller = Pick<ToolCaller, "callTool" | "listTools">;
-
 function selectServers(discovery: DiscoveryConfig, config: McpxConfig, only?: readonly string[]) {
   const names = only !== undefined && only.length > 0 ? [...only] : Object.keys(discovery.servers);
   for (const name of names) {
@@ -78,7 +76,7 @@ function selectServers(discovery: DiscoveryConfig, config: McpxConfig, only?: re
 
 /** Calls every listed sample of one server; returns tool -> values, and failure lines. */
 async function collect(
-  caller: Caller,
+  caller: Pick<ToolCaller, "callTool" | "listTools">,
   server: string,
   tools: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>,
   listed: readonly ToolInfo[],
@@ -130,7 +128,7 @@ ${body}`;
  */
 export async function runDiscovery(
   config: McpxConfig,
-  caller: Caller,
+  caller: Pick<ToolCaller, "callTool" | "listTools">,
   discovery: DiscoveryConfig,
   options: DiscoverOptions = {},
 ): Promise<DiscoverReport> {
@@ -199,7 +197,7 @@ export interface DriftFinding {
  */
 export async function verifyDiscovery(
   config: McpxConfig,
-  caller: Caller,
+  caller: Pick<ToolCaller, "callTool" | "listTools">,
   discovery: DiscoveryConfig,
   options: DiscoverOptions = {},
 ): Promise<{ drift: DriftFinding[]; failures: string[]; checked: number }> {

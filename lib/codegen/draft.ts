@@ -5,9 +5,9 @@
  * @module
  */
 import type { ToolInfo } from "../client/types.ts";
+import type { JsonSchema } from "./json_schema.ts";
 import {
   isSchemaObject,
-  type JsonSchema,
   propertyEntries,
   requiredSet,
   type SchemaObject,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ClientError } from "../errors.ts";
 import type { McpxConfig } from "../config/types.ts";
 import type { ToolCaller, ToolInfo } from "../client/types.ts";
-import { listFiles, syncFiles, type SyncReport } from "./_files.ts";
+import { listFiles, syncFiles } from "./_files.ts";
 import { readDiscovered } from "./_discovered_file.ts";
 import { renderIndex, renderServer, serverFolder, type ServerTools } from "./render_server.ts";
 import { RUNTIME_SOURCE } from "./render_runtime.ts";
@@ -35,7 +35,13 @@ export interface GenerateOptions {
 }
 
 /** What {@linkcode generateWrappers} did. */
-export interface GenerateReport extends SyncReport {
+export interface GenerateReport {
+  /** Files created or whose content changed (or, with `check`, that would be). */
+  readonly written: string[];
+  /** Files removed because nothing generates them any more (or that would be). */
+  readonly removed: string[];
+  /** Files already up to date. */
+  readonly unchanged: number;
   /** The output folder. */
   readonly outDir: string;
   /** Servers whose tools were listed, with their tool counts. */

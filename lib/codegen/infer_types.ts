@@ -6,7 +6,7 @@
  * @module
  */
 import { InputData, jsonInputForTargetLanguage, quicktype } from "quicktype-core";
-import type { JsonSchema } from "./_schema.ts";
+import type { JsonSchema } from "./json_schema.ts";
 
 /** Inference switched off on purpose: JSON gives strings, not `Date`s; a few samples do not
  * make an enum; numeric-looking strings stay strings. */

@@ -7,6 +7,7 @@
  * @module
  */
 import type { NormalizeStrategy } from "../config/types.ts";
+import type { ToolResult } from "../client/types.ts";
 
 function capitalizeFirst(segment: string): string {
   return segment.charAt(0).toUpperCase() + segment.slice(1);
@@ -104,4 +105,27 @@ function walk(value: unknown, rename: (key: string) => string): unknown {
 export function normalizeFields(value: unknown, strategy: NormalizeStrategy): unknown {
   const rename = renamer(strategy);
   return rename === undefined ? value : walk(value, rename);
+}
+
+/**
+ * Applies {@linkcode normalizeFields} to a tool result's `value` and `structuredContent`
+ * (content items are kept as sent). Shaped for `McpClientManager`'s `transformResult` hook.
+ *
+ * @example
+ * ```ts
+ * import { normalizeToolResult } from "./normalize.ts";
+ * const result = normalizeToolResult({ value: { a_b: 1 }, content: [] }, "camelCase");
+ * console.assert(JSON.stringify(result.value) === '{"aB":1}');
+ * ```
+ */
+export function normalizeToolResult(result: ToolResult, strategy: NormalizeStrategy): ToolResult {
+  if (strategy === "none") return result;
+  const { structuredContent, ...rest } = result;
+  return {
+    ...rest,
+    value: normalizeFields(result.value, strategy),
+    ...(structuredContent === undefined ? {} : {
+      structuredContent: normalizeFields(structuredContent, strategy) as Record<string, unknown>,
+    }),
+  };
 }

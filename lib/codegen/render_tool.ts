@@ -88,7 +88,7 @@ function paramDocs(schema: JsonSchema): string[] {
  *   description: "Echoes back the input",
  *   inputSchema: { type: "object", properties: { message: { type: "string" } }, required: ["message"] },
  * }, { tool: "echo", fn: "echo", type: "Echo", file: "echo" });
- * console.assert(text.includes("export async function echo(input: EchoInput)"));
+ * console.assert(text.includes("export async function echo(") && text.includes("input: EchoInput"));
  * ```
  */
 export function renderToolFile(

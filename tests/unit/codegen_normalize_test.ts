@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { normalizeFields } from "../../lib/codegen/normalize.ts";
+import { normalizeFields, normalizeToolResult } from "../../lib/codegen/normalize.ts";
 
 Deno.test("normalizeFields() with none returns the value untouched", () => {
   const value = { created_at: 1, "system.parent": [{ A_B: 2 }] };
@@ -72,4 +72,17 @@ Deno.test("normalizeFields() keeps a __proto__ key as data", () => {
   const out = normalizeFields(input, { map: { x_y: "xY" } }) as Record<string, unknown>;
   assert.equal(Object.getPrototypeOf(out), Object.prototype);
   assert.deepEqual(Object.getOwnPropertyDescriptor(out, "__proto__")?.value, { xY: 1 });
+});
+
+Deno.test("normalizeToolResult() rewrites value and structuredContent, keeps content", () => {
+  const content = [{ type: "text", text: '{"system.id":1}' }];
+  const result = normalizeToolResult(
+    { value: { "system.id": 1 }, structuredContent: { "system.id": 1 }, content },
+    "pascal-prefix",
+  );
+  assert.deepEqual(result.value, { "System.Id": 1 });
+  assert.deepEqual(result.structuredContent, { "System.Id": 1 });
+  assert.equal(result.content, content);
+  const untouched = { value: { a_b: 1 }, content: [] };
+  assert.equal(normalizeToolResult(untouched, "none"), untouched);
 });
