@@ -1,0 +1,148 @@
+/**
+ * `run_skill` and `execute_code` through `mcpx serve`: real sandboxed runs (exec harness, fast
+ * tier, bridge to server-everything) in a temporary project with generated wrappers.
+ */
+import assert from "node:assert/strict";
+import { join, toFileUrl } from "../fixtures/serve/_paths.ts";
+import { connectHttp, FIXTURE, startServe, textOf } from "../fixtures/serve/_setup.ts";
+import { loadConfig } from "../../lib/config/load.ts";
+import { McpClientManager } from "../../lib/client/manager.ts";
+import { generateWrappers } from "../../lib/codegen/generate.ts";
+import type { McpxConfig } from "../../lib/config/types.ts";
+
+/** A temporary project: the fixture config, the `add` skill, and wrappers from `generate`. */
+async function tempProject(): Promise<{ config: McpxConfig } & AsyncDisposable> {
+  const root = await Deno.makeTempDir({ prefix: "mcpx_serve_exec_" });
+  await Deno.copyFile(join(FIXTURE, "mcp_config.json"), join(root, "mcp_config.json"));
+  await Deno.mkdir(join(root, "skills"));
+  const define = toFileUrl(join(FIXTURE, "../../../lib/skills/define.ts")).href;
+  const skill = (await Deno.readTextFile(join(FIXTURE, "skills/add.ts")))
+    .replace("../../../../lib/skills/define.ts", define);
+  await Deno.writeTextFile(join(root, "skills/add.ts"), skill);
+  const config = await loadConfig({ path: join(root, "mcp_config.json"), cwd: root });
+  await using manager = new McpClientManager({ config });
+  const report = await generateWrappers(config, manager, { servers: ["everything"] });
+  assert.deepEqual(Object.keys(report.failed), []);
+  return {
+    config,
+    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
+  };
+}
+
+Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", async (t) => {
+  await using project = await tempProject();
+  await using serve = await startServe({ config: project.config });
+  await using client = await connectHttp(serve.url);
+  const call = async (name: string, args: Record<string, unknown>) =>
+    await client.callTool({ name, arguments: args });
+
+  await t.step("run_skill with an object of flags", async () => {
+    const result = await call("run_skill", { name: "add", args: { a: 2, b: 3 } });
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.match(textOf(result), /^exit 0 in \d+ ms\n--- stdout ---\n.*5/);
+  });
+
+  await t.step("run_skill with CLI strings; a non-zero exit is an error result", async () => {
+    const result = await call("run_skill", { name: "add", args: ["--a", "1", "--b=1", "--fail"] });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), /^exit 3 in \d+ ms\n--- stdout ---\n.*2/);
+  });
+
+  await t.step("run_skill with an invalid argument says which", async () => {
+    const result = await call("run_skill", { name: "add", args: { a: "x", b: 1 } });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), /INVALID_ARGUMENTS: .*--a/);
+  });
+
+  await t.step("run_skill of an unknown skill", async () => {
+    const result = await call("run_skill", { name: "nope" });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), /Unknown skill "nope"/);
+  });
+
+  await t.step(
+    "execute_code imports a generated wrapper relative to the project root",
+    async () => {
+      const code = [
+        'import { getSum } from "./servers/everything/index.ts";',
+        "console.log(JSON.stringify(await getSum({ a: 20, b: 22 })));",
+      ].join("\n");
+      const result = await call("execute_code", { code, servers: ["everything"] });
+      assert.equal(result.isError, undefined, textOf(result));
+      assert.match(textOf(result), /--- stdout ---\n.*42/);
+    },
+  );
+
+  await t.step("execute_code may only call the servers it names", async () => {
+    const code = [
+      'import { getSum } from "./servers/everything/index.ts";',
+      "await getSum({ a: 1, b: 1 });",
+    ].join("\n");
+    const result = await call("execute_code", { code, servers: [] });
+    assert.equal(result.isError, true);
+    assert.match(
+      textOf(result),
+      /^exit 1 in [\s\S]*Server "everything" is not allowed for this run/,
+    );
+  });
+
+  await t.step("execute_code refuses an unknown or disabled server before running", async () => {
+    const result = await call("execute_code", { code: "", servers: ["everything", "off", "x"] });
+    assert.equal(result.isError, true);
+    assert.equal(
+      textOf(result),
+      'UNKNOWN_SERVER: Unknown or disabled server "off", "x"; servers may name: everything (see list_servers).',
+    );
+  });
+
+  await t.step("execute_code runs in the sandbox: /etc/passwd is not readable", async () => {
+    const result = await call("execute_code", {
+      code: 'console.log(await Deno.readTextFile("/etc/passwd"));',
+      servers: [],
+    });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), /NotCapable|PermissionDenied|Requires read access/);
+    assert.doesNotMatch(textOf(result), /root:/);
+  });
+
+  await t.step("long output is cut, and the cut is said", async () => {
+    const result = await call("execute_code", {
+      code: 'console.log("x".repeat(50000));',
+      servers: [],
+    });
+    assert.match(textOf(result), /\[mcpx: output cut: kept the first 20000 of 50001 characters\]/);
+    assert.ok(textOf(result).length < 21000);
+  });
+
+  await t.step("a snippet that never ends is killed at its timeout", async () => {
+    const result = await call("execute_code", {
+      code: "await new Promise(() => setInterval(() => {}, 1000));",
+      servers: [],
+      timeoutSeconds: 1,
+    });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), /^timed out after \d+ ms \(exit 124\)/);
+  });
+
+  await t.step("snippets are removed after the run", async () => {
+    const dir = join(project.config.root, "workspace", ".mcpx-serve");
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  });
+});
+
+Deno.test("execute_code runs tier trusted only when the config allows it", async () => {
+  await using project = await tempProject();
+  const config = { ...project.config, sandbox: { ...project.config.sandbox, allowTrusted: true } };
+  await using serve = await startServe({ config });
+  await using client = await connectHttp(serve.url);
+  const result = await client.callTool({
+    name: "execute_code",
+    arguments: {
+      code: 'console.log((await Deno.readTextFile("/etc/hostname")).length > 0);',
+      servers: [],
+      tier: "trusted",
+    },
+  });
+  assert.equal(result.isError, undefined, textOf(result));
+  assert.match(textOf(result), /--- stdout ---\ntrue/);
+});
