@@ -6,6 +6,8 @@
  * - `${env:NAME:-fallback}`: the value, or `fallback` when unset or empty (as in POSIX shells).
  * - `${NAME}` and `${NAME:-fallback}`: the same, as Claude Code writes them.
  * - `$${`: a literal `${` (so `$${env:HOME}` stays `${env:HOME}`).
+ * - `${configDir}`: the absolute folder of the config file (supplied by `parseConfig`), for
+ *   servers that resolve relative paths against their own install folder.
  *
  * Anything else (a lone `$`, `$HOME`, `${not a name}`) is kept as written.
  *

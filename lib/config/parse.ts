@@ -126,7 +126,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   const path = resolve(cwd, options.path);
   const file = displayConfigPath(path, cwd);
   const raw = parseJsonFile(text, file);
-  const result = configFileSchema(options.env).safeParse(raw);
+  // `${configDir}` is the config file's folder, for servers that need absolute paths.
+  const env = { ...options.env, configDir: dirname(path) };
+  const result = configFileSchema(env).safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const where = formatJsonPath(issue.path);

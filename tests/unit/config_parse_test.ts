@@ -175,3 +175,19 @@ Deno.test("the repository's mcp_config.json loads with its 3 servers", () => {
     assert.equal((server as StdioServerConfig).cwd, ROOT);
   }
 });
+
+Deno.test("parseConfig() resolves ${configDir} to the config file's folder", () => {
+  const config = parseConfig(
+    JSON.stringify({
+      mcpServers: {
+        memory: {
+          command: "deno",
+          env: { MEMORY_FILE_PATH: "${configDir}/workspace/memory.jsonl" },
+        },
+      },
+    }),
+    { path: "/project/sub/mcp_config.json", env: {} },
+  );
+  const memory = config.servers.memory as StdioServerConfig;
+  assert.equal(memory.env.MEMORY_FILE_PATH, "/project/sub/workspace/memory.jsonl");
+});
