@@ -28,7 +28,8 @@ export default defineSkill({
       .optional().describe("Also write the text to this file in the workspace"),
   }),
   servers: ["filesystem"],
-  permissions: { net: [{ fromArg: "url" }] },
+  // node-html-markdown reads process.env.LOG_PERF while converting; nothing else is readable.
+  permissions: { net: [{ fromArg: "url" }], env: ["LOG_PERF"] },
   async run(args, ctx) {
     const response = await fetch(args.url, { signal: ctx.signal, redirect: "follow" });
     const body = await response.text();

@@ -87,8 +87,12 @@ Deno.test({
   const host = `127.0.0.1:${server.addr.port}`;
   await t.step("a loopback URL the user did not allow is refused before any request", async () => {
     const r = await p.exec([FETCH, "--url", `http://${host}/page`]);
-    assert.notEqual(r.code, 0);
+    assert.equal(r.code, 2);
     assert.equal(r.stdout, "");
+    assert.match(
+      r.stderr,
+      new RegExp(`^error: Refusing net access to "${host}".*--allow-net ${host}`),
+    );
     assert.equal(requests, 0);
   });
   await t.step("allowed, it prints Markdown and writes the file in the workspace", async () => {
