@@ -8,7 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/stdio"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { CLI, ROOT } from "../helpers/paths.ts";
-import { FIXTURE_CONFIG, textOf } from "../fixtures/serve/_setup.ts";
+import { FIXTURE, FIXTURE_CONFIG, textOf } from "../fixtures/serve/_setup.ts";
 
 Deno.test("mcpx serve over stdio answers the SDK client and exits when stdin closes", async (t) => {
   const transport = new StdioClientTransport({
@@ -44,8 +44,18 @@ Deno.test("mcpx serve over stdio answers the SDK client and exits when stdin clo
       children = childrenOf(pid!);
       assert.equal(children.length, 1, "search_tools started server-everything");
     });
+
+    await t.step("execute_code output reaches the client, not the MCP stream", async () => {
+      const result = await client.callTool({
+        name: "execute_code",
+        arguments: { code: 'console.log("hi"); console.error("oops");', servers: [] },
+      });
+      assert.match(textOf(result), /^exit 0 in \d+ ms\n--- stdout ---\nhi\n\n--- stderr ---\noops/);
+    });
   } finally {
     await client.close();
+    // execute_code made the fixture project's (gitignored) workspace.
+    await Deno.remove(`${FIXTURE}/workspace`, { recursive: true }).catch(() => {});
   }
   await t.step("the process and its MCP server children are gone", async () => {
     assert.ok(pid !== null && pid !== undefined);
