@@ -104,7 +104,7 @@ export function formatTokenReport(
     } |`;
   const rule = options.markdown
     ? `|${
-      widths.map((w, i) => (i === 0 ? `-${"-".repeat(w)}-` : `-${"-".repeat(w - 1)}:-`)).join("|")
+      widths.map((w, i) => (i === 0 ? `-${"-".repeat(w)}-` : `${"-".repeat(w + 1)}:`)).join("|")
     }|`
     : `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
   return [

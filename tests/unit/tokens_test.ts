@@ -37,3 +37,11 @@ Deno.test("buildTokenReport() compares every row with the first", async (t) => {
     assert.match(text, /Tokenizer: gpt-tokenizer 4\.0\.0 \(o200k_base\)\. .*approximations/);
   });
 });
+
+Deno.test("formatTokenReport() with markdown right-aligns the number columns", () => {
+  const text = formatTokenReport(buildTokenReport([{ label: "a", text: "hello world" }]), {
+    markdown: true,
+  });
+  const rule = text.split("\n")[1]!;
+  assert.match(rule, /^\|-+\|-+:\|-+:\|-+:\|$/);
+});
