@@ -4,43 +4,34 @@
  *
  * Arguments: `<socketPath> <skillPath> <argsJson> <workspace> <verbose 0|1>`.
  *
- * This is the sandboxed process's own main module, so it ends the process with `Deno.exit`
- * (like `cli.ts` does for the harness): a skill's leftover timers must not keep it alive.
+ * Its own imports are static, so Deno needs no read permission for them; only the skill, which
+ * is imported dynamically, needs its module files granted.
+ *
+ * This is the sandboxed process's main module, so it ends the process with `Deno.exit` (as
+ * `cli.ts` does for the harness): a skill's leftover timers must not keep it alive.
  *
  * @module
  */
+import { installBridge } from "../bridge/guest.ts";
 import { runSkillModule } from "../skills/run.ts";
 
-interface GuestModule {
-  installBridge(socketPath: string): unknown;
-}
-
-async function closeGuest(handle: unknown): Promise<void> {
-  const h = await handle;
-  if (typeof h === "function") await h();
-  else if (h !== null && typeof h === "object" && "close" in h && typeof h.close === "function") {
-    await h.close();
-  }
-}
-
 async function main(args: string[]): Promise<number> {
-  const [socketPath, skillPath, argsJson, workspace, verbose, guestUrl] = args;
+  const [socketPath, skillPath, argsJson, workspace, verbose] = args;
   if (
     socketPath === undefined || skillPath === undefined || argsJson === undefined ||
-    workspace === undefined || guestUrl === undefined
+    workspace === undefined
   ) {
     console.error("error: mcpx bootstrap: missing arguments (this is a bug in mcpx)");
     return 70;
   }
-  const guest = await import(guestUrl) as GuestModule;
-  const handle = await guest.installBridge(socketPath);
+  const guest = await installBridge(socketPath);
   try {
     return await runSkillModule(skillPath, JSON.parse(argsJson), {
       workspace,
       verbose: verbose === "1",
     });
   } finally {
-    await closeGuest(handle);
+    await guest.close();
   }
 }
 

@@ -14,7 +14,7 @@ import { inspectSkill } from "../skills/manifest.ts";
 import { resolveDenoDir, sandboxEnv } from "../sandbox/env.ts";
 import { deriveDenoFlags } from "../sandbox/permissions.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
-import { BRIDGE_GUEST_URL, openBridge } from "./_bridge.ts";
+import { startBridgeHost } from "../bridge/host.ts";
 import { cacheModules, localModuleFiles } from "./_modules.ts";
 import { resolveSkillPath } from "./resolve.ts";
 import { tierByName } from "./tiers.ts";
@@ -161,9 +161,7 @@ export async function execSkill(
   const configPath = exists(projectConfig) ? projectConfig : OWN_CONFIG;
 
   // Cache first: the permission-less inspection and the sandbox both run --cached-only.
-  const guest = fromFileUrl(BRIDGE_GUEST_URL);
-  const hasGuest = exists(guest);
-  await cacheModules([file, BOOTSTRAP, ...(hasGuest ? [guest] : [])], {
+  await cacheModules([file, BOOTSTRAP], {
     cwd: config.root,
     configPath,
     display: path,
@@ -206,10 +204,7 @@ export async function execSkill(
   );
   const permissions = isSkill ? inspection.permissions : { net: [], read: [], write: [], env: [] };
   const allowNet = [...(options.allowNet ?? [])];
-  const codeFiles = [
-    ...await localModuleFiles(file, { cwd: config.root, configPath }),
-    ...(hasGuest ? await localModuleFiles(guest, { cwd: config.root, configPath }) : []),
-  ];
+  const codeFiles = await localModuleFiles(file, { cwd: config.root, configPath });
   const read = [workspace, ...permissions.read, ...widenedRead, ...codeFiles];
   const write = [workspace, ...permissions.write, ...widenedWrite];
   const request = {
@@ -236,7 +231,7 @@ export async function execSkill(
     caller = manager;
   }
   try {
-    const bridge = await openBridge(caller, servers);
+    const bridge = await startBridgeHost(caller, { allowedServers: servers });
     try {
       const hostEnv = options.env ?? Deno.env.toObject();
       const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
@@ -259,7 +254,6 @@ export async function execSkill(
           JSON.stringify(isSkill ? inspection.args : {}),
           workspace,
           options.verbose ? "1" : "0",
-          BRIDGE_GUEST_URL.href,
         ],
         denoFlags: flags,
         cwd: workspace,

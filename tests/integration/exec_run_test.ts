@@ -1,19 +1,6 @@
 import assert from "node:assert/strict";
 import { execProject, fixture } from "./_exec_project.ts";
 import { ROOT } from "../helpers/paths.ts";
-import { skipUnless } from "../helpers/skip.ts";
-
-const BRIDGE_BUILT = (() => {
-  try {
-    return Deno.statSync(`${ROOT}/lib/bridge/guest.ts`).isFile;
-  } catch {
-    return false;
-  }
-})();
-const ignore = skipUnless(
-  BRIDGE_BUILT,
-  "exec runs need the bridge guest (lib/bridge/guest.ts), not built yet",
-);
 
 function alive(pid: number): boolean {
   try {
@@ -23,7 +10,7 @@ function alive(pid: number): boolean {
   }
 }
 
-Deno.test({ name: "mcpx exec runs skills in the fast tier end to end", ignore }, async (t) => {
+Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
   await using project = await execProject();
 
   await t.step("a skill's stdout and exit code come through", async () => {
@@ -86,10 +73,7 @@ Deno.test({ name: "mcpx exec runs skills in the fast tier end to end", ignore },
   });
 });
 
-Deno.test({
-  name: "mcpx exec: the bridge refuses what the run may not do and survives abuse",
-  ignore,
-}, async (t) => {
+Deno.test("mcpx exec: the bridge refuses what the run may not do and survives abuse", async (t) => {
   await using project = await execProject();
   await Deno.mkdir(project.workspace, { recursive: true });
   const abuse = async (mode: string) => {
@@ -145,10 +129,7 @@ Deno.test({
   );
 });
 
-Deno.test({
-  name: "done when: skills/fetch.ts prints a loopback page allowed with --allow-net",
-  ignore,
-}, async () => {
+Deno.test("done when: skills/fetch.ts prints a loopback page allowed with --allow-net", async () => {
   await using project = await execProject();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
