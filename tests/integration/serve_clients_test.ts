@@ -12,8 +12,11 @@ const INSPECTOR_CLI = "npm:@modelcontextprotocol/inspector-cli@1.0.3/build/index
 const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
 
 /** Starts `mcpx serve --http --port 0` as a subprocess and reads its URL from stderr. */
-async function startHttpServe(): Promise<{ url: string } & AsyncDisposable> {
+async function startHttpServe(
+  env: Record<string, string> = {},
+): Promise<{ url: string } & AsyncDisposable> {
   const child = new Deno.Command(Deno.execPath(), {
+    env,
     args: [
       "run",
       "-A",
@@ -133,4 +136,22 @@ Deno.test("the MCP Inspector CLI and the conformance suite pass against mcpx ser
       assert.match(result.out, /Passed: (\d+)\/\1, 0 failed/, result.out);
     });
   }
+});
+
+Deno.test("with MCPX_SERVE_TOKEN set, the Inspector CLI needs the bearer header", async (t) => {
+  await using serve = await startHttpServe({ MCPX_SERVE_TOKEN: "tok-123" });
+  await using cwd = await inspectorCwd();
+  const base = [INSPECTOR_CLI, serve.url, "--transport", "http", "--method", "tools/list"];
+
+  await t.step("without the header the connection is refused", async () => {
+    const result = await run(base, cwd.path);
+    assert.notEqual(result.code, 0);
+    assert.match(result.out, /Missing or wrong bearer token/);
+  });
+
+  await t.step("with the header it works", async () => {
+    const result = await run([...base, "--header", "Authorization: Bearer tok-123"], cwd.path);
+    assert.equal(result.code, 0, result.out);
+    assert.equal(JSON.parse(result.out).tools.length, 6);
+  });
 });
