@@ -61,3 +61,41 @@ export { parseConfig, type ParseConfigOptions } from "./lib/config/parse.ts";
 export { interpolateEnv } from "./lib/config/interpolate.ts";
 export { isSecretKey, maskSecrets, maskValue } from "./lib/config/mask.ts";
 export { DEFAULT_SANDBOX } from "./lib/config/defaults.ts";
+export {
+  defineSkill,
+  isSkill,
+  type PermissionRequest,
+  type Skill,
+  SKILL_MARK,
+  type SkillArgs,
+  type SkillArgsSchema,
+  type SkillContext,
+  type SkillDefinition,
+  type SkillPermissions,
+} from "./lib/skills/define.ts";
+export {
+  inspectSkill,
+  type InspectSkillOptions,
+  type SkillInspection,
+} from "./lib/skills/manifest.ts";
+export { runSkillModule, type RunSkillOptions } from "./lib/skills/run.ts";
+export {
+  type ParsedSkillArgv,
+  parseSkillArgv,
+  type ParseSkillArgvOptions,
+} from "./lib/skills/args.ts";
+export {
+  describeFlags,
+  type FlagKind,
+  type FlagSpec,
+  formatFlagsTable,
+} from "./lib/skills/flags.ts";
+export {
+  type PermissionValue,
+  type RequestedPermissions,
+  type ResolvedPermissions,
+  resolvePermissions,
+  type ResolvePermissionsOptions,
+} from "./lib/skills/permissions.ts";
+export { listSkills, readSkillUsage, type SkillSummary } from "./lib/skills/catalog.ts";
+export { extractHeader, type SkillHeader } from "./lib/skills/header.ts";
