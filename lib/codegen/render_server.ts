@@ -22,10 +22,17 @@ export interface ServerTools {
   readonly keep?: Readonly<Record<string, string>>;
 }
 
-/** Folder name for a server under `servers/`: the server name, made safe as a path segment. */
+/**
+ * Folder name for a server under `servers/`: the server name itself. The config already refuses
+ * slashes, backslashes, control characters and a leading `.`; they are replaced here as well.
+ * Prefixed with `server_` only where it would clash with a file `generate` writes.
+ */
 export function serverFolder(server: string): string {
-  const safe = server.replace(/[^A-Za-z0-9_.-]+/g, "_");
-  return safe === "" || /^[._]/.test(safe) ? `server${safe}` : safe;
+  // deno-lint-ignore no-control-regex
+  const safe = server.replace(/[/\\\x00-\x1f]/g, "_").replace(/^\./, "_");
+  return safe === "" || ["_runtime.ts", "INDEX.md", "README.md"].includes(safe)
+    ? `server_${safe}`
+    : safe;
 }
 
 function firstSentence(text: string | undefined, max = 120): string {

@@ -45,8 +45,19 @@ Deno.test("renderServer() output for nasty schemas matches the golden files", as
   for (const [rel, text] of files) await assertGolden(rel, text);
 });
 
+Deno.test("a server with no tools gets an empty barrel and README", async () => {
+  const files = renderServer({ server: "empty", tools: [] });
+  assert.deepEqual([...files.keys()], ["empty/index.ts", "empty/README.md"]);
+  for (const [rel, text] of files) await assertGolden(rel, text);
+});
+
 Deno.test("generated code for nasty schemas passes deno check and deno lint", async () => {
-  const dir = await writeProject(renderServer({ server: "nasty", tools: NASTY_TOOLS }));
+  const dir = await writeProject(
+    new Map([
+      ...renderServer({ server: "nasty", tools: NASTY_TOOLS }),
+      ...renderServer({ server: "empty", tools: [] }),
+    ]),
+  );
   try {
     for (const args of [["check", "."], ["lint", "."]]) {
       const out = await new Deno.Command(Deno.execPath(), { args, cwd: dir }).output();
