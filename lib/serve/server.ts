@@ -9,7 +9,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { McpxError } from "../errors.ts";
-import type { Tier } from "../config/types.ts";
 import type { ServeBackend } from "./backend.ts";
 import { capText, formatRun } from "./_output.ts";
 import { rankTools, type ToolEntry } from "./search.ts";
@@ -17,6 +16,7 @@ import { renderSignature } from "./_signature.ts";
 import { assignToolNames } from "../codegen/names.ts";
 import { serverFolder } from "../codegen/render_server.ts";
 import { writeSnippet } from "./_snippet.ts";
+import { checkServers, checkTimeout, chooseTier, toFlags } from "./_run_checks.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
 export interface McpxServerOptions {
@@ -224,57 +224,6 @@ function firstSentence(text: string): string {
   const end = line.search(/\.(\s|$)/);
   const sentence = end === -1 ? line : line.slice(0, end + 1);
   return sentence.length > 160 ? `${sentence.slice(0, 157)}...` : sentence;
-}
-
-/** Never `trusted` unless the operator allowed it in the config. */
-function chooseTier(backend: ServeBackend, requested: Tier | undefined): Tier {
-  const tier = requested ?? backend.sandbox.tier;
-  if (tier === "trusted" && !backend.sandbox.allowTrusted) {
-    throw new McpxError(
-      "INVALID_ARGUMENTS",
-      'Tier "trusted" is not allowed for mcpx serve clients; use "deno" or "podman" (the ' +
-        'operator can allow it with "sandbox": {"allow_trusted": true} in mcp_config.json).',
-    );
-  }
-  return tier;
-}
-
-async function checkServers(backend: ServeBackend, servers: readonly string[]): Promise<void> {
-  const known = (await backend.tools.listServers()).filter((s) => !s.disabled).map((s) => s.name);
-  const unknown = servers.filter((s) => !known.includes(s));
-  if (unknown.length > 0) {
-    throw new McpxError(
-      "UNKNOWN_SERVER",
-      `Unknown or disabled server ${unknown.map((s) => `"${s}"`).join(", ")}; ` +
-        `servers may name: ${known.join(", ") || "none"} (see list_servers).`,
-    );
-  }
-}
-
-function checkTimeout(backend: ServeBackend, seconds: number | undefined): number | undefined {
-  const max = backend.sandbox.maxTimeoutSeconds;
-  if (seconds !== undefined && seconds > max) {
-    throw new McpxError(
-      "INVALID_ARGUMENTS",
-      `timeoutSeconds ${seconds} is above the configured maximum of ${max}; ask for at most ${max}.`,
-    );
-  }
-  return seconds;
-}
-
-/** `{maxLength: 5, raw: true, tag: ["a", "b"]}` -> `--max-length=5 --raw --tag=a --tag=b`. */
-export function toFlags(args: Record<string, unknown>): string[] {
-  const flags: string[] = [];
-  for (const [key, value] of Object.entries(args)) {
-    const flag = `--${key.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase()}`;
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item === true) flags.push(flag);
-      else if (item === false) flags.push(`${flag}=false`);
-      else if (item === null || item === undefined) continue;
-      else flags.push(`${flag}=${typeof item === "string" ? item : JSON.stringify(item)}`);
-    }
-  }
-  return flags;
 }
 
 async function guard(work: () => Promise<string>): Promise<ToolReply> {

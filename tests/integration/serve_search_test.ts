@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { rankTools, tokenize, type ToolEntry } from "../../lib/serve/search.ts";
-import { toFlags } from "../../lib/serve/server.ts";
+import { toFlags } from "../../lib/serve/_run_checks.ts";
 import { wrapSnippet } from "../../lib/serve/_snippet.ts";
 import { McpClientManager } from "../../lib/client/manager.ts";
 import { fixtureConfig } from "../fixtures/serve/_setup.ts";
