@@ -16,7 +16,8 @@ const HELP = `mcpx exec: run a skill or script in a sandbox
 Usage: mcpx exec [harness options] <skill-or-script> [skill options]
 
 Options before the path are mcpx's; everything after the path goes to the skill
-("mcpx exec skills/fetch.ts --help" prints the skill's USAGE).
+("mcpx exec skills/fetch.ts --help" prints the skill's USAGE), except --allow-net,
+--allow-read and --allow-write, which are mcpx's wherever they appear.
 The path is tried relative to the current directory, then in <project>/skills/.
 
 Harness options:
@@ -54,12 +55,52 @@ const TAKES_VALUE = new Set([
   "--config",
 ]);
 
-/** Splits argv at the skill path: `[harness options, path, skill argv]`. */
+/** Harness options accepted after the skill path too (`mcpx exec s.ts --url … --allow-net h`):
+ * they are reserved, so no skill may define them. */
+const RESERVED_AFTER_PATH = new Set(["--allow-net", "--allow-read", "--allow-write"]);
+
+function pullReserved(skillArgv: readonly string[]): [string[], string[]] {
+  const harness: string[] = [];
+  const skill: string[] = [];
+  for (let i = 0; i < skillArgv.length; i++) {
+    const word = skillArgv[i]!;
+    if (word === "--") {
+      skill.push(...skillArgv.slice(i));
+      break;
+    }
+    const name = word.split("=")[0]!;
+    if (!RESERVED_AFTER_PATH.has(name)) {
+      skill.push(word);
+    } else if (word.includes("=")) {
+      harness.push(word);
+    } else {
+      harness.push(word, ...skillArgv.slice(i + 1, i + 2));
+      i++;
+    }
+  }
+  return [harness, skill];
+}
+
+/**
+ * Splits argv at the skill path: `[harness options, path, skill argv]`. Options before the
+ * path are the harness's; after it, everything is the skill's except the reserved
+ * `--allow-net`, `--allow-read` and `--allow-write`.
+ *
+ * @example
+ * ```ts
+ * import { splitExecArgv } from "./exec.ts";
+ * const [harness, path, skill] = splitExecArgv(["--json", "s.ts", "--url", "u", "--allow-net", "h"]);
+ * console.assert(path === "s.ts" && skill.length === 2 && harness.length === 3);
+ * ```
+ */
 export function splitExecArgv(argv: readonly string[]): [string[], string | undefined, string[]] {
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
-    if (word === "--") return [argv.slice(0, i), argv[i + 1], argv.slice(i + 2)];
-    if (!word.startsWith("-")) return [argv.slice(0, i), word, argv.slice(i + 1)];
+    const atPath = word === "--" ? i + 1 : word.startsWith("-") ? -1 : i;
+    if (atPath !== -1) {
+      const [reserved, skill] = pullReserved(argv.slice(atPath + 1));
+      return [[...argv.slice(0, i), ...reserved], argv[atPath], skill];
+    }
     if (TAKES_VALUE.has(word)) i++;
   }
   return [[...argv], undefined, []];

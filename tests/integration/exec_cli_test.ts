@@ -2,10 +2,23 @@ import assert from "node:assert/strict";
 import { execProject, fixture } from "./_exec_project.ts";
 import { splitExecArgv } from "../../lib/cli/exec.ts";
 
-Deno.test("splitExecArgv() gives everything after the path to the skill", () => {
+Deno.test("splitExecArgv() gives everything after the path to the skill but --allow-*", () => {
   assert.deepEqual(
     splitExecArgv(["--tier", "deno", "--allow-net=a:1", "s.ts", "--tier", "x", "--help"]),
     [["--tier", "deno", "--allow-net=a:1"], "s.ts", ["--tier", "x", "--help"]],
+  );
+  assert.deepEqual(
+    splitExecArgv([
+      "s.ts",
+      "--url",
+      "u",
+      "--allow-net",
+      "h:1",
+      "--allow-read=/d",
+      "--",
+      "--allow-net",
+    ]),
+    [["--allow-net", "h:1", "--allow-read=/d"], "s.ts", ["--url", "u", "--", "--allow-net"]],
   );
   assert.deepEqual(splitExecArgv(["--json", "--", "-odd.ts", "a"]), [["--json"], "-odd.ts", ["a"]]);
   assert.deepEqual(splitExecArgv(["--json"]), [["--json"], undefined, []]);

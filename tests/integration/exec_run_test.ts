@@ -140,12 +140,13 @@ Deno.test("done when: skills/fetch.ts prints a loopback page allowed with --allo
   );
   try {
     const host = `127.0.0.1:${server.addr.port}`;
+    // The issue's own command line: --allow-net after the skill path.
     const r = await project.exec([
-      "--allow-net",
-      host,
       `${ROOT}/skills/fetch.ts`,
       "--url",
       `http://${host}/page`,
+      "--allow-net",
+      host,
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /# Hello page/);
