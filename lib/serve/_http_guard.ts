@@ -6,9 +6,10 @@
  */
 import { timingSafeEqual } from "node:crypto";
 
-/** The Host values a server bound to `host:port` accepts. */
+/** The Host values a server bound to `host:port` accepts: the loopback names for a loopback or
+ * wildcard bind (other names of a wildcard bind need `--allowed-host`), else the address. */
 export function allowedHostsFor(host: string, port: number): Set<string> {
-  const loopback = ["127.0.0.1", "localhost", "::1", "[::1]"];
+  const loopback = ["127.0.0.1", "localhost", "::1", "[::1]", "0.0.0.0", "::", "[::]"];
   const names = loopback.includes(host) ? ["127.0.0.1", "localhost", "[::1]"] : [bracket(host)];
   return new Set(names.map((name) => `${name}:${port}`.toLowerCase()));
 }

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { encode } from "gpt-tokenizer";
-import { connectHttp, startServe, textOf } from "../fixtures/serve/_setup.ts";
+import { connectHttp, fixtureConfig, startServe, textOf } from "../fixtures/serve/_setup.ts";
 
 const TOOLS = [
   "execute_code",
@@ -135,6 +135,26 @@ Deno.test("mcpx serve tools answer over HTTP", async (t) => {
     assert.equal(result.isError, true);
     assert.match(textOf(result), /above the configured maximum of 120/);
   });
+});
+
+Deno.test("a config whose default tier is trusted is refused unless allow_trusted", async () => {
+  await using serve = await startServe({ config: await fixtureConfig({ tier: "trusted" }) });
+  await using client = await connectHttp(serve.url);
+  const result = await client.callTool({
+    name: "execute_code",
+    arguments: { code: "console.log(1)", servers: [] },
+  });
+  assert.equal(result.isError, true);
+  assert.match(textOf(result), /^INVALID_ARGUMENTS: Tier "trusted" is not allowed/);
+});
+
+Deno.test("an --allowed-host name is accepted as Host and Origin", async () => {
+  await using serve = await startServe({ allowedHosts: ["mcpx.internal:8443"] });
+  const response = await rawPost(serve.url, { Origin: "https://mcpx.internal:8443" });
+  assert.equal(response.status, 200);
+  await response.body?.cancel();
+  const host = await rawTcpPost(serve.url, "mcpx.internal:8443");
+  assert.equal(host.status, 200, host.text);
 });
 
 Deno.test("mcpx serve refuses foreign Host and Origin headers with 403", async (t) => {
