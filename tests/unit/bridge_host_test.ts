@@ -371,3 +371,37 @@ Deno.test("startBridgeHost() rejects bad options and overlong socket paths", asy
     await Deno.remove(deep, { recursive: true });
   }
 });
+
+Deno.test("a guest that floods and never reads holds the host back, and close() still ends it", async () => {
+  const caller = echoCaller();
+  const host = await startBridgeHost(caller, { allowedServers: ["alpha"], maxInFlight: 16 });
+  const client = await RawClient.connect(host.socketPath);
+  const payload = "p".repeat(4096);
+  let frames = "";
+  for (let i = 0; i < 2_000; i++) {
+    frames += request(i, "callTool", { server: "alpha", tool: "echo", arguments: { payload } });
+  }
+  // ~8 MB of requests whose ~16 MB of replies are never read: the host stops reading once its
+  // slots hold unwritten replies, so the guest's own write stalls too.
+  const sending = client.send(frames).catch(() => "send stopped");
+  while (caller.received.length < 16) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(caller.received.length < 2_000, `served ${caller.received.length} without reading`);
+  await host.close();
+  assert.equal(await sending, "send stopped");
+  client.close();
+  await assert.rejects(Deno.stat(host.dir), Deno.errors.NotFound);
+});
+
+Deno.test("connections beyond maxConnections are closed at once", async () => {
+  await using host = await startBridgeHost(echoCaller(), {
+    allowedServers: ["alpha"],
+    maxConnections: 1,
+  });
+  await using first = await RawClient.connect(host.socketPath);
+  await first.send(request(1, "listServers"));
+  assert.equal((await first.reply())?.id, 1);
+  await using second = await RawClient.connect(host.socketPath);
+  await second.send(request(1, "listServers")).catch(() => {});
+  assert.equal(await second.reply().catch(() => null), null);
+});
