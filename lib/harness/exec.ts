@@ -258,7 +258,17 @@ export async function execSkill(
         denoFlags: flags,
         cwd: workspace,
         env,
-        readOnlyPaths: [...new Set([...permissions.read, ...widenedRead, ...codeFiles])],
+        readOnlyPaths: [
+          ...new Set([
+            ...permissions.read,
+            ...widenedRead,
+            ...codeFiles,
+            // Not granted to the skill (static imports and Deno's own config reading need no
+            // permission), but a container must have them mounted to start at all.
+            ...await localModuleFiles(BOOTSTRAP, { cwd: config.root, configPath }),
+            ...[configPath, resolve(configPath, "..", "deno.lock")].filter(exists),
+          ]),
+        ],
         readWritePaths: [...new Set(write)],
         bridgeDir: bridge.dir,
         timeoutMs: timeoutSeconds * 1000,
