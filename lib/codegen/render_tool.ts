@@ -70,10 +70,11 @@ function defsText(scope: SchemaScope, withZod: boolean, done: Set<string>): stri
 
 function paramDocs(schema: JsonSchema): string[] {
   if (!isSchemaObject(schema)) return [];
-  return propertyEntries(schema).map(([key, property]) => {
+  // Only documented properties: the input type lists them all anyway.
+  return propertyEntries(schema).flatMap(([key, property]) => {
     const text = docLines(property).filter((line) => !line.startsWith("@")).join(" ").trim();
     const name = /^[A-Za-z_$][\w$]*$/.test(key) ? `input.${key}` : `input[${JSON.stringify(key)}]`;
-    return `@param ${name}${text === "" ? "" : ` ${text}`}`;
+    return text === "" ? [] : [`@param ${name} ${text}`];
   });
 }
 
@@ -127,9 +128,9 @@ export function renderToolFile(
   const defs = defsText(inputScope, true, done) + defsText(outputScope, false, done);
 
   const outputDoc = {
-    outputSchema: "declared by the tool's `outputSchema`.",
-    discovered: "inferred by `mcpx discover` from real responses (see `discovered_types.ts`).",
-    none: "not declared by the server; run `mcpx discover` to infer a type from real responses.",
+    outputSchema: ["declared by the tool's `outputSchema`."],
+    discovered: ["inferred by `mcpx discover` from real responses (`discovered_types.ts`)."],
+    none: ["not declared by the server; `mcpx discover` can infer it from real responses."],
   }[source];
   const description = typeof tool.description === "string" && tool.description.trim() !== ""
     ? jsdocText(tool.description).split("\n")
@@ -146,6 +147,17 @@ export function renderToolFile(
     `@returns The tool's result value (\`structuredContent\`, else the parsed JSON text, else the text).`,
   ];
   const optional = inputIsOptional(tool) ? " = {}" : "";
+  const callArgs = [
+    JSON.stringify(server),
+    JSON.stringify(tool.name),
+    schemaName,
+    "input",
+    "options",
+  ];
+  const flatCall = `  const value = await callTool(${callArgs.join(", ")});`;
+  const callLine = flatCall.length <= 100
+    ? flatCall
+    : `  const value = await callTool(\n${callArgs.map((a) => `    ${a},\n`).join("")}  );`;
   const imports = source === "discovered"
     ? `import type { ${options.discoveredType} } from "./discovered_types.ts";\n`
     : "";
@@ -156,18 +168,15 @@ import { type CallOptions, callTool } from "../_runtime.ts";
 ${imports}${defs}
 /** Input of {@linkcode ${names.fn}}. */
 ${inputDecl}
-/** Validates {@linkcode ${inputName}} before each call; errors name the offending field. */
+/** Validates {@linkcode ${inputName}} before each call; errors name the field. */
 export const ${schemaName}: z.ZodType = ${inputZod};
 
-/** Result of {@linkcode ${names.fn}}: ${outputDoc} */
-${outputDecl}
+${docBlock([`Result of {@linkcode ${names.fn}}:`, ...outputDoc], 0)}${outputDecl}
 ${docBlock(fnDoc, 0)}export async function ${names.fn}(
   input: ${inputName}${optional},
   options: CallOptions = {},
 ): Promise<${names.type}Output> {
-  const value = await callTool(${JSON.stringify(server)}, ${
-    JSON.stringify(tool.name)
-  }, ${schemaName}, input, options);
+${callLine}
   return value as ${names.type}Output;
 }
 `;
