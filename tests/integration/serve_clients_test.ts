@@ -126,11 +126,13 @@ Deno.test("the MCP Inspector CLI and the conformance suite pass against mcpx ser
     assert.match(JSON.parse(call.out).content[0].text, /^add: /);
   });
 
+  // Outside the project, so that running the suite leaves deno.lock alone.
+  await using outside = await inspectorCwd();
   for (const scenario of ["server-initialize", "ping", "tools-list", "dns-rebinding-protection"]) {
     await t.step(`conformance scenario ${scenario}`, async () => {
       const result = await run(
         [CONFORMANCE, "server", "--url", serve.url, "--scenario", scenario],
-        ROOT,
+        outside.path,
       );
       assert.equal(result.code, 0, result.out);
       assert.match(result.out, /Passed: (\d+)\/\1, 0 failed/, result.out);
