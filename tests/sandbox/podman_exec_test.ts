@@ -1,0 +1,98 @@
+/**
+ * The strict tier through `mcpx exec` as a real subprocess: a timeout and a SIGINT to mcpx both
+ * leave no container behind, and a skill that needs the network is refused with the way out.
+ */
+import assert from "node:assert/strict";
+import { CLI, ROOT } from "../helpers/paths.ts";
+import { skipUnless } from "../helpers/skip.ts";
+import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE } from "./strict/_strict.ts";
+
+const ignore = skipUnless(PODMAN_AVAILABLE, NO_PODMAN);
+const SPIN = `${ROOT}/tests/fixtures/exec/spin.ts`;
+
+/** A temp project with an empty server list and a short timeout. */
+async function withProject(body: (root: string) => Promise<void>): Promise<void> {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx_podman_exec_" }));
+  try {
+    await Deno.writeTextFile(
+      `${root}/mcp_config.json`,
+      JSON.stringify({ mcpServers: {}, sandbox: { tier: "podman", timeout: 30, max_timeout: 60 } }),
+    );
+    await body(root);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+function mcpx(root: string, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", CLI, "exec", ...args],
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function finish(child: Deno.ChildProcess) {
+  const out = await child.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test({
+  name: "mcpx exec --tier podman: a timeout exits 124 and leaves no container",
+  ignore,
+  async fn() {
+    await withProject(async (root) => {
+      const before = await mcpxContainers();
+      const r = await finish(mcpx(root, ["--timeout", "3", SPIN]));
+      assert.equal(r.code, 124, r.stderr);
+      assert.match(r.stderr, /timed out after 3 s/);
+      assert.deepEqual((await mcpxContainers()).filter((n) => !before.includes(n)), []);
+    });
+  },
+});
+
+Deno.test({
+  name: "mcpx exec --tier podman: SIGINT to mcpx kills and removes the running container",
+  ignore,
+  async fn() {
+    await withProject(async (root) => {
+      const before = await mcpxContainers();
+      const child = mcpx(root, [SPIN]);
+      // Wait until the skill runs inside its container (it says its pid on stderr).
+      const [watch, rest] = child.stderr.tee();
+      const reader = watch.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      while (!seen.includes("pid ")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+      }
+      reader.releaseLock();
+      await watch.cancel().catch(() => {});
+      const started = (await mcpxContainers()).filter((n) => !before.includes(n));
+      assert.equal(started.length, 1, seen);
+      child.kill("SIGINT");
+      const [status] = await Promise.all([child.status, rest.cancel(), child.stdout.cancel()]);
+      assert.notEqual(status.code, 0);
+      assert.deepEqual((await mcpxContainers()).filter((n) => !before.includes(n)), []);
+    });
+  },
+});
+
+Deno.test({
+  name: "mcpx exec --tier podman: a skill that needs the network is refused, naming --tier deno",
+  ignore,
+  async fn() {
+    await withProject(async (root) => {
+      const r = await finish(
+        mcpx(root, [`${ROOT}/skills/fetch.ts`, "--url", "https://example.com/"]),
+      );
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /network access to example\.com.*--tier deno/);
+    });
+  },
+});
