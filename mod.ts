@@ -99,3 +99,17 @@ export {
 } from "./lib/skills/permissions.ts";
 export { listSkills, readSkillUsage, type SkillSummary } from "./lib/skills/catalog.ts";
 export { extractHeader, type SkillHeader } from "./lib/skills/header.ts";
+export { createDefaultBackend, type DefaultBackendOptions } from "./lib/serve/default_backend.ts";
+export { type HttpServerHandle, serveHttp, type ServeHttpOptions } from "./lib/serve/http.ts";
+export { serveStdio, type ServeStdioOptions } from "./lib/serve/stdio.ts";
+export type { McpxServerOptions } from "./lib/serve/server.ts";
+export type {
+  RunOutcome,
+  RunRequest,
+  ServeBackend,
+  SkillCatalog,
+  SkillListing,
+  SkillRunner,
+  ToolLister,
+} from "./lib/serve/backend.ts";
+export { listMcpxTools } from "./lib/serve/tools_list.ts";
