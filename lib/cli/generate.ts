@@ -25,8 +25,14 @@ Options:
   --offline      render from the saved tools.json lists instead of connecting
 ${COMMON_HELP}`;
 
-function describe(progress: ServerProgress): string {
+function describe(progress: ServerProgress, check: boolean): string {
   switch (progress.state) {
+    case "written":
+      return check
+        ? progress.changed === 0 ? "up to date" : `${progress.changed} file(s) stale`
+        : progress.changed === 0
+        ? "unchanged"
+        : `written (${progress.changed} file(s) changed)`;
     case "connecting":
       return "connecting…";
     case "listed":
@@ -66,7 +72,7 @@ export const command: Command = {
         offline: values.offline ?? false,
         ...(outDir === undefined ? {} : { outDir }),
         onProgress: (p) => {
-          if (values.json !== true) io.err(`${p.server}: ${describe(p)}\n`);
+          if (values.json !== true) io.err(`${p.server}: ${describe(p, values.check === true)}\n`);
         },
       });
       const failed = Object.keys(report.failed);

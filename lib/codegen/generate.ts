@@ -18,6 +18,12 @@ import { RUNTIME_SOURCE } from "./render_runtime.ts";
 export type ServerProgress =
   | { readonly server: string; readonly state: "connecting" }
   | { readonly server: string; readonly state: "listed"; readonly tools: number }
+  | {
+    readonly server: string;
+    readonly state: "written";
+    /** Files of this server written (or, with `check`, stale) and removed. */
+    readonly changed: number;
+  }
   | { readonly server: string; readonly state: "failed"; readonly error: Error };
 
 /** Options for {@linkcode generateWrappers}. */
@@ -30,7 +36,7 @@ export interface GenerateOptions {
   check?: boolean;
   /** Use the saved `tools.json` lists instead of connecting. @default false */
   offline?: boolean;
-  /** Called as each server connects, lists its tools, or fails. */
+  /** Called as each server connects, lists its tools (or fails), and is written. */
   onProgress?: (progress: ServerProgress) => void;
 }
 
@@ -155,6 +161,11 @@ export async function generateWrappers(
     owned: { folders: owned, files: [] },
     check: options.check ?? false,
   });
+  for (const server of entries.keys()) {
+    const prefix = `${serverFolder(server)}/`;
+    const changed = [...sync.written, ...sync.removed].filter((f) => f.startsWith(prefix)).length;
+    options.onProgress?.({ server, state: "written", changed });
+  }
   return { ...sync, outDir, listed, failed };
 }
 

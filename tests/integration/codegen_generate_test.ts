@@ -23,6 +23,7 @@ Deno.test("generate writes wrappers for real servers that check, lint and run", 
         assert.ok((report.listed[server] ?? 0) > 0, `${server} has tools`);
         assert.ok(progress.includes(`${server}:connecting`));
         assert.ok(progress.includes(`${server}:listed`));
+        assert.ok(progress.includes(`${server}:written`));
       }
     });
 
@@ -106,6 +107,7 @@ Deno.test("mcpx generate reports each server and exits 1 when one fails", async 
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /nasty: connecting/);
     assert.match(result.stderr, /nasty: 11 tool\(s\)/);
+    assert.match(result.stderr, /nasty: written \(14 file\(s\) changed\)/);
     assert.match(result.stderr, /broken: failed: /);
     assert.match(result.stderr, /error: Could not generate wrappers for broken/);
     await Deno.stat(join(dir, "servers", "nasty", "kitchen_sink.ts"));
@@ -115,6 +117,25 @@ Deno.test("mcpx generate reports each server and exits 1 when one fails", async 
     const stale = await deno(dir, ["run", "-A", CLI, "generate", "nasty", "--check"]);
     assert.equal(stale.code, 1);
     assert.match(stale.stderr, /stale: nasty\/z\.ts/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mcpx generate and discover refuse bad usage with exit status 2", async () => {
+  const dir = await makeProject(["nasty"]);
+  try {
+    for (
+      const args of [["generate", "--bogus"], ["discover", "--draft", "--verify"], [
+        "discover",
+        "--timeout",
+        "soon",
+      ]]
+    ) {
+      const result = await deno(dir, ["run", "-A", CLI, ...args]);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: mcpx (generate|discover)/);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
