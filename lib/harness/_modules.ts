@@ -26,15 +26,21 @@ function configArgs(configPath: string | undefined): string[] {
 
 /**
  * Caches `modules` and their dependencies with the project's config and lock file. Remote
- * `https:` imports are refused (`--no-remote`); an npm package missing from the lock file fails
- * (`--frozen`). Throws `SkillError` (`SKILL_INVALID`) quoting Deno's error.
+ * `https:` imports are refused (`--no-remote`); with a lock file, an npm package missing from
+ * it fails (`--frozen`); without one, nothing is written (`--no-lock`). Throws `SkillError` (`SKILL_INVALID`) quoting Deno's error.
  */
 export async function cacheModules(
   modules: readonly string[],
-  options: { cwd: string; configPath: string | undefined; display: string },
+  options: {
+    cwd: string;
+    configPath: string | undefined;
+    display: string;
+    lock: "frozen" | "none";
+  },
 ): Promise<void> {
+  const lock = options.lock === "none" ? "--no-lock" : "--frozen";
   const result = await deno(
-    ["cache", "--quiet", "--no-remote", "--frozen", ...configArgs(options.configPath), ...modules],
+    ["cache", "--quiet", "--no-remote", lock, ...configArgs(options.configPath), ...modules],
     options.cwd,
   );
   if (result.success) return;
@@ -53,8 +59,9 @@ export async function localModuleFiles(
   module: string,
   options: { cwd: string; configPath: string | undefined },
 ): Promise<string[]> {
+  // --no-lock: listing must never write a lock file into the project.
   const result = await deno(
-    ["info", "--json", ...configArgs(options.configPath), module],
+    ["info", "--json", "--no-lock", ...configArgs(options.configPath), module],
     options.cwd,
   );
   if (!result.success) return [module];

@@ -16,6 +16,7 @@ import { deriveDenoFlags } from "../sandbox/permissions.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
 import { startBridgeHost } from "../bridge/host.ts";
 import { cacheModules, localModuleFiles } from "./_modules.ts";
+import { allowedServers, hasDefaultExport } from "./_plan.ts";
 import { resolveSkillPath } from "./resolve.ts";
 import { tierByName } from "./tiers.ts";
 
@@ -84,39 +85,6 @@ function exists(path: string): boolean {
   }
 }
 
-/** Whether `source` has a default export (`export default …` or `export { x as default }`). */
-function hasDefaultExport(source: string): boolean {
-  return /^\s*export\s+default\b/m.test(source) ||
-    /\bexport\s*\{[^}]*\bas\s+default\b[^}]*\}/.test(source);
-}
-
-function allowedServers(
-  declared: readonly string[] | undefined,
-  requested: readonly string[] | undefined,
-  config: McpxConfig,
-): string[] {
-  if (declared === undefined) {
-    const servers = [...(requested ?? [])];
-    const unknown = servers.filter((s) => !(s in config.servers));
-    if (unknown.length > 0) {
-      throw new UsageError(
-        `--servers: unknown server ${unknown.map((s) => `"${s}"`).join(", ")}; configured: ` +
-          `${Object.keys(config.servers).join(", ") || "none"}.`,
-      );
-    }
-    return servers;
-  }
-  if (requested === undefined) return [...declared];
-  const extra = requested.filter((s) => !declared.includes(s));
-  if (extra.length > 0) {
-    throw new UsageError(
-      `--servers may only narrow a skill's servers (${declared.join(", ") || "none"}); ` +
-        `${extra.join(", ")} is not among them. Edit the skill's servers to add one.`,
-    );
-  }
-  return [...requested];
-}
-
 /**
  * Runs one skill or plain script in a sandbox and resolves when it has ended and everything it
  * used is cleaned up. Throws `UsageError` for bad harness options (nothing spawned),
@@ -161,11 +129,8 @@ export async function execSkill(
   const configPath = exists(projectConfig) ? projectConfig : OWN_CONFIG;
 
   // Cache first: the permission-less inspection and the sandbox both run --cached-only.
-  await cacheModules([file, BOOTSTRAP], {
-    cwd: config.root,
-    configPath,
-    display: path,
-  });
+  const lock = exists(resolve(configPath, "..", "deno.lock")) ? "frozen" as const : "none" as const;
+  await cacheModules([file, BOOTSTRAP], { cwd: config.root, configPath, display: path, lock });
   // A module without a default export is a plain script: its top-level code IS the run, so it
   // must not be imported for inspection (it would run twice, the first time unprivileged).
   const inspection = !hasDefaultExport(await Deno.readTextFile(file))
@@ -244,6 +209,7 @@ export async function execSkill(
         bridgeSocket: bridge.socketPath,
         memoryMb: sandbox.memoryMb,
         configPath,
+        lock,
       });
       const outcome = await sandboxTier.run({
         runId: crypto.randomUUID().slice(0, 12),

@@ -31,6 +31,9 @@ export interface DenoFlagOptions {
   /** `deno.json` whose import map and lock file the skill resolves against; without it,
    * `--no-config`. */
   configPath?: string | undefined;
+  /** `frozen`: the config's lock file must match (`--frozen`); `none`: there is no lock file
+   * (`--no-lock`). @default "frozen" */
+  lock?: "frozen" | "none";
 }
 
 function list(kind: string, items: readonly string[]): string {
@@ -85,7 +88,12 @@ export function deriveDenoFlags(request: PermissionRequest, options: DenoFlagOpt
   const socket = options.bridgeSocket;
   const flags = ["--no-prompt", "--no-remote", "--cached-only"];
   if (options.configPath === undefined) flags.push("--no-config");
-  else flags.push(`--config=${options.configPath}`, "--frozen");
+  else {
+    flags.push(
+      `--config=${options.configPath}`,
+      options.lock === "none" ? "--no-lock" : "--frozen",
+    );
+  }
   flags.push(`--allow-read=${list("read", [...request.read, socket])}`);
   flags.push(`--allow-write=${list("write", [...request.write, socket])}`);
   flags.push(`--allow-net=${list("net", [...request.net, `unix:${socket}`])}`);

@@ -73,6 +73,23 @@ Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
   });
 });
 
+Deno.test("mcpx exec uses the project's own deno.json, with or without a lock file", async () => {
+  await using project = await execProject();
+  await Deno.writeTextFile(
+    `${project.root}/deno.json`,
+    JSON.stringify({ imports: { zod: "npm:zod@4.6.7" } }),
+  );
+  await Deno.writeTextFile(
+    `${project.root}/check.ts`,
+    'import { z } from "zod";\nconsole.log(z.string().parse("resolved through the project map"));\n',
+  );
+  const r = await project.exec(["check.ts"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "resolved through the project map\n");
+  // Without a lock file the harness neither requires one nor writes one (--no-lock).
+  await assert.rejects(Deno.stat(`${project.root}/deno.lock`), Deno.errors.NotFound);
+});
+
 Deno.test("mcpx exec: the bridge refuses what the run may not do and survives abuse", async (t) => {
   await using project = await execProject();
   await Deno.mkdir(project.workspace, { recursive: true });
