@@ -114,3 +114,64 @@ export async function writeAll(
 ): Promise<void> {
   for (let done = 0; done < bytes.length;) done += await writer.write(bytes.subarray(done));
 }
+
+/** Bytes gathered into one write at most (a single larger frame is still written whole). */
+const BATCH_BYTES = 256 * 1024;
+
+interface QueuedWrite {
+  readonly bytes: Uint8Array;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Serializes writes to one connection and gathers frames queued meanwhile into one write, so
+ * many replies finishing together cost one system call instead of one each. */
+export class FrameWriter {
+  readonly #writer: { write(bytes: Uint8Array): Promise<number> };
+  #queue: QueuedWrite[] = [];
+  #flushing = false;
+
+  /** Writes to `writer`. */
+  constructor(writer: { write(bytes: Uint8Array): Promise<number> }) {
+    this.#writer = writer;
+  }
+
+  /** Queues `bytes`; resolves once they are written, rejects if the write fails. */
+  write(bytes: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ bytes, resolve, reject });
+      if (!this.#flushing) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    while (this.#queue.length > 0) {
+      let size = 0;
+      let count = 0;
+      while (count < this.#queue.length && (count === 0 || size < BATCH_BYTES)) {
+        size += this.#queue[count]!.bytes.length;
+        count++;
+      }
+      const batch = this.#queue.splice(0, count);
+      try {
+        await writeAll(this.#writer, concat(batch.map((w) => w.bytes), size));
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    this.#flushing = false;
+  }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}

@@ -11,7 +11,7 @@
  */
 import type { ToolCaller } from "../client/types.ts";
 import type { ErrorCode } from "../errors.ts";
-import { type Frame, FrameSplitter, writeAll } from "./_frames.ts";
+import { type Frame, FrameSplitter, FrameWriter } from "./_frames.ts";
 import { type Allowlist, type BridgeRequest, parseRequest, runRequest } from "./_host_requests.ts";
 import {
   CANCEL_NOTIFICATION,
@@ -56,7 +56,7 @@ export class HostConnection {
   readonly #ctx: ConnectionContext;
   readonly #inFlight = new Map<RpcId, AbortController>();
   readonly #handlers = new Set<Promise<void>>();
-  #writes: Promise<void> = Promise.resolve();
+  readonly #writer: FrameWriter;
   #backlogBytes = 0;
   #closed = false;
 
@@ -64,6 +64,7 @@ export class HostConnection {
   constructor(conn: Deno.Conn, ctx: ConnectionContext) {
     this.#conn = conn;
     this.#ctx = ctx;
+    this.#writer = new FrameWriter(conn);
   }
 
   /** Reads and answers frames until the guest hangs up; then cancels the calls still running. */
@@ -88,7 +89,6 @@ export class HostConnection {
       // A connection's end cancels its calls: nobody is left to read their replies.
       for (const controller of this.#inFlight.values()) controller.abort();
       await Promise.allSettled([...this.#handlers]);
-      await this.#writes;
       this.close();
     }
   }
@@ -265,15 +265,16 @@ export class HostConnection {
     }
   }
 
-  #write(bytes: Uint8Array): Promise<void> {
+  async #write(bytes: Uint8Array): Promise<void> {
+    if (this.#closed) return;
     this.#backlogBytes += bytes.length;
-    const write = this.#writes.then(async () => {
-      if (!this.#closed) await writeAll(this.#conn, bytes);
-    }).catch(() => this.close()).finally(() => {
+    try {
+      await this.#writer.write(bytes);
+    } catch {
+      this.close(); // the guest is gone; its calls are cancelled
+    } finally {
       this.#backlogBytes -= bytes.length;
-    });
-    this.#writes = write;
-    return write;
+    }
   }
 }
 

@@ -31,7 +31,7 @@ import {
   type ToolResult,
 } from "../client/types.ts";
 import { BridgeError, type McpxError } from "../errors.ts";
-import { FrameSplitter, writeAll } from "./_frames.ts";
+import { FrameSplitter, FrameWriter } from "./_frames.ts";
 import {
   CANCEL_NOTIFICATION,
   DEFAULT_MAX_FRAME_BYTES,
@@ -110,12 +110,13 @@ class Guest implements BridgeGuest {
   readonly #pending = new Map<number, Pending>();
   readonly #reading: Promise<void>;
   #nextId = 1;
-  #writes: Promise<void> = Promise.resolve();
+  readonly #writer: FrameWriter;
   #closedBecause: string | undefined;
 
   constructor(conn: Deno.UnixConn, maxFrameBytes: number) {
     this.#conn = conn;
     this.#maxFrameBytes = maxFrameBytes;
+    this.#writer = new FrameWriter(conn);
     this.#conn.unref();
     this.#reading = this.#read();
   }
@@ -225,9 +226,7 @@ class Guest implements BridgeGuest {
   }
 
   #write(bytes: Uint8Array): Promise<void> {
-    const write = this.#writes.then(() => writeAll(this.#conn, bytes));
-    this.#writes = write.catch(() => {});
-    return write;
+    return this.#writer.write(bytes);
   }
 
   async #read(): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Frame, FrameSplitter } from "../../lib/bridge/_frames.ts";
+import { type Frame, FrameSplitter, FrameWriter } from "../../lib/bridge/_frames.ts";
 import { idFromHead } from "../../lib/bridge/_protocol.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -79,4 +79,45 @@ Deno.test("idFromHead() finds the id only where a guest puts it", () => {
   assert.equal(idFromHead('{"jsonrpc":"2.0","id":"a-1"'), "a-1");
   assert.equal(idFromHead('{"method":"x","id":1}'), null);
   assert.equal(idFromHead("xxxx"), null);
+});
+
+Deno.test("FrameWriter keeps order, gathers queued frames, and survives short writes", async (t) => {
+  await t.step("frames queued together go out in order, in fewer writes", async () => {
+    const writes: Uint8Array[] = [];
+    const writer = new FrameWriter({
+      write(chunk) {
+        writes.push(chunk.slice());
+        return Promise.resolve(chunk.length);
+      },
+    });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => writer.write(bytes(`${i}\n`))));
+    const all = writes.map((w) => new TextDecoder().decode(w)).join("");
+    assert.equal(all, Array.from({ length: 100 }, (_, i) => `${i}\n`).join(""));
+    assert.ok(writes.length < 100, `${writes.length} writes`);
+  });
+
+  await t.step("a writer that takes one byte at a time still gets every byte", async () => {
+    let out = "";
+    const writer = new FrameWriter({
+      write(chunk) {
+        out += String.fromCharCode(chunk[0]!);
+        return Promise.resolve(1);
+      },
+    });
+    await Promise.all([writer.write(bytes("abc\n")), writer.write(bytes("de\n"))]);
+    assert.equal(out, "abc\nde\n");
+  });
+
+  await t.step("a failed write rejects its frames; later frames are tried again", async () => {
+    let fail = true;
+    const writer = new FrameWriter({
+      write(chunk) {
+        if (fail) return Promise.reject(new Error("EPIPE"));
+        return Promise.resolve(chunk.length);
+      },
+    });
+    await assert.rejects(writer.write(bytes("x\n")), /EPIPE/);
+    fail = false;
+    await writer.write(bytes("y\n"));
+  });
 });
