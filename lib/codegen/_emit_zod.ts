@@ -68,7 +68,9 @@ function objectZod(schema: SchemaObject, scope: SchemaScope, depth: number): str
   const required = requiredSet(schema);
   const entries = propertyEntries(schema).map(([key, property]) => {
     const value = zodExpr(property, scope, depth + 1);
-    return `${propertyKey(key)}: ${value}${required.has(key) ? "" : ".optional()"}`;
+    // `__proto__: x` in an object literal sets the prototype; the computed form is a property.
+    const name = key === "__proto__" ? '["__proto__"]' : propertyKey(key);
+    return `${name}: ${value}${required.has(key) ? "" : ".optional()"}`;
   });
   const extra = schema.additionalProperties;
   const extraZod = extra === undefined || extra === true || extra === false

@@ -107,6 +107,20 @@ Deno.test("generated wrappers validate input before calling, naming the field", 
   }
 });
 
+Deno.test("a property named __proto__ does not break the generated schema", async () => {
+  const dir = await writeProject(renderServer({ server: "nasty", tools: NASTY_TOOLS }));
+  try {
+    const mod = await import(join(dir, "nasty", "boolean_schemas.ts"));
+    const schema = mod.booleanSchemasInputSchema;
+    assert.equal(Object.getPrototypeOf(schema.shape), Object.prototype);
+    assert.ok(Object.hasOwn(schema.shape, "__proto__"));
+    assert.equal(schema.safeParse(JSON.parse('{"__proto__": "x", "anything": 1}')).success, true);
+    assert.equal(schema.safeParse({ nothing: 1 }).success, false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("the runtime module depends on nothing but the global caller symbol", () => {
   assert.doesNotMatch(RUNTIME_SOURCE, /^import /m);
   assert.match(RUNTIME_SOURCE, /Symbol\.for\("mcpx\.toolCaller"\)/);
