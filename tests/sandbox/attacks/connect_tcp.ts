@@ -1,7 +1,7 @@
 // Opens a raw TCP connection to HOST PORT (arguments), giving up after two seconds.
 import { attempt } from "./_attempt.ts";
 await attempt(async () => {
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const giveUp = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("gave up after 2 s")), 2000);
   });
