@@ -20,8 +20,10 @@ import {
   idFromHead,
   isObject,
   isRpcId,
+  MAX_NAME_LENGTH,
   METHODS,
   PROGRESS_NOTIFICATION,
+  quote,
   RPC_CODES,
   rpcError,
   type RpcErrorObject,
@@ -143,13 +145,16 @@ export class HostConnection {
     if (id === null) {
       return await this.#replyError(
         null,
-        malformed(RPC_CODES.invalidRequest, "has an id that is not an integer or a string"),
+        malformed(
+          RPC_CODES.invalidRequest,
+          `has an id that is not an integer or a string of at most ${MAX_NAME_LENGTH} characters`,
+        ),
       );
     }
     if (this.#inFlight.has(id)) {
       return await this.#replyError(
         id,
-        malformed(RPC_CODES.invalidRequest, `reuses id ${JSON.stringify(id)} of a call in flight`),
+        malformed(RPC_CODES.invalidRequest, `reuses id ${quote(id)} of a call in flight`),
       );
     }
     const method = METHODS.find((m) => m === message.method);
@@ -159,7 +164,7 @@ export class HostConnection {
         rpcError(
           RPC_CODES.methodNotFound,
           "BRIDGE_ERROR",
-          `Unknown bridge method ${JSON.stringify(message.method)}; the bridge serves ${
+          `Unknown bridge method ${quote(message.method)}; the bridge serves ${
             METHODS.join(", ")
           }.`,
         ),

@@ -6,7 +6,7 @@
  */
 import type { ToolCaller } from "../client/types.ts";
 import { BridgeError } from "../errors.ts";
-import { type BridgeMethod, isObject } from "./_protocol.ts";
+import { type BridgeMethod, isObject, MAX_NAME_LENGTH, quote } from "./_protocol.ts";
 
 /** A request whose parameters were checked. */
 export type BridgeRequest =
@@ -28,26 +28,27 @@ function invalid(message: string): BridgeError {
   return new BridgeError("INVALID_ARGUMENTS", message);
 }
 
-function serverName(params: Record<string, unknown>, method: string): string {
-  const server = params.server;
-  if (typeof server !== "string" || server === "") {
-    throw invalid(`${method} needs params.server, a non-empty string (the server's name).`);
+function name(params: Record<string, unknown>, field: "server" | "tool", method: string): string {
+  const value = params[field];
+  if (typeof value !== "string" || value === "" || value.length > MAX_NAME_LENGTH) {
+    throw invalid(
+      `${method} needs params.${field}, the ${field}'s name: a string of 1 to ` +
+        `${MAX_NAME_LENGTH} characters (got ${quote(value, 40)}).`,
+    );
   }
-  return server;
+  return value;
 }
 
 /** Checks `params` for `method`; throws `INVALID_ARGUMENTS` saying which field is wrong. */
 export function parseRequest(method: BridgeMethod, params: unknown): BridgeRequest {
   if (params !== undefined && !isObject(params)) {
-    throw invalid(`${method} takes its params as a JSON object, not ${JSON.stringify(params)}.`);
+    throw invalid(`${method} takes its params as a JSON object, not ${quote(params)}.`);
   }
   const p = params ?? {};
   if (method === "listServers") return { method };
-  const server = serverName(p, method);
+  const server = name(p, "server", method);
   if (method === "listTools") return { method, server };
-  if (typeof p.tool !== "string" || p.tool === "") {
-    throw invalid("callTool needs params.tool, a non-empty string (the tool's name).");
-  }
+  const tool = name(p, "tool", method);
   if (p.arguments !== undefined && !isObject(p.arguments)) {
     throw invalid(
       `callTool params.arguments must be a JSON object of the tool's arguments (got ${
@@ -65,7 +66,7 @@ export function parseRequest(method: BridgeMethod, params: unknown): BridgeReque
   return {
     method,
     server,
-    tool: p.tool,
+    tool,
     args: p.arguments ?? {},
     timeoutMs,
     progress: p.progress === true,

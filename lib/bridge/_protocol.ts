@@ -71,9 +71,21 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Whether `value` is a valid JSON-RPC id (the bridge refuses `null` and fractional ids). */
+/** Longest string id, server name or tool name the host accepts: everything the host keeps
+ * or echoes per request stays small, whatever the frame cap. */
+export const MAX_NAME_LENGTH = 256;
+
+/** Whether `value` is a valid JSON-RPC id for the bridge: a safe integer, or a string of at
+ * most {@linkcode MAX_NAME_LENGTH} characters (the bridge refuses `null` and fractions). */
 export function isRpcId(value: unknown): value is RpcId {
-  return (typeof value === "number" && Number.isSafeInteger(value)) || typeof value === "string";
+  return (typeof value === "number" && Number.isSafeInteger(value)) ||
+    (typeof value === "string" && value.length <= MAX_NAME_LENGTH);
+}
+
+/** `value` as JSON, cut to `max` characters for quoting in a message. */
+export function quote(value: unknown, max = 80): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** Builds the wire error for `code` with a JSON-RPC category. */

@@ -135,6 +135,8 @@ Deno.test("the host refuses, with a stable code and advice", async (t) => {
         [{ server: "alpha" }, /params\.tool/],
         [{ server: "alpha", tool: "echo", arguments: [1] }, /arguments must be a JSON object/],
         [{ server: "alpha", tool: "echo", timeoutMs: -1 }, /timeoutMs/],
+        [{ server: "s".repeat(100_000), tool: "echo" }, /params\.server.*1 to 256 characters/],
+        [{ server: "alpha", tool: "t".repeat(300) }, /params\.tool/],
         ["alpha", /JSON object/],
       ] as const
     ) {
@@ -142,6 +144,7 @@ Deno.test("the host refuses, with a stable code and advice", async (t) => {
       assert.equal(error.code, -32602);
       assert.equal(error.data.code, "INVALID_ARGUMENTS");
       assert.match(error.message, field);
+      assert.ok(error.message.length < 400, "the message does not echo huge input");
     }
   });
 });
@@ -187,6 +190,9 @@ Deno.test("malformed frames get an error reply and never crash the host", async 
       "MALFORMED_FRAME",
       null,
     );
+  });
+  await t.step("a string id over 256 characters", async () => {
+    await expect(request("i".repeat(300), "listServers"), -32600, "MALFORMED_FRAME", null);
   });
   await t.step("an unknown method: -32601", async () => {
     const message = await expect(request(9, "deleteEverything"), -32601, "BRIDGE_ERROR", 9);
