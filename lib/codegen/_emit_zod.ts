@@ -60,7 +60,7 @@ const pad = (depth: number) => "  ".repeat(depth);
 function shape(entries: string[], depth: number): string {
   if (entries.length === 0) return "{}";
   const flat = `{ ${entries.join(", ")} }`;
-  if (flat.length <= 80 && !flat.includes("\n")) return flat;
+  if (flat.length <= 60 && !flat.includes("\n")) return flat;
   return `{\n${entries.map((e) => `${pad(depth + 1)}${e},\n`).join("")}${pad(depth)}}`;
 }
 
