@@ -59,6 +59,10 @@ Deno.test("a sandboxed guest reaches server-everything through the bridge", asyn
     assert.deepEqual(report.servers, ["everything"]);
     assert.match(report.refused, /^SERVER_NOT_ALLOWED: Server "memory" is not allowed/);
     assert.equal(report.unknownTool, "UNKNOWN_TOOL");
+    assert.match(
+      report.toolError,
+      /^ToolError TOOL_ERROR everything true: Tool "everything\.get-sum" failed: .*expected number/,
+    );
     assert.equal(report.readEtc, "NotCapable", "the child has no other file access");
   });
 
@@ -67,7 +71,11 @@ Deno.test("a sandboxed guest reaches server-everything through the bridge", asyn
     assert.equal(calls.filter((c) => c.tool === "get-sum" && c.ok).length, 100);
     assert.deepEqual(
       calls.filter((c) => !c.ok).map((c) => `${c.server}.${c.tool}:${c.code}`).sort(),
-      ["everything.no_such_tool:UNKNOWN_TOOL", "memory.read_graph:SERVER_NOT_ALLOWED"],
+      [
+        "everything.get-sum:TOOL_ERROR",
+        "everything.no_such_tool:UNKNOWN_TOOL",
+        "memory.read_graph:SERVER_NOT_ALLOWED",
+      ],
     );
     assert.equal(manager.state, "CONNECTED");
     return manager.listServers().then((servers) => {
