@@ -25,7 +25,15 @@ export interface PodmanHost {
   readonly hostUid: number;
   /** The host gid that the container's group is. */
   readonly hostGid: number;
+  /** As root: the subordinate ranges the container's ids map onto. */
+  readonly ranges?: { readonly users: IdRange; readonly groups: IdRange };
 }
+
+/** Who the skill is, for one run. */
+export type RunIdentity = Pick<
+  PodmanHost,
+  "userNamespaceArgs" | "containerUser" | "hostUid" | "hostGid"
+>;
 
 /** A subordinate id range from `/etc/subuid` or `/etc/subgid`. */
 export interface IdRange {
@@ -61,9 +69,7 @@ export async function onPath(name: string): Promise<boolean> {
 }
 
 /** The user-namespace part of the facts, without probing runtimes. */
-export async function userNamespace(): Promise<
-  Pick<PodmanHost, "rootless" | "userNamespaceArgs" | "containerUser" | "hostUid" | "hostGid">
-> {
+export async function userNamespace(): Promise<Omit<PodmanHost, "runtime" | "runtimeNotes">> {
   const uid = Deno.uid() ?? 0;
   const gid = Deno.gid() ?? 0;
   if (uid !== 0) {
@@ -90,6 +96,38 @@ export async function userNamespace(): Promise<
     containerUser: `${SANDBOX_UID}:${SANDBOX_UID}`,
     hostUid: users.start + SANDBOX_UID,
     hostGid: groups.start + SANDBOX_UID,
+    ranges: { users, groups },
+  };
+}
+
+/**
+ * As root, when the workspace belongs to an unprivileged user (outside the subordinate ranges),
+ * the skill becomes that user: container uid 1000 maps to the owner, everything else to the
+ * subordinate range. Files the skill writes then belong to the workspace's owner and nothing
+ * needs a `chown`. Otherwise (a root-owned workspace) the default identity stays.
+ */
+export function identityForWorkspace(
+  host: PodmanHost,
+  owner: { uid: number; gid: number },
+): RunIdentity {
+  const ranges = host.ranges;
+  if (host.rootless || ranges === undefined || owner.uid === 0 || owner.gid === 0) return host;
+  const inside = (id: number, range: IdRange) =>
+    id >= range.start && id < range.start + range.count;
+  if (inside(owner.uid, ranges.users) || inside(owner.gid, ranges.groups)) return host;
+  const map = (flag: string, range: IdRange, id: number) => [
+    `${flag}=0:${range.start}:${SANDBOX_UID}`,
+    `${flag}=${SANDBOX_UID}:${id}:1`,
+    `${flag}=${SANDBOX_UID + 1}:${range.start + SANDBOX_UID + 1}:${range.count - SANDBOX_UID - 1}`,
+  ];
+  return {
+    userNamespaceArgs: [
+      ...map("--uidmap", ranges.users, owner.uid),
+      ...map("--gidmap", ranges.groups, owner.gid),
+    ],
+    containerUser: host.containerUser,
+    hostUid: owner.uid,
+    hostGid: owner.gid,
   };
 }
 

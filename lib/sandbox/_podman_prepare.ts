@@ -87,7 +87,7 @@ export async function handOverWritablePaths(
   for (const mount of mounts) {
     if (!mount.writable || mount.path === spec.bridgeDir) continue;
     if (mount.path === spec.cwd) {
-      await chownTree(mount.path, owner);
+      if ((await Deno.stat(mount.path)).uid !== owner.uid) await chownTree(mount.path, owner);
       continue;
     }
     const info = await Deno.stat(mount.path);

@@ -11,7 +11,13 @@ import { dirname, join } from "node:path";
 import { SandboxError } from "../errors.ts";
 import { buildRunArgs, containerName, type PodmanRunContext, runMounts } from "./_podman_args.ts";
 import { inspectExit, killAndRemove, podmanCommand, removeContainer } from "./_podman_cli.ts";
-import { detectPodmanHost, type PodmanHost, ulimitArgs } from "./_podman_host.ts";
+import {
+  detectPodmanHost,
+  identityForWorkspace,
+  type PodmanHost,
+  type RunIdentity,
+  ulimitArgs,
+} from "./_podman_host.ts";
 import {
   existingMounts,
   handOverWritablePaths,
@@ -79,8 +85,11 @@ class PodmanTier implements SandboxTier {
     const denoDir = this.#options.denoDir ?? spec.env.DENO_DIR ?? defaultDenoDir();
     const extraReadOnly = [denoDir, ...configFiles(spec.denoFlags)];
     const mounts = await existingMounts(runMounts(spec, extraReadOnly));
+    let identity: RunIdentity = host;
     if (!host.rootless) {
-      await handOverWritablePaths(spec, mounts, { uid: host.hostUid, gid: host.hostGid });
+      const workspace = await Deno.stat(spec.cwd);
+      identity = identityForWorkspace(host, { uid: workspace.uid ?? 0, gid: workspace.gid ?? 0 });
+      await handOverWritablePaths(spec, mounts, { uid: identity.hostUid, gid: identity.hostGid });
     }
     const privateDir = await Deno.makeTempDir({ prefix: "mcpx-podman-" });
     const name = containerName(spec.runId);
@@ -89,8 +98,8 @@ class PodmanTier implements SandboxTier {
         runtime: host.runtime,
         ...(rootfs !== undefined ? { rootfs } : {}),
         ...(image !== undefined ? { image } : {}),
-        userNamespaceArgs: host.userNamespaceArgs,
-        containerUser: host.containerUser,
+        userNamespaceArgs: identity.userNamespaceArgs,
+        containerUser: identity.containerUser,
         ulimitArgs: ulimitArgs(host.rootless),
         envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: denoDir }),
         extraReadOnly,

@@ -173,14 +173,39 @@ Deno.test({
   async fn(t) {
     await t.step("a file written in the workspace lands on the host", async () => {
       let written = "";
+      let owner: number | null = null;
       const r = await runStrict(attack("write_file"), {
         args: ["out.txt"],
         after: async ({ workspace }) => {
           written = await Deno.readTextFile(`${workspace}/out.txt`);
+          owner = (await Deno.stat(`${workspace}/out.txt`)).uid;
         },
       });
       assert.deepEqual(verdicts(r.stdout), ["ALLOWED undefined"], r.stderr);
       assert.equal(written, "pwned\n");
+      // Whoever runs mcpx, the skill's files never belong to host root.
+      assert.notEqual(owner, 0);
+    });
+
+    await t.step({
+      name: "as root, a workspace owned by an unprivileged user is written as that user",
+      ignore: Deno.uid() !== 0,
+      fn: async () => {
+        let owners: number[] = [];
+        const r = await runStrict(attack("write_file"), {
+          args: ["mine.txt"],
+          prepare: ({ workspace }) => Deno.chown(workspace, 4242, 4242),
+          after: async ({ workspace }) => {
+            owners = [
+              (await Deno.stat(workspace)).uid!,
+              (await Deno.stat(`${workspace}/mine.txt`)).uid!,
+            ];
+          },
+        });
+        assert.deepEqual(verdicts(r.stdout), ["ALLOWED undefined"], r.stderr);
+        // No chown of the user's workspace; the new file belongs to the user too.
+        assert.deepEqual(owners, [4242, 4242]);
+      },
     });
 
     await t.step("the skill talks to the host over the bridge socket", async () => {
