@@ -8,9 +8,13 @@
 import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
 const SETSID_CANDIDATES = ["/usr/bin/setsid", "/bin/setsid"];
+const TIMEOUT_CANDIDATES = ["/usr/bin/timeout", "/bin/timeout"];
 
-function findSetsid(): string | undefined {
-  for (const candidate of SETSID_CANDIDATES) {
+/** Seconds the coreutils `timeout` backstop waits beyond the harness's own limit. */
+const BACKSTOP_GRACE_SECONDS = 2;
+
+function findProgram(candidates: readonly string[]): string | undefined {
+  for (const candidate of candidates) {
     try {
       if (Deno.statSync(candidate).isFile) return candidate;
     } catch {
@@ -85,9 +89,22 @@ export async function runProcessTree(
   command: ProcessCommand,
   spec: SandboxRunSpec,
 ): Promise<SandboxRunOutcome> {
-  const setsid = findSetsid();
-  const program = setsid ?? command.program;
-  const args = setsid ? [command.program, ...command.args] : [...command.args];
+  // setsid: the run leads its own process group, so one kill reaches everything in it.
+  // timeout: a backstop that ends the run even if the harness itself is killed (SIGKILL) and
+  // cannot enforce the limit any more.
+  const setsid = findProgram(SETSID_CANDIDATES);
+  const backstop = findProgram(TIMEOUT_CANDIDATES);
+  const line = [
+    ...(backstop === undefined ? [] : [
+      backstop,
+      "--signal=KILL",
+      `${Math.ceil(spec.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS}s`,
+    ]),
+    command.program,
+    ...command.args,
+  ];
+  const program = setsid ?? line[0]!;
+  const args = setsid ? line : line.slice(1);
   const child = new Deno.Command(program, {
     args,
     cwd: spec.cwd,

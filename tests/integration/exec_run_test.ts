@@ -73,6 +73,35 @@ Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
   });
 });
 
+Deno.test("if mcpx itself is SIGKILLed, the skill still ends (timeout backstop)", async () => {
+  await using project = await execProject();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", `${ROOT}/cli.ts`, "exec", "--timeout", "1", fixture("spin.ts")],
+    cwd: project.root,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let stderr = "";
+  while (!/pid \d+/.test(stderr)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stderr += value;
+  }
+  child.kill("SIGKILL");
+  await child.status;
+  await reader.cancel();
+  const pid = Number(/pid (\d+)/.exec(stderr)?.[1]);
+  assert.ok(pid > 0, stderr);
+  // Nobody is left to enforce --timeout 1; coreutils timeout kills the run 2 s after it.
+  for (let i = 0; i < 100 && alive(pid); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(alive(pid), false);
+});
+
 Deno.test("mcpx exec uses the project's own deno.json, with or without a lock file", async () => {
   await using project = await execProject();
   await Deno.writeTextFile(
