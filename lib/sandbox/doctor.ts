@@ -140,14 +140,39 @@ async function denoChecks(): Promise<DoctorCheck[]> {
         : "a child without --allow-read was NOT refused",
       ...(refused ? {} : { fix: "reinstall Deno; DENO_* variables must not grant permissions" }),
     },
-    {
-      id: "deno.memory",
-      tier: "deno",
-      label: "heap cap",
-      ok: true,
-      detail: "V8 --max-old-space-size caps the JS heap; buffers outside the heap are not capped",
-    },
+    await heapCheck(),
   ];
+}
+
+/** A child with a 32 MiB heap cap allocates 256 MiB of objects: V8 must stop it. */
+async function heapCheck(): Promise<DoctorCheck> {
+  const hog = "const a = []; for (let i = 0; i < 4e6; i++) a.push({ i, s: 'x' + i }); " +
+    "console.log('survived')";
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--no-config",
+      "--v8-flags=--max-old-space-size=32",
+      `data:application/javascript,${encodeURIComponent(hog)}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    clearEnv: true,
+  }).output().catch(() => undefined);
+  const stopped = out !== undefined && !out.success &&
+    !new TextDecoder().decode(out.stdout).includes("survived");
+  return {
+    id: "deno.memory",
+    tier: "deno",
+    label: "heap cap",
+    ok: stopped,
+    detail: stopped
+      ? "a child filling its heap past --max-old-space-size=32 was stopped (buffers outside " +
+        "the JS heap are not capped in this tier)"
+      : "a child filled its heap past --max-old-space-size=32 and survived",
+    ...(stopped ? {} : { fix: "use --tier podman for a hard memory limit" }),
+  };
 }
 
 async function podmanChecks(version: string | undefined, image?: string): Promise<DoctorCheck[]> {
@@ -198,7 +223,10 @@ async function readCache(file: string, key: string, ttlMs: number) {
 async function writeCache(file: string, key: string, report: DoctorReport): Promise<void> {
   try {
     await Deno.mkdir(join(file, ".."), { recursive: true });
-    await Deno.writeTextFile(file, JSON.stringify({ key, report }));
+    // Write then rename, so a concurrent reader never sees half a report.
+    const partial = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+    await Deno.writeTextFile(partial, JSON.stringify({ key, report }));
+    await Deno.rename(partial, file);
   } catch {
     // A cache that cannot be written only costs a re-measure next time.
   }
