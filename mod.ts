@@ -113,3 +113,34 @@ export type {
   ToolLister,
 } from "./lib/serve/backend.ts";
 export { listMcpxTools } from "./lib/serve/tools_list.ts";
+export { normalizeFields, normalizeToolResult } from "./lib/codegen/normalize.ts";
+export {
+  type GenerateOptions,
+  type GenerateReport,
+  generateWrappers,
+  type ServerProgress,
+} from "./lib/codegen/generate.ts";
+export {
+  type CallEvent,
+  type DiscoverOptions,
+  type DiscoverReport,
+  type DriftFinding,
+  runDiscovery,
+  verifyDiscovery,
+} from "./lib/codegen/discover.ts";
+export {
+  type ArgObject,
+  type DiscoveryConfig,
+  loadDiscoveryConfig,
+  parseDiscoveryConfig,
+} from "./lib/codegen/discovery_config.ts";
+export {
+  classifyTool,
+  draftDiscoveryConfig,
+  type DraftServer,
+  synthesizeArguments,
+  type ToolSafety,
+} from "./lib/codegen/draft.ts";
+export { inferTypes, type SampleSet } from "./lib/codegen/infer_types.ts";
+export { checkValue } from "./lib/codegen/check_value.ts";
+export type { JsonSchema } from "./lib/codegen/json_schema.ts";

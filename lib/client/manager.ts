@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { normalizeToolResult } from "../codegen/normalize.ts";
 import { ClientError } from "../errors.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
@@ -37,7 +38,8 @@ export interface McpClientManagerOptions {
   env?: Record<string, string>;
   /** Bytes of each stdio server's stderr kept for error messages. @default 65536 */
   stderrBufferBytes?: number;
-  /** Rewrites every successful result (the hook for field normalization). */
+  /** Rewrites every successful result. @default the server's `normalize` strategy from the
+   * config (field normalization, see `lib/codegen/normalize.ts`) */
   transformResult?: (server: string, result: ToolResult) => ToolResult;
 }
 
@@ -187,7 +189,10 @@ export class McpClientManager implements ToolCaller, AsyncDisposable {
       });
     }
     const result = toToolResult(server, tool, outcome.result);
-    return this.#options.transformResult?.(server, result) ?? result;
+    const transform = this.#options.transformResult;
+    return transform === undefined
+      ? normalizeToolResult(result, config.normalize)
+      : transform(server, result);
   }
 
   /** Connects `server` now instead of on first use. */
