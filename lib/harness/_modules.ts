@@ -44,7 +44,9 @@ export async function cacheModules(
     options.cwd,
   );
   if (result.success) return;
-  const detail = result.stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "")
+  const lines = result.stderr.split("\n").map((l) => l.trim());
+  const end = lines.findIndex((l) => l.startsWith("Stack backtrace"));
+  const detail = lines.slice(0, end === -1 ? undefined : end).filter((l) => l !== "")
     .slice(0, 3).join(" ").replace(/^error:\s*/, "");
   throw new SkillError(
     "SKILL_INVALID",

@@ -95,6 +95,21 @@ Deno.test("mcpx exec refuses bad input before spawning anything", async (t) => {
     }
   });
 
+  await t.step("a remote https import is refused while caching, before any run", async () => {
+    // Written here, not kept in tests/fixtures: "deno check tests/" would try to fetch it.
+    await Deno.writeTextFile(
+      `${project.root}/remote_import.ts`,
+      'import "https://example.com/payload.ts";\nconsole.log("never printed");\n',
+    );
+    const r = await project.exec(["remote_import.ts"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "");
+    assert.match(
+      r.stderr,
+      /^error: Cannot prepare the imports of .*remote_import\.ts: Requires import access to "example\.com:443".* never https: URLs\.\n$/,
+    );
+  });
+
   await t.step("an unknown tier is a usage error", async () => {
     const r = await project.exec(["--tier", "vm", fixture("echo_args.ts")]);
     assert.equal(r.code, 2);
