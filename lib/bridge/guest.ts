@@ -4,7 +4,7 @@
  * Errors come back as the same classes the harness raised: `ToolError` for `TOOL_ERROR`, a
  * `BridgeError` carrying the stable code otherwise.
  *
- * Imports nothing but `lib/errors.ts`, `lib/client/types.ts` and this folder's protocol files,
+ * Imports nothing but `lib/errors.ts`, `lib/client/types.ts` and this folder's `_*.ts` helpers,
  * so it loads inside a sandbox that may only touch the socket:
  * `deno run --no-prompt --allow-read=S --allow-write=S --allow-net=unix:S`.
  *
@@ -23,7 +23,6 @@
  */
 import {
   type CallToolOptions,
-  type ContentItem,
   type ServerInfo,
   TOOL_CALLER_KEY,
   type ToolCaller,
@@ -32,6 +31,7 @@ import {
 } from "../client/types.ts";
 import { BridgeError, type McpxError } from "../errors.ts";
 import { FrameSplitter, FrameWriter } from "./_frames.ts";
+import { cancelled, listOf, toolResult } from "./_guest_replies.ts";
 import {
   CANCEL_NOTIFICATION,
   DEFAULT_MAX_FRAME_BYTES,
@@ -323,35 +323,4 @@ class Guest implements BridgeGuest {
     }
     this.#pending.clear();
   }
-}
-
-function cancelled(what: string, reason: unknown): BridgeError {
-  return new BridgeError("CANCELLED", `The call to ${what} was cancelled by the skill.`, {
-    cause: reason,
-  });
-}
-
-function toolResult(result: unknown, what: string): ToolResult {
-  if (!isObject(result) || !Array.isArray(result.content)) throw malformedReply(what, result);
-  return {
-    value: result.value,
-    content: result.content as ContentItem[],
-    ...(isObject(result.structuredContent) ? { structuredContent: result.structuredContent } : {}),
-    ...(isObject(result.meta) ? { meta: result.meta } : {}),
-  };
-}
-
-function listOf<T>(result: unknown, key: string): readonly T[] {
-  const list = isObject(result) ? result[key] : undefined;
-  if (!Array.isArray(list)) throw malformedReply(key, result);
-  return list as T[];
-}
-
-function malformedReply(what: string, result: unknown): BridgeError {
-  return new BridgeError(
-    "MALFORMED_FRAME",
-    `The harness sent a reply for ${what} that the bridge guest cannot read; this is a bug in ` +
-      "mcpx: rerun with --verbose and report it.",
-    { data: { result } },
-  );
 }

@@ -176,6 +176,7 @@ Deno.test("the guest module imports nothing but the bridge protocol, errors and 
   const files = info.modules.map((m) => m.specifier.replace(`file://${ROOT}/`, "")).sort();
   assert.deepEqual(files, [
     "lib/bridge/_frames.ts",
+    "lib/bridge/_guest_replies.ts",
     "lib/bridge/_protocol.ts",
     "lib/bridge/guest.ts",
     "lib/client/types.ts",
