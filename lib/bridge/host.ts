@@ -5,11 +5,22 @@
  * record of each request.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { startBridgeHost } from "./host.ts";
- * await using host = await startBridgeHost(manager, { allowedServers: ["everything"] });
- * // spawn the skill with --allow-read/--allow-write/--allow-net=unix:${host.socketPath}
- * console.log(host.calls);
+ * import { connectBridge } from "./guest.ts";
+ * import type { ToolCaller } from "../client/types.ts";
+ *
+ * const echo: ToolCaller = {
+ *   callTool: (_server, _tool, args) => Promise.resolve({ value: args, content: [] }),
+ *   listTools: () => Promise.resolve([]),
+ *   listServers: () => Promise.resolve([]),
+ * };
+ * await using host = await startBridgeHost(echo, { allowedServers: ["everything"] });
+ * // The skill runs with --allow-read/--allow-write/--allow-net=unix:${host.socketPath}.
+ * await using guest = await connectBridge(host.socketPath);
+ * const result = await guest.callTool("everything", "echo", { message: "hi" });
+ * console.assert((result.value as { message: string }).message === "hi");
+ * console.assert(host.calls[0]?.ok === true);
  * ```
  *
  * @module

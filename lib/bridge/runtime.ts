@@ -4,10 +4,13 @@
  * `McpClientManager` in-process.
  *
  * @example
- * ```ts ignore
- * import { callTool } from "./runtime.ts";
- * const result = await callTool("everything", "echo", { message: "hi" });
- * console.log(result.value);
+ * ```ts
+ * import { getToolCaller } from "./runtime.ts";
+ * try {
+ *   getToolCaller(); // nothing installed in this process
+ * } catch (error) {
+ *   console.assert((error as { code: string }).code === "BRIDGE_ERROR");
+ * }
  * ```
  *
  * @module
