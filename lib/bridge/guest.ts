@@ -173,7 +173,19 @@ class Guest implements BridgeGuest {
       );
     }
     const id = this.#nextId++;
-    const frame = encodeFrame({ jsonrpc: "2.0", id, method, params });
+    let frame: Uint8Array;
+    try {
+      frame = encodeFrame({ jsonrpc: "2.0", id, method, params });
+    } catch (cause) {
+      return Promise.reject(
+        new BridgeError(
+          "INVALID_ARGUMENTS",
+          `The arguments of ${what} cannot be sent as JSON (${(cause as Error).message}); pass ` +
+            "plain objects, arrays, strings, numbers, booleans and null only.",
+          { cause },
+        ),
+      );
+    }
     if (frame.length - 1 > this.#maxFrameBytes) {
       return Promise.reject(
         new BridgeError(

@@ -95,6 +95,14 @@ Deno.test("BridgeGuest calls tools through the host", async (t) => {
     assert.equal(codeOf(await already.catch((e) => e)), "CANCELLED");
   });
 
+  await t.step("arguments that are not JSON: INVALID_ARGUMENTS, nothing sent", async () => {
+    const sent = caller.received.length;
+    const error = await guest.callTool("alpha", "echo", { n: 1n }).catch((e) => e);
+    assert.equal(codeOf(error), "INVALID_ARGUMENTS");
+    assert.match(error.message, /alpha\.echo cannot be sent as JSON/);
+    assert.equal(caller.received.length, sent);
+  });
+
   await t.step("timeoutMs is enforced: TIMEOUT", async () => {
     const error = await guest.callTool("alpha", "echo", { delayMs: 10_000 }, { timeoutMs: 30 })
       .catch((e) => e);
