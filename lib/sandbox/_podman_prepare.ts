@@ -104,6 +104,13 @@ export async function handOverWritablePaths(
   }
 }
 
+/** Hands a root filesystem to the container's (subordinate) root, once. */
+export async function adoptRootfs(rootfs: string, uid: number, gid: number): Promise<void> {
+  const info = await Deno.stat(rootfs);
+  if (info.uid === uid && info.gid === gid) return;
+  await chownTree(rootfs, { uid, gid });
+}
+
 /** `chown -R -h -P`: never follows a symlink the skill may have planted. */
 async function chownTree(path: string, owner: { uid: number; gid: number }) {
   const out = await new Deno.Command("chown", {

@@ -19,6 +19,7 @@ import {
   ulimitArgs,
 } from "./_podman_host.ts";
 import {
+  adoptRootfs,
   existingMounts,
   handOverWritablePaths,
   refuseNetwork,
@@ -75,8 +76,16 @@ class PodmanTier implements SandboxTier {
   async #target(): Promise<{ host: PodmanHost; rootfs?: string; image?: string }> {
     const image = this.#options.image;
     if (image !== undefined) return { host: await detectPodmanHost({ image }), image };
-    const rootfs = this.#options.rootfs ?? (await ensureRootfs()).path;
-    return { host: await detectPodmanHost({ rootfs }), rootfs };
+    if (this.#options.rootfs !== undefined) {
+      const rootfs = this.#options.rootfs;
+      return { host: await detectPodmanHost({ rootfs }), rootfs };
+    }
+    const rootfs = (await ensureRootfs()).path;
+    const host = await detectPodmanHost({ rootfs });
+    // As root the container's root is a subordinate uid: it must own the (cached, shared) rootfs
+    // to create mount points in the overlay (e.g. for a read-only /etc/ssl).
+    if (host.ranges) await adoptRootfs(rootfs, host.ranges.users.start, host.ranges.groups.start);
+    return { host, rootfs };
   }
 
   async run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
@@ -176,10 +185,12 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
       notice(memoryKilledMessage(spec.memoryMb));
       return { code: 137, timedOut: false, killed: "memory", ...truncation };
     }
-    if (state === undefined && status.code >= 125 && status.code <= 127) {
+    // 125-127 from the client while the container did not exit so: podman itself failed.
+    if (status.code >= 125 && status.code <= 127 && state?.exitCode !== status.code) {
+      const reason = tail.trim().split("\n").at(-1) ?? "";
       throw new SandboxError(
         "SANDBOX_ERROR",
-        `podman could not run the container (exit ${status.code}); its message is above. ` +
+        `podman could not run the container (exit ${status.code}): ${reason}. ` +
           `Run "mcpx doctor" to see what this host supports.`,
       );
     }

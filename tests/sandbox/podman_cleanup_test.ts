@@ -6,7 +6,14 @@ import assert from "node:assert/strict";
 import { skipUnless } from "../helpers/skip.ts";
 import { SandboxError } from "../../lib/errors.ts";
 import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
-import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE, PROBE, runStrict } from "./strict/_strict.ts";
+import {
+  attack,
+  mcpxContainers,
+  NO_PODMAN,
+  PODMAN_AVAILABLE,
+  PROBE,
+  runStrict,
+} from "./strict/_strict.ts";
 
 const ignore = skipUnless(PODMAN_AVAILABLE, NO_PODMAN);
 
@@ -65,6 +72,39 @@ Deno.test({
     assert.equal(new TextEncoder().encode(r.stdout).length, 1000);
     assert.match(r.stderr, /output cut at 1000 bytes/);
     assert.ok(!(await mcpxContainers()).includes(`mcpx-${r.runId}`));
+  },
+});
+
+Deno.test({
+  name: "podman tier: mounts under the rootfs's own folders work; a podman failure is an error",
+  ignore,
+  async fn(t) {
+    await t.step("a read-only file under /usr/bin is mounted and readable", async () => {
+      const r = await runStrict(attack("read_file"), {
+        args: ["/usr/bin/env"],
+        read: ["/usr/bin/env"],
+        readOnlyPaths: ["/usr/bin/env"],
+      });
+      assert.match(r.stdout, /^ALLOWED \x7fELF/, r.stderr);
+    });
+    await t.step("a mount podman cannot make fails the run with podman's reason", async () => {
+      let runId = "";
+      await assert.rejects(
+        () =>
+          runStrict(PROBE, {
+            args: ["whoami"],
+            readOnlyPaths: ["/proc/version"],
+            onRunId: (id) => runId = id,
+          }),
+        (error: unknown) => {
+          assert.ok(error instanceof SandboxError);
+          assert.equal(error.code, "SANDBOX_ERROR");
+          assert.match(error.message, /podman could not run the container .*inside \/proc/);
+          return true;
+        },
+      );
+      assert.ok(!(await mcpxContainers()).includes(`mcpx-${runId}`));
+    });
   },
 });
 

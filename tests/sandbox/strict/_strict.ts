@@ -51,6 +51,8 @@ export interface StrictRunOptions extends Partial<PermissionRequest> {
   pidsLimit?: number;
   /** @default 1 MiB */
   outputLimitBytes?: number;
+  /** Extra read-only mounts (besides the repository). */
+  readOnlyPaths?: string[];
   /** Extra environment for the skill. */
   env?: string[];
   /** Aborts the run. */
@@ -113,7 +115,7 @@ export async function runStrict(
       denoFlags,
       cwd: workspace,
       env: sandboxEnv({ denoDir: await resolveDenoDir(), home: workspace }),
-      readOnlyPaths: [ROOT],
+      readOnlyPaths: [ROOT, ...(options.readOnlyPaths ?? [])],
       readWritePaths: [workspace],
       bridgeDir,
       timeoutMs: options.timeoutMs ?? 30_000,
