@@ -75,10 +75,12 @@ Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
 
 Deno.test("if mcpx itself is SIGKILLed, the skill still ends (timeout backstop)", async () => {
   await using project = await execProject();
+  await Deno.mkdir(`${project.root}/tmp`);
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", `${ROOT}/cli.ts`, "exec", "--timeout", "1", fixture("spin.ts")],
     cwd: project.root,
-    env: { NO_COLOR: "1" },
+    // A killed mcpx cannot remove its bridge directory: keep it inside the project.
+    env: { NO_COLOR: "1", TMPDIR: `${project.root}/tmp` },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
