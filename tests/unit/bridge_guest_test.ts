@@ -57,7 +57,8 @@ Deno.test("BridgeGuest calls tools through the host", async (t) => {
     const calls = Array.from(
       { length: 100 },
       (_, i) =>
-        guest.callTool("alpha", "echo", { i, delayMs: 100 - i }).then((r) => {
+        // Odd calls are quick, even ones slow: every reply of an odd call overtakes.
+        guest.callTool("alpha", "echo", { i, delayMs: i % 2 ? 150 : 400 }).then((r) => {
           order.push(i);
           return r.value;
         }),
@@ -65,7 +66,7 @@ Deno.test("BridgeGuest calls tools through the host", async (t) => {
     const values = await Promise.all(calls);
     assert.deepEqual(values.map((v) => (v as { i: number }).i), [...Array(100).keys()]);
     assert.equal(caller.peak, 100);
-    assert.notDeepEqual(order, [...Array(100).keys()]);
+    assert.ok(order.slice(0, 50).every((i) => i % 2 === 1), `order ${order}`);
   });
 
   await t.step("10,000 calls at once all settle", async () => {
