@@ -33,7 +33,8 @@ Harness options:
 Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
 invalid skill arguments (nothing is run); 1 when mcpx itself fails.
 With --json, stdout is one JSON object:
-  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, tier }
+  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier }
+  (killed: "timeout", "memory" or "signal" when the sandbox ended the run)
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -196,6 +197,7 @@ export const command: Command = {
             toolCalls: result.toolCalls,
             timedOut: result.timedOut,
             truncated: result.truncated,
+            ...(result.killed === undefined ? {} : { killed: result.killed }),
             tier: result.tier,
           })
         }\n`,

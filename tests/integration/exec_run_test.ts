@@ -41,10 +41,13 @@ Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
   });
 
   await t.step("an endless loop ends at --timeout with 124 and leaves nothing behind", async () => {
-    const r = await project.exec(["--timeout", "2", fixture("spin.ts")]);
+    const r = await project.exec(["--json", "--timeout", "2", fixture("spin.ts")]);
     assert.equal(r.code, 124);
-    assert.match(r.stderr, /\[mcpx: timed out after 2 s; the skill was killed\]/);
-    const pid = Number(/pid (\d+)/.exec(r.stderr)?.[1]);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.timedOut, true);
+    assert.equal(report.killed, "timeout");
+    assert.match(report.stderr, /\[mcpx: timed out after 2 s; the skill was killed\]/);
+    const pid = Number(/pid (\d+)/.exec(report.stderr)?.[1]);
     assert.ok(pid > 0);
     assert.equal(alive(pid), false);
   });
