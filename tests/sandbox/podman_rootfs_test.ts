@@ -36,7 +36,7 @@ Deno.test({
               .stdout,
           );
           for (const [, library] of ldd.matchAll(/(\/\S+)\s+\(0x/g)) {
-            assert.ok((await Deno.stat(`${first.path}${library}`)).isFile, library);
+            assert.ok((await Deno.stat(`${first.path}${library}`)).isFile, String(library));
           }
           assert.match(
             await Deno.readTextFile(`${first.path}/etc/passwd`),
