@@ -144,3 +144,20 @@ export {
 export { inferTypes, type SampleSet } from "./lib/codegen/infer_types.ts";
 export { checkValue } from "./lib/codegen/check_value.ts";
 export type { JsonSchema } from "./lib/codegen/json_schema.ts";
+export { type ExecOptions, type ExecResult, execSkill } from "./lib/harness/exec.ts";
+export {
+  type DenoFlagOptions,
+  deriveDenoFlags,
+  type PermissionRequest as SandboxPermissionRequest,
+} from "./lib/sandbox/permissions.ts";
+export {
+  type DeniedRange,
+  deriveNetDeny,
+  PRIVATE_NETWORKS,
+  privateRangeOf,
+} from "./lib/sandbox/net_deny.ts";
+export { DenoTier } from "./lib/sandbox/deno_tier.ts";
+export { TrustedTier } from "./lib/sandbox/trusted_tier.ts";
+export { resolveDenoDir, sandboxEnv, type SandboxEnvOptions } from "./lib/sandbox/env.ts";
+export { assertNoEscapingLinks, type LinkScanOptions } from "./lib/sandbox/workspace_guard.ts";
+export type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./lib/sandbox/tier.ts";
