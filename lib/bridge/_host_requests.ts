@@ -111,7 +111,9 @@ export async function runRequest(
   }
   checkAllowed(request.server, options.allowed);
   if (request.method === "listTools") {
-    return { tools: await abortable(caller.listTools(request.server), options.signal) };
+    const listing = caller.listTools(request.server);
+    const what = `listTools of ${request.server}`;
+    return { tools: await abortable(listing, options.signal, options.callTimeoutMs, what) };
   }
   const limits = [request.timeoutMs, options.callTimeoutMs].filter((n) => n !== undefined);
   const timeoutMs = limits.length > 0 ? Math.min(...limits) : undefined;

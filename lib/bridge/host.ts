@@ -61,8 +61,8 @@ export interface BridgeHostOptions {
   maxInFlight?: number;
   /** Connections open at once; further ones are closed at once. @default {16} */
   maxConnections?: number;
-  /** The host's own limit on one tool call (a guest may ask for less, never more).
-   * @default the caller's own timeout */
+  /** The host's own limit on one `callTool` or `listTools`; a guest may ask for less, never
+   * more. @default the caller's own timeout */
   callTimeoutMs?: number;
   /** Records kept in `calls`; later ones still reach `onCall`. @default {10000} */
   maxRecords?: number;
