@@ -6,7 +6,7 @@
  */
 import { delimiter, join } from "node:path";
 import { SandboxError } from "../errors.ts";
-import { podman } from "./_podman_cli.ts";
+import { podman, podmanCommand } from "./_podman_cli.ts";
 import { ROOTFS_DENO, SANDBOX_UID } from "./rootfs.ts";
 
 /** How containers are started on this host. */
@@ -162,7 +162,7 @@ async function probe(target: { rootfs: string } | { image: string }): Promise<Po
     const where = "rootfs" in target
       ? ["--rootfs", `${target.rootfs}:O`]
       : ["--pull=never", target.image];
-    const out = await podman([
+    const out = await podmanOrExplain([
       "run",
       "--rm",
       "--runtime",
@@ -184,6 +184,21 @@ async function probe(target: { rootfs: string } | { image: string }): Promise<Po
     `podman cannot start a container with any OCI runtime (${notes.join("; ")}). Run ` +
       `"mcpx doctor" for details; install runc or crun, or set MCPX_PODMAN_RUNTIME.`,
   );
+}
+
+/** Runs podman; when it cannot even start, says so as a `SANDBOX_UNAVAILABLE`. */
+async function podmanOrExplain(args: readonly string[]) {
+  try {
+    return await podman(args);
+  } catch (cause) {
+    throw new SandboxError(
+      "SANDBOX_UNAVAILABLE",
+      `The podman tier needs podman, but "${podmanCommand()}" cannot be started ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}). Install podman ` +
+        `(apt-get install podman runc uidmap slirp4netns fuse-overlayfs), or use --tier deno.`,
+      { cause },
+    );
+  }
 }
 
 /** `--ulimit` flags: as root podman needs nofile and nproc set explicitly. */
