@@ -210,11 +210,13 @@ export class HostConnection {
       });
       ({ reply, code } = this.#resultFrame(id, result, what));
     } catch (error) {
+      // A timed-out call is still running in the caller: abort it there too. (Not done on
+      // success: an abort builds a DOMException, which is costly on every call.)
+      controller.abort();
       const wire = errorToWire(error, what);
       code = wire.data.code;
       reply = encodeFrame({ jsonrpc: "2.0", id, error: wire });
     } finally {
-      controller.abort(); // lets the caller drop anything it still holds for this call
       this.#inFlight.delete(id);
     }
     this.#ctx.record({
