@@ -7,7 +7,17 @@
 /** Imports `rootfs` as image `name`; resolves to the name. Throws when tar or podman fail. */
 export async function importRootfsImage(rootfs: string, name: string): Promise<string> {
   const tar = new Deno.Command("tar", {
-    args: ["-C", rootfs, "--exclude=./.mcpx-rootfs.json", "-c", "."],
+    // Owned by root in the image whoever owns the cached directory (root runs adopt it).
+    args: [
+      "-C",
+      rootfs,
+      "--exclude=./.mcpx-rootfs.json",
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "-c",
+      ".",
+    ],
     stdout: "piped",
   }).spawn();
   const podman = new Deno.Command("podman", {

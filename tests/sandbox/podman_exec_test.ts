@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { CLI, ROOT } from "../helpers/paths.ts";
 import { skipUnless } from "../helpers/skip.ts";
-import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE } from "./strict/_strict.ts";
+import { containersMounting, NO_PODMAN, PODMAN_AVAILABLE } from "./strict/_strict.ts";
 
 const ignore = skipUnless(PODMAN_AVAILABLE, NO_PODMAN);
 const SPIN = `${ROOT}/tests/fixtures/exec/spin.ts`;
@@ -46,11 +46,10 @@ Deno.test({
   ignore,
   async fn() {
     await withProject(async (root) => {
-      const before = await mcpxContainers();
       const r = await finish(mcpx(root, ["--timeout", "3", SPIN]));
       assert.equal(r.code, 124, r.stderr);
       assert.match(r.stderr, /timed out after 3 s/);
-      assert.deepEqual((await mcpxContainers()).filter((n) => !before.includes(n)), []);
+      assert.deepEqual(await containersMounting(root), []);
     });
   },
 });
@@ -60,25 +59,32 @@ Deno.test({
   ignore,
   async fn() {
     await withProject(async (root) => {
-      const before = await mcpxContainers();
       const child = mcpx(root, [SPIN]);
-      // Wait until the skill runs inside its container (it says its pid on stderr).
       const [watch, rest] = child.stderr.tee();
-      const reader = watch.pipeThrough(new TextDecoderStream()).getReader();
-      let seen = "";
-      while (!seen.includes("pid ")) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        seen += value;
+      const drained = rest.pipeTo(new WritableStream());
+      try {
+        // Wait until the skill runs inside its container (it says its pid on stderr).
+        const reader = watch.pipeThrough(new TextDecoderStream()).getReader();
+        let seen = "";
+        while (!seen.includes("pid ")) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          seen += value;
+        }
+        await reader.cancel();
+        assert.equal((await containersMounting(root)).length, 1, seen);
+        child.kill("SIGINT");
+        const status = await child.status;
+        assert.equal(status.code, 130);
+        assert.deepEqual(await containersMounting(root), []);
+      } finally {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* already exited */ }
+        await child.status;
+        await child.stdout.cancel().catch(() => {});
+        await drained.catch(() => {});
       }
-      reader.releaseLock();
-      await watch.cancel().catch(() => {});
-      const started = (await mcpxContainers()).filter((n) => !before.includes(n));
-      assert.equal(started.length, 1, seen);
-      child.kill("SIGINT");
-      const [status] = await Promise.all([child.status, rest.cancel(), child.stdout.cancel()]);
-      assert.notEqual(status.code, 0);
-      assert.deepEqual((await mcpxContainers()).filter((n) => !before.includes(n)), []);
     });
   },
 });

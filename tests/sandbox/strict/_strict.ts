@@ -154,3 +154,17 @@ export function probeReport(stdout: string): Record<string, unknown> {
   if (line === undefined) throw new Error(`the probe printed no report: ${stdout}`);
   return JSON.parse(line);
 }
+
+/** Names of the containers (running or not) that mount something under `path`: robust when
+ * other runs (other tests, other processes) create containers at the same time. */
+export async function containersMounting(path: string): Promise<string[]> {
+  const out = await new Deno.Command("podman", {
+    args: ["ps", "--all", "--format", "{{.Names}}|{{.Mounts}}"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter((line) => {
+    const mounts = line.slice(line.indexOf("|") + 1).replace(/^\[|\]$/g, "").split(" ");
+    return mounts.some((mount) => mount === path || mount.startsWith(`${path}/`));
+  }).map((line) => line.slice(0, line.indexOf("|")));
+}
