@@ -161,3 +161,17 @@ export { TrustedTier } from "./lib/sandbox/trusted_tier.ts";
 export { resolveDenoDir, sandboxEnv, type SandboxEnvOptions } from "./lib/sandbox/env.ts";
 export { assertNoEscapingLinks, type LinkScanOptions } from "./lib/sandbox/workspace_guard.ts";
 export type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./lib/sandbox/tier.ts";
+export {
+  type BridgeCallRecord,
+  type BridgeHost,
+  type BridgeHostOptions,
+  DEFAULT_MAX_FRAME_BYTES,
+  startBridgeHost,
+} from "./lib/bridge/host.ts";
+export {
+  type BridgeGuest,
+  type BridgeGuestOptions,
+  connectBridge,
+  installBridge,
+} from "./lib/bridge/guest.ts";
+export { callTool, getToolCaller } from "./lib/bridge/runtime.ts";
