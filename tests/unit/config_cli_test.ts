@@ -48,7 +48,10 @@ Deno.test("mcpx config prints the repository config: file, sandbox, 3 servers", 
     r.stdout,
     /\n {4}command: +deno run --allow-all --quiet npm:@modelcontextprotocol\/server-memory@[\d.]+\n/,
   );
-  assert.match(r.stdout, /\n {4}env: +MEMORY_FILE_PATH=\.\/workspace\/memory\.jsonl\n/);
+  assert.match(
+    r.stdout,
+    new RegExp(`\\n {4}env: +MEMORY_FILE_PATH=${ROOT}/workspace/memory\\.jsonl\\n`),
+  );
 });
 
 Deno.test("mcpx config --json --config masks secrets and reports the file", async () => {
