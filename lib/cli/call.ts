@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { formatToolResult } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
@@ -105,11 +105,7 @@ export const command: Command = {
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const manager = new McpClientManager({
-      ...(values.config === undefined ? {} : { configPath: values.config }),
-      cwd: io.cwd,
-      env: io.env,
-    });
+    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
       const result = tool === undefined
         ? await manager.callTool(first, args, options)

@@ -8,6 +8,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.ts";
+import { loadConfig } from "../config/load.ts";
+import type { McpxConfig } from "../config/types.ts";
 
 /** Where a command writes and what it may read of its surroundings. */
 export interface CommandIo {
@@ -79,4 +81,21 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig["options"
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new UsageError(`mcpx ${command}: ${message}. Run "mcpx ${command} --help".`, { cause });
   }
+}
+
+/**
+ * Loads the configuration a command runs with (`--config`, else the search order) and prints
+ * its warnings to stderr, so that every command reports an unknown key the same way.
+ */
+export async function loadCommandConfig(
+  values: { config?: string | undefined },
+  io: Pick<CommandIo, "cwd" | "env" | "err">,
+): Promise<McpxConfig> {
+  const config = await loadConfig({
+    ...(values.config === undefined ? {} : { path: values.config }),
+    cwd: io.cwd,
+    env: io.env,
+  });
+  for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+  return config;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import { McpxError, UsageError } from "../errors.ts";
 import { McpClientManager } from "../client/manager.ts";
 import type { ToolInfo } from "../client/types.ts";
@@ -61,11 +61,7 @@ export const command: Command = {
         `mcpx discover: --timeout expects seconds > 0, got "${values.timeout}".`,
       );
     }
-    const manager = new McpClientManager({
-      cwd: io.cwd,
-      env: { ...io.env },
-      ...(values.config === undefined ? {} : { configPath: values.config }),
-    });
+    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
       await manager.initialize();
       const config = manager.config;

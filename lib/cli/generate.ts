@@ -4,7 +4,7 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import { McpxError } from "../errors.ts";
 import { McpClientManager } from "../client/manager.ts";
 import { generateWrappers, type ServerProgress } from "../codegen/generate.ts";
@@ -53,11 +53,7 @@ export const command: Command = {
       out: { type: "string" },
       offline: { type: "boolean" },
     });
-    const manager = new McpClientManager({
-      cwd: io.cwd,
-      env: { ...io.env },
-      ...(values.config === undefined ? {} : { configPath: values.config }),
-    });
+    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
       await manager.initialize();
       const config = manager.config;

@@ -4,9 +4,8 @@
  * @module
  */
 import type { Command, CommandIo } from "./command.ts";
-import { COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import { UsageError } from "../errors.ts";
-import { loadConfig } from "../config/load.ts";
 import { createDefaultBackend } from "../serve/default_backend.ts";
 import { serveHttp } from "../serve/http.ts";
 import { serveStdio } from "../serve/stdio.ts";
@@ -53,12 +52,7 @@ export const command: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new UsageError(`mcpx serve: --port must be a number 0-65535, got "${values.port}".`);
     }
-    const config = await loadConfig({
-      ...(values.config === undefined ? {} : { path: values.config }),
-      cwd: io.cwd,
-      env: io.env,
-    });
-    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const config = await loadCommandConfig(values, io);
     const backend = createDefaultBackend(config, { env: { ...io.env } });
     try {
       if (!http) {

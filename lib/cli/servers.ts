@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
-import { loadConfig } from "../config/load.ts";
+import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import type { ServerConfig } from "../config/types.ts";
 import { UsageError } from "../errors.ts";
 
@@ -36,12 +35,7 @@ export const command: Command = {
     if (positionals.length > 0) {
       throw new UsageError(`mcpx servers takes no arguments, got "${positionals[0]}".`);
     }
-    const config = await loadConfig({
-      ...(values.config === undefined ? {} : { path: values.config }),
-      cwd: io.cwd,
-      env: io.env,
-    });
-    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const config = await loadCommandConfig(values, io);
     const servers = Object.values(config.servers);
     if (values.json) {
       const rows = servers.map((s) => ({

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
-import { loadConfig } from "../config/load.ts";
+import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import { McpClientManager } from "../client/manager.ts";
 import { UsageError } from "../errors.ts";
 import { listMcpxTools } from "../serve/tools_list.ts";
@@ -43,12 +42,7 @@ export const command: Command = {
     if (positionals.length > 0) {
       throw new UsageError(`mcpx tokens takes no arguments, got "${positionals[0]}".`);
     }
-    const config = await loadConfig({
-      ...(values.config === undefined ? {} : { path: values.config }),
-      cwd: io.cwd,
-      env: io.env,
-    });
-    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const config = await loadCommandConfig(values, io);
     const manager = new McpClientManager({ config });
     try {
       const sources = await collectTokenSources(config, {

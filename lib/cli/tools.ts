@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { toolSummary } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
@@ -40,11 +40,7 @@ export const command: Command = {
       );
     }
     const server = positionals[0]!;
-    const manager = new McpClientManager({
-      ...(values.config === undefined ? {} : { configPath: values.config }),
-      cwd: io.cwd,
-      env: io.env,
-    });
+    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
       const tools = await manager.listTools(server);
       if (values.json) {
