@@ -56,18 +56,42 @@ export async function cacheModules(
   );
 }
 
-/** Absolute paths of the local files in `module`'s import graph (itself included). */
-export async function localModuleFiles(
+/** A module's import graph as far as the sandbox cares: its local files and npm packages. */
+export interface ModuleGraph {
+  /** Absolute paths of the local files in the graph, the module itself included. */
+  readonly files: readonly string[];
+  /** Folders of the npm packages in the graph, inside the Deno cache. */
+  readonly npmDirs: readonly string[];
+}
+
+/** `module`'s import graph from `deno info`, or `undefined` when Deno cannot list it. */
+export async function moduleGraph(
   module: string,
   options: { cwd: string; configPath: string | undefined },
-): Promise<string[]> {
+): Promise<ModuleGraph | undefined> {
   // --no-lock: listing must never write a lock file into the project.
   const result = await deno(
     ["info", "--json", "--no-lock", ...configArgs(options.configPath), module],
     options.cwd,
   );
-  if (!result.success) return [module];
-  const info = JSON.parse(result.stdout) as { modules?: { local?: string | null }[] };
+  if (!result.success) return undefined;
+  const info = JSON.parse(result.stdout) as {
+    modules?: { local?: string | null }[];
+    npmPackages?: Record<string, { localPath?: string }>;
+  };
   const files = (info.modules ?? []).flatMap((m) => typeof m.local === "string" ? [m.local] : []);
-  return files.length === 0 ? [module] : files;
+  if (files.length === 0) return undefined;
+  const npmDirs = Object.values(info.npmPackages ?? {}).flatMap((p) =>
+    typeof p.localPath === "string" ? [p.localPath] : []
+  );
+  return { files, npmDirs };
+}
+
+/** Absolute paths of the local files in `module`'s import graph (itself included). */
+export async function localModuleFiles(
+  module: string,
+  options: { cwd: string; configPath: string | undefined },
+): Promise<string[]> {
+  const graph = await moduleGraph(module, options);
+  return graph === undefined ? [module] : [...graph.files];
 }

@@ -10,13 +10,15 @@ import { resolve } from "node:path";
 import type { ToolCaller } from "../client/types.ts";
 import type { McpxConfig, Tier } from "../config/types.ts";
 import { UsageError } from "../errors.ts";
-import { inspectSkill } from "../skills/manifest.ts";
-import { resolveDenoDir, sandboxEnv } from "../sandbox/env.ts";
+import { inspectSkillWith } from "../skills/manifest.ts";
+import { sandboxEnv } from "../sandbox/env.ts";
 import { deriveDenoFlags } from "../sandbox/permissions.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
 import { startBridgeHost } from "../bridge/host.ts";
-import { cacheModules, localModuleFiles } from "./_modules.ts";
+import { LazyToolCaller } from "./_lazy_caller.ts";
 import { allowedServers, hasDefaultExport } from "./_plan.ts";
+import { prepareModules } from "./_prepare.ts";
+import { cacheWritableBy } from "./_exec_cache.ts";
 import { resolveSkillPath } from "./resolve.ts";
 import { tierByName } from "./tiers.ts";
 
@@ -128,21 +130,29 @@ export async function execSkill(
   const projectConfig = resolve(config.root, "deno.json");
   const configPath = exists(projectConfig) ? projectConfig : OWN_CONFIG;
 
-  // Cache first: the permission-less inspection and the sandbox both run --cached-only.
   const lock = exists(resolve(configPath, "..", "deno.lock")) ? "frozen" as const : "none" as const;
-  await cacheModules([file, BOOTSTRAP], { cwd: config.root, configPath, display: path, lock });
+  const modules = await prepareModules(file, {
+    root: config.root,
+    configPath,
+    lock,
+    bootstrap: BOOTSTRAP,
+    display: path,
+  });
+  if (options.verbose) options.onStderr?.(new TextEncoder().encode(`${modules.notice}\n`));
   // A module without a default export is a plain script: its top-level code IS the run, so it
   // must not be imported for inspection (it would run twice, the first time unprivileged).
   const inspection = !hasDefaultExport(await Deno.readTextFile(file))
     ? { kind: "script" as const }
-    : await inspectSkill(file, argv, {
+    : await inspectSkillWith(file, argv, {
       root: config.root,
       workspace,
       configPath,
       widened: { read: widenedRead, write: widenedWrite },
       display: path,
+      ...(modules.reports ? { reports: modules.reports } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+  await modules.save();
   const tier = tierName;
   if (inspection.kind === "skill" && inspection.help !== undefined) {
     return {
@@ -169,7 +179,7 @@ export async function execSkill(
   );
   const permissions = isSkill ? inspection.permissions : { net: [], read: [], write: [], env: [] };
   const allowNet = [...(options.allowNet ?? [])];
-  const codeFiles = await localModuleFiles(file, { cwd: config.root, configPath });
+  const codeFiles = modules.skillFiles;
   const read = [workspace, ...permissions.read, ...widenedRead, ...codeFiles];
   const write = [workspace, ...permissions.write, ...widenedWrite];
   const request = {
@@ -183,24 +193,22 @@ export async function execSkill(
   deriveDenoFlags(request, { bridgeSocket: "/validate/bridge.sock", memoryMb: sandbox.memoryMb });
   await assertNoEscapingLinks(workspace, [workspace, ...read, ...write]);
 
+  // A run that may write the exec cache must not leave anything there for later runs.
+  const clearCache = tier !== "trusted" && modules.cacheDir !== undefined &&
+    cacheWritableBy(modules.cacheDir, write);
+
   const sandboxTier = await tierByName(tier);
   await sandboxTier.ensureAvailable();
 
-  let ownManager: { cleanup(): Promise<void> } | undefined;
-  let caller = options.caller;
-  if (caller === undefined) {
-    const { McpClientManager } = await import("../client/manager.ts");
-    const manager = new McpClientManager({ config });
-    await manager.initialize();
-    ownManager = manager;
-    caller = manager;
-  }
+  // The MCP client loads on the skill's first tool call, not before: most of the start-up.
+  const ownManager = options.caller === undefined ? new LazyToolCaller(config) : undefined;
+  const caller = options.caller ?? ownManager!;
   try {
     const bridge = await startBridgeHost(caller, { allowedServers: servers });
     try {
       const hostEnv = options.env ?? Deno.env.toObject();
       const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
-        denoDir: await resolveDenoDir(),
+        denoDir: await modules.denoDir(),
         home: workspace,
         passNames: permissions.env,
         hostEnv,
@@ -231,7 +239,7 @@ export async function execSkill(
             ...codeFiles,
             // Not granted to the skill (static imports and Deno's own config reading need no
             // permission), but a container must have them mounted to start at all.
-            ...await localModuleFiles(BOOTSTRAP, { cwd: config.root, configPath }),
+            ...modules.bootstrapFiles,
             ...[configPath, resolve(configPath, "..", "deno.lock")].filter(exists),
           ]),
         ],
@@ -260,5 +268,6 @@ export async function execSkill(
     }
   } finally {
     await ownManager?.cleanup();
+    if (clearCache) await modules.clear();
   }
 }

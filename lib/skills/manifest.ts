@@ -8,7 +8,7 @@
  * @module
  */
 import { basename, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import { SkillError } from "../errors.ts";
 import type { ChildReport } from "./_inspect_child.ts";
 import { extractHeader } from "./header.ts";
@@ -56,6 +56,9 @@ export interface InspectSkillOptions {
 }
 
 const CHILD_MODULE = new URL("./_inspect_child.ts", import.meta.url).href;
+
+/** The inspection child's own module, whose import graph an inspection result depends on. */
+export const INSPECTION_CHILD: string = fromFileUrl(CHILD_MODULE);
 const OWN_CONFIG = new URL("../../deno.json", import.meta.url);
 
 function existsSync(path: string | URL): boolean {
@@ -117,10 +120,34 @@ function childFailure(display: string, stderr: string): SkillError {
  * if (inspection.kind === "skill") console.log(inspection.permissions.net); // ["example.com"]
  * ```
  */
-export async function inspectSkill(
+export function inspectSkill(
   path: string,
   argv: readonly string[],
   options: InspectSkillOptions,
+): Promise<SkillInspection> {
+  return inspectSkillWith(path, argv, options);
+}
+
+/** Where earlier inspection reports of the same, unchanged files are kept (the exec cache). */
+export interface InspectionReports {
+  /** The report recorded for `argv`, if any. */
+  get(argv: readonly string[]): ChildReport | undefined;
+  /** Records a fresh report for `argv`. */
+  put(argv: readonly string[], report: ChildReport): void;
+}
+
+/** Options of {@linkcode inspectSkillWith}. */
+export interface CachedInspectOptions extends InspectSkillOptions {
+  /** Reports to reuse instead of running the child, and to add fresh ones to. Only given when
+   * the skill's files are known to be unchanged since the reports were made. */
+  readonly reports?: InspectionReports;
+}
+
+/** {@linkcode inspectSkill}, reusing a recorded report when `options.reports` has one. */
+export async function inspectSkillWith(
+  path: string,
+  argv: readonly string[],
+  options: CachedInspectOptions,
 ): Promise<SkillInspection> {
   const file = resolve(options.root, path);
   const display = options.display ?? path;
@@ -134,6 +161,44 @@ export async function inspectSkill(
       { cause },
     );
   }
+  let report = options.reports?.get(argv);
+  if (report === undefined) {
+    report = await runInspectionChild(file, argv, options, display);
+    // Errors are not recorded: they are cheap to reproduce and their wording may depend on more.
+    if (report.kind !== "error") options.reports?.put(argv, report);
+  }
+  if (report.kind === "script") return { kind: "script" };
+  if (report.kind === "error") {
+    const code = report.code === "INVALID_ARGUMENTS" ? "INVALID_ARGUMENTS" : "SKILL_INVALID";
+    throw new SkillError(code, report.message);
+  }
+  const name = report.name ?? basename(file).replace(/\.[cm]?[jt]sx?$/, "");
+  if (report.input === undefined) {
+    const header = extractHeader(source)?.text ?? name;
+    return {
+      kind: "skill",
+      name,
+      servers: report.servers,
+      permissions: { net: [], read: [], write: [], env: [] },
+      args: {},
+      help: `${header}\n\n${report.flagsTable ?? ""}`,
+    };
+  }
+  return {
+    kind: "skill",
+    name,
+    servers: report.servers,
+    permissions: resolvePermissions(report.requested, options),
+    args: report.input,
+  };
+}
+
+async function runInspectionChild(
+  file: string,
+  argv: readonly string[],
+  options: InspectSkillOptions,
+  display: string,
+): Promise<ChildReport> {
   const marker = `@@mcpx-inspect-${crypto.randomUUID()}@@`;
   const config = denoConfig(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -175,29 +240,5 @@ export async function inspectSkill(
   const stdout = new TextDecoder().decode(output.stdout);
   const line = stdout.split("\n").find((l) => l.startsWith(marker));
   if (line === undefined) throw childFailure(display, new TextDecoder().decode(output.stderr));
-  const report = JSON.parse(line.slice(marker.length)) as ChildReport;
-  if (report.kind === "script") return { kind: "script" };
-  if (report.kind === "error") {
-    const code = report.code === "INVALID_ARGUMENTS" ? "INVALID_ARGUMENTS" : "SKILL_INVALID";
-    throw new SkillError(code, report.message);
-  }
-  const name = report.name ?? basename(file).replace(/\.[cm]?[jt]sx?$/, "");
-  if (report.input === undefined) {
-    const header = extractHeader(source)?.text ?? name;
-    return {
-      kind: "skill",
-      name,
-      servers: report.servers,
-      permissions: { net: [], read: [], write: [], env: [] },
-      args: {},
-      help: `${header}\n\n${report.flagsTable ?? ""}`,
-    };
-  }
-  return {
-    kind: "skill",
-    name,
-    servers: report.servers,
-    permissions: resolvePermissions(report.requested, options),
-    args: report.input,
-  };
+  return JSON.parse(line.slice(marker.length)) as ChildReport;
 }

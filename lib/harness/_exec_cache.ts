@@ -1,0 +1,185 @@
+/**
+ * The exec cache: what the harness learned about a skill on a cold run (its module graph, the
+ * Deno cache directory, and the permission-less inspection's reports per argv), so that a warm
+ * run skips `deno cache`, `deno info` and the inspection child.
+ *
+ * Soundness: an entry is used only when every local file it depends on (the skill's graph, the
+ * sandbox bootstrap's graph, the inspection child's graph, `deno.json`, `deno.lock`) still has the
+ * SHA-256 recorded for it, every npm package folder of those graphs still exists, and the key (skill
+ * path, project root, config, lock mode, Deno version, the variables that choose Deno's cache)
+ * is the same. The folder lives outside the workspace; a run that may write it clears it.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import type { ChildReport } from "../skills/_inspect_child.ts";
+
+/** Bump when the entry's shape or meaning changes: older entries are then ignored. */
+const FORMAT = 1;
+/** Inspection reports kept per skill (distinct argv); the oldest are dropped. */
+const MAX_REPORTS = 32;
+
+/** Everything besides file contents that an entry's facts depend on. */
+export interface ExecCacheKey {
+  /** Absolute path of the skill or script. */
+  readonly skill: string;
+  /** The project root (cwd of `deno info` and of the inspection child). */
+  readonly root: string;
+  /** The `deno.json` the run resolves imports with. */
+  readonly configPath: string;
+  /** Lock mode of the run. */
+  readonly lock: "frozen" | "none";
+  /** The sandbox's entry module. */
+  readonly bootstrap: string;
+}
+
+/** What a cold run recorded. */
+export interface ExecCacheEntry {
+  /** Local files of the skill's import graph (granted read access). */
+  readonly skillFiles: readonly string[];
+  /** Local files of the bootstrap's import graph (mounted by the strict tier). */
+  readonly bootstrapFiles: readonly string[];
+  /** The Deno cache directory the sandbox is pointed at. */
+  readonly denoDir: string;
+  /** SHA-256 (hex) of every local file the facts depend on. */
+  readonly hashes: Readonly<Record<string, string>>;
+  /** npm package folders the graphs need in the Deno cache. */
+  readonly npmDirs: readonly string[];
+  /** Inspection reports by {@linkcode inspectionKey}. */
+  readonly reports: Readonly<Record<string, ChildReport>>;
+}
+
+/** A validated entry, or why there is none. */
+export type ExecCacheLookup =
+  | { readonly hit: true; readonly entry: ExecCacheEntry }
+  | { readonly hit: false; readonly reason: string };
+
+/**
+ * The cache folder: `$MCPX_CACHE_DIR/exec-cache`, else `$XDG_CACHE_HOME/mcpx/exec-cache`, else
+ * `$HOME/.cache/mcpx/exec-cache`; `undefined` (no cache) when `MCPX_EXEC_CACHE=0` or no
+ * variable is set.
+ */
+export function execCacheDir(
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (env.MCPX_EXEC_CACHE === "0") return undefined;
+  if (env.MCPX_CACHE_DIR) return join(env.MCPX_CACHE_DIR, "exec-cache");
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "mcpx", "exec-cache");
+  if (env.HOME) return join(env.HOME, ".cache", "mcpx", "exec-cache");
+  return undefined;
+}
+
+/**
+ * Whether a run allowed to write `writePaths` could write into `cacheDir` (a grant on the
+ * folder, on one of its parents, or on something inside it).
+ */
+export function cacheWritableBy(cacheDir: string, writePaths: readonly string[]): boolean {
+  const canonical = (path: string) => {
+    try {
+      return Deno.realPathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  const dir = canonical(cacheDir);
+  return writePaths.map(canonical).some((path) =>
+    path === dir || dir.startsWith(`${path}/`) || path.startsWith(`${dir}/`) || path === "/"
+  );
+}
+
+/** The key of one inspection report: the argv and how the skill is named in messages. */
+export function inspectionKey(display: string, argv: readonly string[]): string {
+  return JSON.stringify([display, argv]);
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** SHA-256 of each file, or `undefined` when one cannot be read. */
+export async function hashFiles(
+  paths: Iterable<string>,
+): Promise<Record<string, string> | undefined> {
+  const hashes: Record<string, string> = {};
+  try {
+    for (const path of new Set(paths)) hashes[path] = sha256(await Deno.readFile(path));
+  } catch {
+    return undefined;
+  }
+  return hashes;
+}
+
+function fullKey(key: ExecCacheKey): string {
+  // Deno's version and the variables that choose its cache change what the graph resolves to.
+  const env = ["DENO_DIR", "XDG_CACHE_HOME", "HOME"].map((name) => Deno.env.get(name) ?? null);
+  return JSON.stringify({ format: FORMAT, deno: Deno.version.deno, env, ...key });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One skill's entry in the cache folder `dir`. */
+export class ExecCache {
+  readonly #file: string;
+  readonly #key: string;
+  readonly #dir: string;
+
+  /** The entry for `key` inside `dir`. */
+  constructor(dir: string, key: ExecCacheKey) {
+    this.#dir = dir;
+    this.#key = fullKey(key);
+    this.#file = join(dir, `${sha256(this.#key)}.json`);
+  }
+
+  /** The recorded entry if it is still true, else why not. */
+  async load(): Promise<ExecCacheLookup> {
+    let stored: { key?: unknown; entry?: ExecCacheEntry };
+    try {
+      stored = JSON.parse(await Deno.readTextFile(this.#file));
+    } catch {
+      return { hit: false, reason: "no entry" };
+    }
+    const entry = stored.entry;
+    if (stored.key !== this.#key || typeof entry !== "object" || entry === null) {
+      return { hit: false, reason: "no entry" };
+    }
+    for (const dir of entry.npmDirs) {
+      if (!await exists(dir)) return { hit: false, reason: `${dir} is no longer cached` };
+    }
+    const now = await hashFiles(Object.keys(entry.hashes));
+    for (const [path, hash] of Object.entries(entry.hashes)) {
+      if (now?.[path] !== hash) return { hit: false, reason: `${path} changed` };
+    }
+    return { hit: true, entry };
+  }
+
+  /** Records `entry` (atomically: a reader sees the old entry or the new one). */
+  async save(entry: ExecCacheEntry): Promise<void> {
+    const reports = Object.entries(entry.reports).slice(-MAX_REPORTS);
+    const text = JSON.stringify({
+      key: this.#key,
+      entry: { ...entry, reports: Object.fromEntries(reports) },
+    });
+    await Deno.mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    const temp = `${this.#file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+    try {
+      await Deno.writeTextFile(temp, text, { mode: 0o600 });
+      await Deno.rename(temp, this.#file);
+    } catch {
+      // A cache that cannot be written only costs speed.
+      await Deno.remove(temp).catch(() => {});
+    }
+  }
+
+  /** Removes the whole cache folder (after a run that was allowed to write it). */
+  async clear(): Promise<void> {
+    await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Everything the harness must know about a skill's code before a run: its imports cached, its
+ * local module files, the bootstrap's, the Deno cache directory, and earlier inspection reports.
+ * A warm run takes them from the exec cache (validated by content hash); a cold run asks Deno.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import type { ChildReport } from "../skills/_inspect_child.ts";
+import { INSPECTION_CHILD, type InspectionReports } from "../skills/manifest.ts";
+import { resolveDenoDir } from "../sandbox/env.ts";
+import {
+  ExecCache,
+  execCacheDir,
+  type ExecCacheEntry,
+  hashFiles,
+  inspectionKey,
+} from "./_exec_cache.ts";
+import { cacheModules, moduleGraph } from "./_modules.ts";
+
+/** What {@linkcode prepareModules} learned. */
+export interface PreparedModules {
+  /** Local files of the skill's import graph. */
+  readonly skillFiles: readonly string[];
+  /** Local files of the bootstrap's import graph. */
+  readonly bootstrapFiles: readonly string[];
+  /** The Deno cache directory for the sandbox's `DENO_DIR`. */
+  denoDir(): Promise<string>;
+  /** Inspection reports to reuse and extend; `undefined` when nothing can be recorded. */
+  readonly reports: InspectionReports | undefined;
+  /** The exec cache folder in use, if any. */
+  readonly cacheDir: string | undefined;
+  /** One line for `--verbose`: whether the cache was used, and why not. */
+  readonly notice: string;
+  /** Records what was learned (nothing when the files changed meanwhile). */
+  save(): Promise<void>;
+  /** Removes the whole exec cache folder. */
+  clear(): Promise<void>;
+}
+
+/** Inputs of {@linkcode prepareModules}. */
+export interface PrepareOptions {
+  /** Project root. */
+  readonly root: string;
+  /** The `deno.json` of the run. */
+  readonly configPath: string;
+  /** Lock mode of the run. */
+  readonly lock: "frozen" | "none";
+  /** The sandbox's entry module. */
+  readonly bootstrap: string;
+  /** How the skill is named in messages. */
+  readonly display: string;
+}
+
+function reportStore(
+  reports: Record<string, ChildReport>,
+  display: string,
+  onPut: () => void,
+): InspectionReports {
+  return {
+    get: (argv) => reports[inspectionKey(display, argv)],
+    put(argv, report) {
+      const key = inspectionKey(display, argv);
+      delete reports[key]; // re-inserted last: the newest survive the cap
+      reports[key] = report;
+      onPut();
+    },
+  };
+}
+
+/** Caches and lists the modules of `file`, from the exec cache when it is still valid. */
+export async function prepareModules(
+  file: string,
+  options: PrepareOptions,
+): Promise<PreparedModules> {
+  const { root, configPath, lock, bootstrap, display } = options;
+  const lockPath = resolve(configPath, "..", "deno.lock");
+  const cacheDir = execCacheDir(Deno.env.toObject());
+  const cache = cacheDir === undefined
+    ? undefined
+    : new ExecCache(cacheDir, { skill: file, root, configPath, lock, bootstrap });
+  const lookup = cache === undefined
+    ? { hit: false as const, reason: "disabled" }
+    : await cache.load();
+  if (lookup.hit) {
+    const entry = lookup.entry;
+    const reports = { ...entry.reports };
+    let changed = false;
+    return {
+      skillFiles: entry.skillFiles,
+      bootstrapFiles: entry.bootstrapFiles,
+      denoDir: () => Promise.resolve(entry.denoDir),
+      reports: reportStore(reports, display, () => changed = true),
+      cacheDir,
+      clear: () => cache!.clear(),
+      notice: "[mcpx: exec cache hit]",
+      save: async () => {
+        if (changed) await cache!.save({ ...entry, reports });
+      },
+    };
+  }
+
+  // Cache first: the permission-less inspection and the sandbox both run --cached-only.
+  await cacheModules([file, bootstrap], { cwd: root, configPath, display, lock });
+  const graphOptions = { cwd: root, configPath };
+  const [skill, boot, child, denoDir] = await Promise.all([
+    moduleGraph(file, graphOptions),
+    moduleGraph(bootstrap, graphOptions),
+    moduleGraph(INSPECTION_CHILD, graphOptions),
+    resolveDenoDir(),
+  ]);
+  const base = {
+    skillFiles: skill?.files ?? [file],
+    bootstrapFiles: boot?.files ?? [bootstrap],
+    denoDir: () => Promise.resolve(denoDir),
+    cacheDir,
+    clear: () => cache?.clear() ?? Promise.resolve(),
+    notice: `[mcpx: exec cache miss: ${lookup.reason}]`,
+  };
+  if (cache === undefined || skill === undefined || boot === undefined || child === undefined) {
+    return { ...base, reports: undefined, save: () => Promise.resolve() };
+  }
+  // Hashed before the inspection reads the files, and again before saving: an entry is only
+  // recorded for contents that did not change while it was being made.
+  const files = [...skill.files, ...boot.files, ...child.files, configPath];
+  if (lock === "frozen") files.push(lockPath);
+  const hashes = await hashFiles(files);
+  const reports: Record<string, ChildReport> = {};
+  return {
+    ...base,
+    reports: reportStore(reports, display, () => {}),
+    save: async () => {
+      if (hashes === undefined) return;
+      const after = await hashFiles(Object.keys(hashes));
+      if (after === undefined || Object.keys(hashes).some((p) => after[p] !== hashes[p])) return;
+      const entry: ExecCacheEntry = {
+        skillFiles: skill.files,
+        bootstrapFiles: boot.files,
+        denoDir,
+        hashes,
+        npmDirs: [...new Set([...skill.npmDirs, ...boot.npmDirs, ...child.npmDirs])],
+        reports,
+      };
+      await cache.save(entry);
+    },
+  };
+}
