@@ -9,6 +9,9 @@ import { fromFileUrl } from "./_podman_path.ts";
 import type { SandboxRunSpec } from "./tier.ts";
 import { ROOTFS_DENO } from "./rootfs.ts";
 
+/** How long after the run's timeout conmon kills the container if mcpx could not. */
+export const BACKSTOP_SECONDS = 5;
+
 /** Size of the writable `/tmp` (noexec) inside the container. */
 export const TMPFS_SIZE = "64m";
 
@@ -82,6 +85,10 @@ export function buildRunArgs(
   const deno = context.image !== undefined ? "deno" : ROOTFS_DENO;
   return [
     "run",
+    // Removed on exit by conmon even if mcpx itself dies; --timeout is conmon's own backstop
+    // for the wall-clock limit (mcpx kills the container first, at exactly timeoutMs).
+    "--rm",
+    `--timeout=${Math.ceil(spec.timeoutMs / 1000) + BACKSTOP_SECONDS}`,
     "--name",
     containerName(spec.runId),
     "--runtime",

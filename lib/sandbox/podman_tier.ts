@@ -177,16 +177,11 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
       return { code: 124, timedOut: true, killed, ...truncation };
     }
     if (killed === "signal") return { code: 130, timedOut: false, killed, ...truncation };
+    // --rm: the container is normally gone by now and the client's status is the container's.
+    // Kept if podman could not remove it yet: then its recorded state is the better source.
     const state = await inspectExit(name);
     const code = state?.exitCode ?? status.code;
-    // Exit 137 is SIGKILL; nothing but the kernel's OOM killer sends it in here (on cgroup v1
-    // podman does not always record OOMKilled).
-    if (state?.oomKilled || code === 137 || (code !== 0 && V8_OOM.test(tail))) {
-      notice(memoryKilledMessage(spec.memoryMb));
-      return { code: 137, timedOut: false, killed: "memory", ...truncation };
-    }
-    // 125-127 from the client while the container did not exit so: podman itself failed.
-    if (status.code >= 125 && status.code <= 127 && state?.exitCode !== status.code) {
+    if (podmanFailed(status.code, tail) && state?.exitCode !== status.code) {
       const reason = tail.trim().split("\n").at(-1) ?? "";
       throw new SandboxError(
         "SANDBOX_ERROR",
@@ -194,11 +189,22 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
           `Run "mcpx doctor" to see what this host supports.`,
       );
     }
+    // Exit 137 is SIGKILL; nothing but the kernel's OOM killer sends it in here (on cgroup v1
+    // podman does not record OOMKilled).
+    if (state?.oomKilled || code === 137 || (code !== 0 && V8_OOM.test(tail))) {
+      notice(memoryKilledMessage(spec.memoryMb));
+      return { code: 137, timedOut: false, killed: "memory", ...truncation };
+    }
     return { code, timedOut: false, ...truncation };
   } finally {
     clearTimeout(timer);
     spec.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** 125-127 with podman's own error line: podman (or the OCI runtime) failed, not the skill. */
+function podmanFailed(code: number, stderrTail: string): boolean {
+  return code >= 125 && code <= 127 && /^Error: /m.test(stderrTail);
 }
 
 const V8_OOM = /Fatal JavaScript out of memory|JavaScript heap out of memory/;

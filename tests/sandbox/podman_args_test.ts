@@ -41,6 +41,8 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
   await t.step("isolation flags", () => {
     for (
       const flag of [
+        "--rm",
+        "--timeout=6",
         "--network=none",
         "--read-only",
         "--read-only-tmpfs=false",

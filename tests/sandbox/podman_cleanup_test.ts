@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { skipUnless } from "../helpers/skip.ts";
+import { ROOT } from "../helpers/paths.ts";
 import { SandboxError } from "../../lib/errors.ts";
 import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
 import {
@@ -59,6 +60,57 @@ Deno.test({
       assert.equal(r.outcome.killed, "signal");
       assert.ok(!(await mcpxContainers()).includes(`mcpx-${runId}`));
     });
+  },
+});
+
+Deno.test({
+  name: "podman tier: even when mcpx is SIGKILLed, conmon kills and removes the container",
+  ignore,
+  async fn() {
+    const project = await Deno.makeTempDir({ prefix: "mcpx_orphan_" });
+    const runId = crypto.randomUUID().slice(0, 12);
+    await Deno.mkdir(`${project}/workspace`);
+    await Deno.mkdir(`${project}/bridge`, { mode: 0o700 });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        `${ROOT}/tests/sandbox/strict/orphan_main.ts`,
+        `${project}/workspace`,
+        `${project}/bridge`,
+        runId,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    try {
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      while (!seen.includes("started")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+      }
+      assert.ok((await mcpxContainers()).includes(`mcpx-${runId}`), "the container never ran");
+      child.kill("SIGKILL");
+      await reader.cancel();
+      await child.status;
+      // The backstop is the run's timeout (2 s) + 5 s; wait for it, boundedly.
+      for (let i = 0; i < 120 && (await mcpxContainers()).includes(`mcpx-${runId}`); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      assert.ok(!(await mcpxContainers()).includes(`mcpx-${runId}`), "the container was left");
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      await new Deno.Command("podman", {
+        args: ["rm", "-f", "-t", "0", "--ignore", `mcpx-${runId}`],
+      })
+        .output();
+      await Deno.remove(project, { recursive: true });
+    }
   },
 });
 
