@@ -19,6 +19,7 @@ export type ErrorCode =
   | "CANCELLED"
   | "SERVER_EXITED"
   | "CONNECT_FAILED"
+  | "PROTOCOL_ERROR"
   | "AUTH_REQUIRED"
   | "COMMAND_NOT_FOUND"
   | "TASK_REQUIRED"

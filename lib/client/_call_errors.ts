@@ -32,8 +32,17 @@ function text(error: unknown): string {
 /** `true` when the error means the connection is unusable and the next call must reconnect. */
 export function isConnectionLost(error: unknown, connection: Connection): boolean {
   if (connection.isClosed) return true;
+  if (schemaIssues(error) !== undefined) return false;
   if (error instanceof McpError) return error.code === McpErrorCode.ConnectionClosed;
   return !(error instanceof McpxError);
+}
+
+/** The issues of a zod validation error (the SDK validates every response with zod), if
+ * `error` is one. Checked by shape: the SDK's zod copy need not be ours. */
+function schemaIssues(error: unknown): { path: PropertyKey[]; message: string }[] | undefined {
+  if (!(error instanceof Error) || !error.name.endsWith("ZodError")) return undefined;
+  const issues = (error as Error & { issues?: unknown }).issues;
+  return Array.isArray(issues) ? issues : undefined;
 }
 
 /**
@@ -84,6 +93,18 @@ export function callError(error: unknown, failure: CallFailure): McpxError {
         (tail ? `; its stderr ends with: ${tail}` : "") +
         `. The next call reconnects; if it keeps failing, check the server.`,
       { cause: error, data: { ...data, stderr: connection.stderr?.text() ?? "" } },
+    );
+  }
+  const issues = schemaIssues(error);
+  if (issues !== undefined) {
+    const first = issues[0];
+    const at = first === undefined ? "" : `${first.path.map(String).join(".")}: ${first.message}`;
+    return new ClientError(
+      "PROTOCOL_ERROR",
+      `Server "${config.name}" answered ${where} with a response that breaks the MCP schema ` +
+        `(${at}${issues.length > 1 ? ` and ${issues.length - 1} more` : ""}); ` +
+        `the server is not compatible with this MCP client: update it or report it to its authors.`,
+      { cause: error, data: { ...data, issues } },
     );
   }
   if (error instanceof McpError && error.code === McpErrorCode.InvalidParams) {

@@ -259,3 +259,18 @@ Deno.test("filesystem and memory servers work over stdio", async (t) => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a tool list that breaks the MCP schema is PROTOCOL_ERROR, not a crash", async () => {
+  await using manager = new McpClientManager({
+    config: testConfig(fixtureServer("bad", "invalid_tools.ts")),
+  });
+  await assert.rejects(() => manager.listTools("bad"), (error: unknown) => {
+    assert.ok(error instanceof ClientError);
+    assert.equal(error.code, "PROTOCOL_ERROR");
+    assert.match(error.message, /^Server "bad" answered "bad\.tools\/list" with a response that/);
+    assert.match(error.message, /tools\.0\.inputSchema: Invalid input: expected object/);
+    return true;
+  });
+  // The connection is still usable; the server did not exit.
+  assert.equal(manager.stats("bad").connected, true);
+});
