@@ -32,6 +32,8 @@ export interface PreparedModules {
   readonly cacheDir: string | undefined;
   /** One line for `--verbose`: whether the cache was used, and why not. */
   readonly notice: string;
+  /** Whether the last inspection report asked for came from the cache. */
+  inspectionReused(): boolean;
   /** Records what was learned (nothing when the files changed meanwhile). */
   save(): Promise<void>;
   /** Removes the whole exec cache folder. */
@@ -52,13 +54,22 @@ export interface PrepareOptions {
   readonly display: string;
 }
 
+interface ReportStore extends InspectionReports {
+  reused: boolean;
+}
+
 function reportStore(
   reports: Record<string, ChildReport>,
   display: string,
   onPut: () => void,
-): InspectionReports {
+): ReportStore {
   return {
-    get: (argv) => reports[inspectionKey(display, argv)],
+    reused: false,
+    get(argv) {
+      const report = reports[inspectionKey(display, argv)];
+      this.reused = report !== undefined;
+      return report;
+    },
     put(argv, report) {
       const key = inspectionKey(display, argv);
       delete reports[key]; // re-inserted last: the newest survive the cap
@@ -86,11 +97,13 @@ export async function prepareModules(
     const entry = lookup.entry;
     const reports = { ...entry.reports };
     let changed = false;
+    const store = reportStore(reports, display, () => changed = true);
     return {
+      inspectionReused: () => store.reused,
       skillFiles: entry.skillFiles,
       bootstrapFiles: entry.bootstrapFiles,
       denoDir: () => Promise.resolve(entry.denoDir),
-      reports: reportStore(reports, display, () => changed = true),
+      reports: store,
       cacheDir,
       clear: () => cache!.clear(),
       notice: "[mcpx: exec cache hit]",
@@ -116,6 +129,7 @@ export async function prepareModules(
     cacheDir,
     clear: () => cache?.clear() ?? Promise.resolve(),
     notice: `[mcpx: exec cache miss: ${lookup.reason}]`,
+    inspectionReused: () => false,
   };
   if (cache === undefined || skill === undefined || boot === undefined || child === undefined) {
     return { ...base, reports: undefined, save: () => Promise.resolve() };

@@ -153,6 +153,10 @@ export async function execSkill(
       ...(options.signal ? { signal: options.signal } : {}),
     });
   await modules.save();
+  if (options.verbose && inspection.kind === "skill") {
+    const how = modules.inspectionReused() ? "reused from the exec cache" : "ran";
+    options.onStderr?.(new TextEncoder().encode(`[mcpx: inspection ${how}]\n`));
+  }
   const tier = tierName;
   if (inspection.kind === "skill" && inspection.help !== undefined) {
     return {
