@@ -51,10 +51,28 @@ export const command: Command = {
     });
     const strictOk = report.checks.filter((c) => STRICT_TIER_CHECKS.includes(c.id))
       .every((c) => c.ok);
+    const sandbox = config.sandbox;
+    const asked = {
+      path: config.path ?? null,
+      tier: sandbox.tier,
+      image: sandbox.image ?? null,
+      memoryMb: sandbox.memoryMb,
+      pidsLimit: sandbox.pidsLimit,
+      cpus: sandbox.cpus,
+    };
     if (values.json) {
-      io.out(`${JSON.stringify({ ...report, strictTierUsable: strictOk }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify({ ...report, strictTierUsable: strictOk, config: asked }, null, 2)}\n`,
+      );
       return 0;
     }
+    io.out(
+      `Config ${
+        asked.path ?? "(none found; defaults)"
+      }: default tier ${asked.tier}; podman limits ` +
+        `${asked.memoryMb} MiB, ${asked.pidsLimit} pids, ${asked.cpus} cpus; ` +
+        `${asked.image ? `image ${asked.image}` : "locally built rootfs"}\n`,
+    );
     io.out(renderReport(report, strictOk));
     return 0;
   },

@@ -10,12 +10,16 @@ import { defaultRootfsCacheDir } from "../../lib/sandbox/rootfs.ts";
 import { ensureStrictTierGuarantees, STRICT_TIER_CHECKS } from "../../lib/sandbox/doctor.ts";
 import { PODMAN_AVAILABLE } from "../sandbox/strict/_strict.ts";
 
-/** Runs `mcpx doctor …` with a private report cache (the rootfs and deno caches are shared). */
+/** Runs `mcpx doctor …` with a private report cache (the rootfs and deno caches are shared) and
+ * no config file. */
 async function doctor(args: string[], cacheHome: string) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", CLI, "doctor", ...args],
+    // No mcp_config.json in reach: the defaults apply.
+    cwd: cacheHome,
     env: {
       XDG_CACHE_HOME: cacheHome,
+      XDG_CONFIG_HOME: cacheHome,
       DENO_DIR: await resolveDenoDir(),
       MCPX_ROOTFS_CACHE: defaultRootfsCacheDir(),
       NO_COLOR: "1",
@@ -55,6 +59,7 @@ Deno.test({
         cached: boolean;
         uid: number;
         strictTierUsable: boolean;
+        config: { tier: string; memoryMb: number };
         checks: { id: string; ok: boolean; detail: string; fix?: string }[];
       };
       await t.step("--json lists each check with what was measured", async () => {
@@ -62,6 +67,8 @@ Deno.test({
         assert.equal(r.code, 0, r.stderr);
         report = JSON.parse(r.stdout);
         assert.equal(report.cached, false);
+        assert.equal(report.config.tier, "deno");
+        assert.ok(report.config.memoryMb > 0);
         const ids = report.checks.map((c) => c.id);
         for (const id of ["deno.version", "deno.permissions", ...STRICT_TIER_CHECKS]) {
           assert.ok(ids.includes(id), `missing ${id}`);
@@ -82,6 +89,10 @@ Deno.test({
       await t.step("the table says yes/NO per guarantee and whether the tier can run", async () => {
         const r = await doctor([], cache);
         assert.equal(r.code, 0, r.stderr);
+        assert.match(
+          r.stdout,
+          /^Config \(none found; defaults\): default tier deno; podman limits/,
+        );
         assert.match(r.stdout, /cached; --refresh to measure again/);
         assert.match(r.stdout, /TIER\s+GUARANTEE\s+HOLDS\s+MEASURED/);
         assert.match(r.stdout, /podman\s+memory limit\s+(yes|NO)\s+a container allocat/);
