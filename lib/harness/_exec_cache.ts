@@ -11,7 +11,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import type { ChildReport } from "../skills/_inspect_child.ts";
 
@@ -93,21 +92,24 @@ export function inspectionKey(display: string, argv: readonly string[]): string 
   return JSON.stringify([display, argv]);
 }
 
-function sha256(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+// Web Crypto, not node:crypto: loading Deno's node:crypto costs ~10 ms per run.
+async function sha256(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** SHA-256 of each file, or `undefined` when one cannot be read. */
 export async function hashFiles(
   paths: Iterable<string>,
 ): Promise<Record<string, string> | undefined> {
-  const hashes: Record<string, string> = {};
   try {
-    for (const path of new Set(paths)) hashes[path] = sha256(await Deno.readFile(path));
+    const unique = [...new Set(paths)];
+    const digests = await Promise.all(unique.map(async (p) => sha256(await Deno.readFile(p))));
+    return Object.fromEntries(unique.map((path, i) => [path, digests[i]!]));
   } catch {
     return undefined;
   }
-  return hashes;
 }
 
 function fullKey(key: ExecCacheKey): string {
@@ -127,22 +129,26 @@ async function exists(path: string): Promise<boolean> {
 
 /** One skill's entry in the cache folder `dir`. */
 export class ExecCache {
-  readonly #file: string;
   readonly #key: string;
   readonly #dir: string;
+  #file: Promise<string> | undefined;
 
   /** The entry for `key` inside `dir`. */
   constructor(dir: string, key: ExecCacheKey) {
     this.#dir = dir;
     this.#key = fullKey(key);
-    this.#file = join(dir, `${sha256(this.#key)}.json`);
+  }
+
+  #path(): Promise<string> {
+    this.#file ??= sha256(this.#key).then((name) => join(this.#dir, `${name}.json`));
+    return this.#file;
   }
 
   /** The recorded entry if it is still true, else why not. */
   async load(): Promise<ExecCacheLookup> {
     let stored: { key?: unknown; entry?: ExecCacheEntry };
     try {
-      stored = JSON.parse(await Deno.readTextFile(this.#file));
+      stored = JSON.parse(await Deno.readTextFile(await this.#path()));
     } catch {
       return { hit: false, reason: "no entry" };
     }
@@ -167,11 +173,12 @@ export class ExecCache {
       key: this.#key,
       entry: { ...entry, reports: Object.fromEntries(reports) },
     });
-    await Deno.mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    const temp = `${this.#file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+    const file = await this.#path();
+    const temp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
     try {
+      await Deno.mkdir(this.#dir, { recursive: true, mode: 0o700 });
       await Deno.writeTextFile(temp, text, { mode: 0o600 });
-      await Deno.rename(temp, this.#file);
+      await Deno.rename(temp, file);
     } catch {
       // A cache that cannot be written only costs speed.
       await Deno.remove(temp).catch(() => {});
