@@ -31,8 +31,6 @@ export interface PodmanRunContext {
   readonly ulimitArgs: readonly string[];
   /** File holding the skill's environment (`--env-file`), so values never show in `ps`. */
   readonly envFile: string;
-  /** Host directories mounted read-only besides the spec's (e.g. the deno cache). */
-  readonly extraReadOnly: readonly string[];
 }
 
 /** A bind mount at the same path inside the container. */
@@ -108,6 +106,8 @@ export function buildRunArgs(
     ...context.ulimitArgs,
     `--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=${TMPFS_SIZE}`,
     "--hostname=mcpx",
+    // podman copies the host's *_proxy variables into containers by default: a credential leak.
+    "--http-proxy=false",
     `--env-file=${context.envFile}`,
     `--workdir=${spec.cwd}`,
     ...mounts.map((m) => `--mount=type=bind,src=${m.path},dst=${m.path},ro=${!m.writable}`),

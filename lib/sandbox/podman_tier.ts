@@ -111,7 +111,6 @@ class PodmanTier implements SandboxTier {
         containerUser: identity.containerUser,
         ulimitArgs: ulimitArgs(host.rootless),
         envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: denoDir }),
-        extraReadOnly,
       };
       return await runContainer(spec, buildRunArgs(spec, context, mounts));
     } finally {

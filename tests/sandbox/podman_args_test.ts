@@ -35,7 +35,6 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
     containerUser: "1000:1000",
     ulimitArgs: ["--ulimit=nofile=4096:4096"],
     envFile: "/tmp/x/env",
-    extraReadOnly: ["/cache/deno"],
   }, mounts);
 
   await t.step("isolation flags", () => {
@@ -56,6 +55,7 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
         "--ulimit=nofile=4096:4096",
         "--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=64m",
         "--env-file=/tmp/x/env",
+        "--http-proxy=false",
         "--workdir=/p/workspace",
       ]
     ) assert.ok(args.includes(flag), flag);
@@ -103,7 +103,6 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
       containerUser: "1001:1001",
       ulimitArgs: [],
       envFile: "/tmp/x/env",
-      extraReadOnly: [],
     }, []);
     assert.ok(!withImage.includes("--rootfs"));
     const at = withImage.indexOf("localhost/mcpx-deno:2.9.6");

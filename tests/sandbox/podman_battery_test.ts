@@ -89,6 +89,8 @@ Deno.test({
 
     await t.step("/proc/self/environ holds the skill's short list, no host secret", async () => {
       Deno.env.set("MCPX_STRICT_SECRET", "hunter2-host-secret");
+      // podman would copy proxy variables into the container unless told not to.
+      Deno.env.set("HTTPS_PROXY", "http://user:hunter2@127.0.0.1:3128");
       try {
         const r = await runStrict(PROBE, { args: ["environ"], denoFlags: ESCAPED });
         const environ = probeReport(r.stdout).environ as string[];
@@ -101,6 +103,7 @@ Deno.test({
         for (const name of names) assert.ok(allowed.includes(name!), `unexpected ${name}`);
       } finally {
         Deno.env.delete("MCPX_STRICT_SECRET");
+        Deno.env.delete("HTTPS_PROXY");
       }
     });
 
