@@ -106,6 +106,8 @@ export function buildRunArgs(
     ...context.ulimitArgs,
     `--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=${TMPFS_SIZE}`,
     "--hostname=mcpx",
+    // Not the host's /etc/hosts (its entries name the host's machines).
+    "--no-hosts",
     // podman copies the host's *_proxy variables into containers by default: a credential leak.
     "--http-proxy=false",
     `--env-file=${context.envFile}`,

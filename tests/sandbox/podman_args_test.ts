@@ -56,6 +56,7 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
         "--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=64m",
         "--env-file=/tmp/x/env",
         "--http-proxy=false",
+        "--no-hosts",
         "--workdir=/p/workspace",
       ]
     ) assert.ok(args.includes(flag), flag);

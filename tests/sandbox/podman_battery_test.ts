@@ -107,6 +107,11 @@ Deno.test({
       }
     });
 
+    await t.step("the host's /etc/hosts is not copied in", async () => {
+      const r = await runStrict(attack("read_file"), { args: ["/etc/hosts"], denoFlags: ESCAPED });
+      assert.deepEqual(verdicts(r.stdout), ["ALLOWED "]);
+    });
+
     await t.step("there is no network: only a loopback interface, no route out", async () => {
       const r = await runStrict(PROBE, { args: ["net", "1.1.1.1"], denoFlags: ESCAPED });
       const report = probeReport(r.stdout);
