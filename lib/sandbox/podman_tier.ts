@@ -92,7 +92,7 @@ class PodmanTier implements SandboxTier {
     refuseNetwork(spec);
     const { host, rootfs, image } = await this.#target();
     const denoDir = this.#options.denoDir ?? spec.env.DENO_DIR ?? defaultDenoDir();
-    const extraReadOnly = [denoDir, ...configFiles(spec.denoFlags)];
+    const extraReadOnly = [...denoCacheParts(denoDir), ...configFiles(spec.denoFlags)];
     const mounts = await existingMounts(runMounts(spec, extraReadOnly));
     let identity: RunIdentity = host;
     if (!host.rootless) {
@@ -230,6 +230,15 @@ function aborted(): SandboxRunOutcome {
 export function memoryKilledMessage(memoryMb: number): string {
   return `killed: memory limit ${memoryMb} MiB exceeded; raise sandbox.memory_limit in ` +
     `mcp_config.json if the skill really needs more`;
+}
+
+/**
+ * The parts of the deno cache a `--cached-only` run reads: npm packages, remote modules and
+ * transpiled output. Not the rest (e.g. `location_data`, other programs' localStorage); Deno
+ * keeps its analysis caches in memory when it cannot open them.
+ */
+function denoCacheParts(denoDir: string): string[] {
+  return ["npm", "remote", "gen"].map((part) => join(denoDir, part));
 }
 
 /** `$DENO_DIR`, else `$XDG_CACHE_HOME/deno`, else `~/.cache/deno` (Deno's own default). */

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { skipUnless } from "../helpers/skip.ts";
 import { SandboxError } from "../../lib/errors.ts";
+import { resolveDenoDir } from "../../lib/sandbox/env.ts";
 import {
   attack,
   NO_PODMAN,
@@ -105,6 +106,15 @@ Deno.test({
         Deno.env.delete("MCPX_STRICT_SECRET");
         Deno.env.delete("HTTPS_PROXY");
       }
+    });
+
+    await t.step("of the deno cache only npm/, remote/ and gen/ are there", async () => {
+      const denoDir = await resolveDenoDir();
+      const r = await runStrict(attack("read_file"), {
+        args: [`${denoDir}/dep_analysis_cache_v2`],
+        denoFlags: ESCAPED,
+      });
+      assert.match(verdicts(r.stdout)[0]!, /^REFUSED NotFound/);
     });
 
     await t.step("the host's /etc/hosts is not copied in", async () => {
