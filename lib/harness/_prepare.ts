@@ -103,7 +103,7 @@ export async function prepareModules(
       skillFiles: entry.skillFiles,
       bootstrapFiles: entry.bootstrapFiles,
       denoDir: () => Promise.resolve(entry.denoDir),
-      reports: store,
+      reports: lock === "frozen" ? store : undefined,
       cacheDir,
       clear: () => cache!.clear(),
       notice: "[mcpx: exec cache hit]",
@@ -142,7 +142,9 @@ export async function prepareModules(
   const reports: Record<string, ChildReport> = {};
   return {
     ...base,
-    reports: reportStore(reports, display, () => {}),
+    // Without a lock file an npm version range may resolve differently next time, and the
+    // report may depend on the package: reports are only reused under a lock file.
+    reports: lock === "frozen" ? reportStore(reports, display, () => {}) : undefined,
     save: async () => {
       if (hashes === undefined) return;
       const after = await hashFiles(Object.keys(hashes));

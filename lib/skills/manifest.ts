@@ -216,7 +216,12 @@ async function runInspectionChild(
       "--no-prompt",
       "--cached-only",
       "--no-remote",
-      ...(config === undefined ? [] : ["--config", config]),
+      // Like the sandbox: a lock file beside the config must match, and none is ever written.
+      ...(config === undefined ? ["--no-lock"] : [
+        "--config",
+        config,
+        existsSync(resolve(config, "..", "deno.lock")) ? "--frozen" : "--no-lock",
+      ]),
       entryUrl(pathToFileURL(file).href),
       marker,
       JSON.stringify(argv),

@@ -120,3 +120,22 @@ Deno.test("mcpx exec: a plain script that rewrites its own import is re-read nex
   }
   assert.deepEqual(outputs, ["1", "2", "3"]);
 });
+
+Deno.test("mcpx exec reuses inspections only under a lock file", async () => {
+  await using project = await execProject();
+  const env = { MCPX_CACHE_DIR: `${project.root}/cache` };
+  // A project config without deno.lock: npm ranges could resolve differently next time.
+  await Deno.writeTextFile(
+    `${project.root}/deno.json`,
+    JSON.stringify({ imports: { zod: "npm:zod@4.6.7" } }),
+  );
+  await Deno.mkdir(`${project.root}/skills`);
+  await Deno.writeTextFile(`${project.root}/skills/helper.ts`, 'export const greeting = "hey";\n');
+  await Deno.writeTextFile(`${project.root}/skills/greet.ts`, skillSource());
+  const run = () => project.exec(["--verbose", "skills/greet.ts", "--name", "Ada"], { env });
+  assert.equal((await run()).stdout, "hey Ada\n");
+  const second = await run();
+  assert.equal(second.stdout, "hey Ada\n");
+  assert.ok(second.stderr.includes(HIT) && second.stderr.includes(RAN), second.stderr);
+  await assert.rejects(Deno.stat(`${project.root}/deno.lock`), Deno.errors.NotFound);
+});
