@@ -175,3 +175,20 @@ export {
   installBridge,
 } from "./lib/bridge/guest.ts";
 export { callTool, getToolCaller } from "./lib/bridge/runtime.ts";
+export { createPodmanTier, type PodmanTierOptions } from "./lib/sandbox/podman_tier.ts";
+export {
+  type DoctorCheck,
+  type DoctorOptions,
+  type DoctorReport,
+  ensureStrictTierGuarantees,
+  runDoctor,
+  STRICT_TIER_CHECKS,
+} from "./lib/sandbox/doctor.ts";
+export {
+  defaultRootfsCacheDir,
+  ensureRootfs,
+  type Rootfs,
+  ROOTFS_DENO,
+  type RootfsOptions,
+  SANDBOX_UID,
+} from "./lib/sandbox/rootfs.ts";
