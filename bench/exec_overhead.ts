@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { ROOT } from "../tests/helpers/paths.ts";
 import { deno, mcpx, podmanAvailable } from "./_exec.ts";
-import { type BenchRow, compare } from "./_stats.ts";
+import { type BenchRow, compare, compareMeasured } from "./_stats.ts";
 
 const RUNS = 15;
 const SCRIPT = "bench/fixtures/noop.ts";
@@ -43,6 +43,31 @@ export async function run(): Promise<BenchRow[]> {
         name: "mcpx exec (fast tier)",
         run: () => mcpx(["exec", SCRIPT]),
       }, { runs: 7, target: { text: "≤ +600 ms over fast tier", maxDeltaMs: 600 } }),
+    );
+    // 100 tool calls through the bridge from inside the container, timed inside the skill.
+    const calls = (tier: string) => async () =>
+      Number(
+        (await mcpx([
+          "exec",
+          "--tier",
+          tier,
+          "--servers",
+          "everything",
+          "bench/fixtures/echo_skill.ts",
+          "--count",
+          "100",
+        ])).trim(),
+      );
+    rows.push(
+      await compareMeasured(
+        "exec",
+        {
+          name: "100 echo calls from inside the podman container",
+          measure: calls("podman"),
+        },
+        { name: "same from the fast tier", measure: calls("deno") },
+        { runs: 5 },
+      ),
     );
   } else {
     console.error("[bench] podman not available: strict-tier row not measured");
