@@ -18,6 +18,8 @@ import type { ChildReport } from "../skills/_inspect_child.ts";
 const FORMAT = 1;
 /** Inspection reports kept per skill (distinct argv); the oldest are dropped. */
 const MAX_REPORTS = 32;
+/** Entries kept in the folder (one per skill path); beyond it the least recently written go. */
+const MAX_ENTRIES = 256;
 
 /** Everything besides file contents that an entry's facts depend on. */
 export interface ExecCacheKey {
@@ -179,10 +181,28 @@ export class ExecCache {
       await Deno.mkdir(this.#dir, { recursive: true, mode: 0o700 });
       await Deno.writeTextFile(temp, text, { mode: 0o600 });
       await Deno.rename(temp, file);
+      await this.#prune();
     } catch {
       // A cache that cannot be written only costs speed.
       await Deno.remove(temp).catch(() => {});
     }
+  }
+
+  /** Keeps the folder bounded: skills in temp folders would otherwise pile up forever. */
+  async #prune(): Promise<void> {
+    const names: string[] = [];
+    for await (const item of Deno.readDir(this.#dir)) {
+      if (item.isFile && item.name.endsWith(".json")) names.push(item.name);
+    }
+    if (names.length <= MAX_ENTRIES) return;
+    const dated = await Promise.all(names.map(async (name) => {
+      const path = join(this.#dir, name);
+      const info = await Deno.stat(path).catch(() => undefined);
+      return { path, time: info?.mtime?.getTime() ?? 0 };
+    }));
+    dated.sort((a, b) => a.time - b.time);
+    const excess = dated.slice(0, dated.length - MAX_ENTRIES * 3 / 4);
+    await Promise.all(excess.map(({ path }) => Deno.remove(path).catch(() => {})));
   }
 
   /** Removes the whole cache folder (after a run that was allowed to write it). */

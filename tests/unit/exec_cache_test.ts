@@ -69,6 +69,19 @@ Deno.test("ExecCache: an entry is used only while every recorded file is unchang
         reason: `${root}/no is no longer cached`,
       });
     });
+    await t.step("the folder is kept bounded, the oldest entries going first", async () => {
+      const old = new Date(Date.now() - 3_600_000);
+      for (let i = 0; i < 300; i++) {
+        const path = `${root}/cache/stale${i}.json`;
+        await Deno.writeTextFile(path, "{}");
+        await Deno.utime(path, old, old);
+      }
+      await cache.save(entry);
+      const left = [];
+      for await (const item of Deno.readDir(`${root}/cache`)) left.push(item.name);
+      assert.ok(left.length <= 256, `${left.length} entries left`);
+      assert.ok(left.some((name) => !name.startsWith("stale")));
+    });
     await t.step("clear() removes the folder", async () => {
       await cache.clear();
       await assert.rejects(Deno.stat(`${root}/cache`), Deno.errors.NotFound);
