@@ -129,6 +129,23 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === "string");
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A damaged or foreign file is a miss, never an error. */
+function wellFormed(entry: unknown): entry is ExecCacheEntry {
+  if (!isRecord(entry) || !isRecord(entry.hashes) || !isRecord(entry.reports)) return false;
+  const hashes = entry.hashes;
+  return isStrings(entry.skillFiles) && isStrings(entry.bootstrapFiles) &&
+    typeof entry.denoDir === "string" && isStrings(entry.npmDirs) &&
+    Object.values(hashes).every((hash) => typeof hash === "string") &&
+    // Every file the run relies on must be one whose content is checked.
+    [...entry.skillFiles, ...entry.bootstrapFiles].every((path) => path in hashes);
+}
+
 /** One skill's entry in the cache folder `dir`. */
 export class ExecCache {
   readonly #key: string;
@@ -148,16 +165,14 @@ export class ExecCache {
 
   /** The recorded entry if it is still true, else why not. */
   async load(): Promise<ExecCacheLookup> {
-    let stored: { key?: unknown; entry?: ExecCacheEntry };
+    let stored: { key?: unknown; entry?: unknown };
     try {
       stored = JSON.parse(await Deno.readTextFile(await this.#path()));
     } catch {
       return { hit: false, reason: "no entry" };
     }
     const entry = stored.entry;
-    if (stored.key !== this.#key || typeof entry !== "object" || entry === null) {
-      return { hit: false, reason: "no entry" };
-    }
+    if (stored.key !== this.#key || !wellFormed(entry)) return { hit: false, reason: "no entry" };
     for (const dir of entry.npmDirs) {
       if (!await exists(dir)) return { hit: false, reason: `${dir} is no longer cached` };
     }

@@ -54,6 +54,22 @@ Deno.test("ExecCache: an entry is used only while every recorded file is unchang
       assert.deepEqual(await cache.load(), { hit: true, entry });
       assert.equal((await Deno.stat(`${root}/cache`)).mode! & 0o777, 0o700);
     });
+    await t.step("a damaged file is a miss, not an error", async () => {
+      const [name] = [...Deno.readDirSync(`${root}/cache`)].map((item) => item.name);
+      const path = `${root}/cache/${name}`;
+      const good = await Deno.readTextFile(path);
+      const stored = JSON.parse(good);
+      await Deno.writeTextFile(path, JSON.stringify({ ...stored, entry: { npmDirs: 3 } }));
+      assert.deepEqual(await cache.load(), { hit: false, reason: "no entry" });
+      // A file the run relies on that is not content-checked makes the entry unusable.
+      const unchecked = { ...stored.entry, skillFiles: [skill, "/etc/passwd"] };
+      await Deno.writeTextFile(path, JSON.stringify({ ...stored, entry: unchecked }));
+      assert.deepEqual(await cache.load(), { hit: false, reason: "no entry" });
+      await Deno.writeTextFile(path, "{ not json");
+      assert.deepEqual(await cache.load(), { hit: false, reason: "no entry" });
+      await Deno.writeTextFile(path, good);
+      assert.equal((await cache.load()).hit, true);
+    });
     await t.step("another key does not see it", async () => {
       const other = new ExecCache(`${root}/cache`, { ...key, lock: "frozen" });
       assert.equal((await other.load()).hit, false);
