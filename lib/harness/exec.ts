@@ -201,7 +201,7 @@ export async function execSkill(
   const clearCache = tier !== "trusted" && modules.cacheDir !== undefined &&
     cacheWritableBy(modules.cacheDir, write);
 
-  const sandboxTier = await tierByName(tier);
+  const sandboxTier = await tierByName(tier, { image: sandbox.image });
   await sandboxTier.ensureAvailable();
 
   // The MCP client loads on the skill's first tool call, not before: most of the start-up.

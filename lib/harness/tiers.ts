@@ -8,8 +8,12 @@ import { DenoTier } from "../sandbox/deno_tier.ts";
 import type { SandboxTier } from "../sandbox/tier.ts";
 import { TrustedTier } from "../sandbox/trusted_tier.ts";
 
-/** Returns the tier named `name`; the podman tier is loaded only when asked for. */
-export async function tierByName(name: Tier): Promise<SandboxTier> {
+/** Returns the tier named `name`; the podman tier is loaded only when asked for and uses the
+ * configured `sandbox.image` when there is one, else the locally built root filesystem. */
+export async function tierByName(
+  name: Tier,
+  options: { image?: string | undefined } = {},
+): Promise<SandboxTier> {
   switch (name) {
     case "deno":
       return new DenoTier();
@@ -17,7 +21,7 @@ export async function tierByName(name: Tier): Promise<SandboxTier> {
       return new TrustedTier();
     case "podman": {
       const { createPodmanTier } = await import("../sandbox/podman_tier.ts");
-      return createPodmanTier();
+      return createPodmanTier(options.image === undefined ? {} : { image: options.image });
     }
   }
 }

@@ -177,6 +177,14 @@ async function probe(target: { rootfs: string } | { image: string }): Promise<Po
       "--version",
     ]);
     if (out.code === 0) return { ...ns, runtime, runtimeNotes: notes };
+    if ("image" in target && /image not known/.test(out.stderr)) {
+      throw new SandboxError(
+        "SANDBOX_UNAVAILABLE",
+        `sandbox.image "${target.image}" is not in podman's local image store (see "podman ` +
+          `images"; no registry is pulled from). Build it as container/README.md shows, or ` +
+          `remove "image" from mcp_config.json to use the locally built root filesystem.`,
+      );
+    }
     notes.push(`${runtime}: ${lastLine(out.stderr)}`);
   }
   throw new SandboxError(

@@ -102,3 +102,30 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "mcpx exec --tier podman uses the config's sandbox.image, and names a missing one",
+  ignore,
+  async fn() {
+    const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx_podman_image_" }));
+    try {
+      const image = "localhost/mcpx-no-such-image:1";
+      await Deno.writeTextFile(
+        `${root}/mcp_config.json`,
+        JSON.stringify({ mcpServers: {}, sandbox: { tier: "podman", image } }),
+      );
+      await Deno.writeTextFile(`${root}/hello.ts`, 'console.log("hello");\n');
+      const { code, stdout, stderr } = await finish(mcpx(root, ["hello.ts"]));
+      assert.equal(code, 1, stderr);
+      assert.equal(stdout, "");
+      assert.equal(
+        stderr,
+        `error: sandbox.image "${image}" is not in podman's local image store (see "podman ` +
+          `images"; no registry is pulled from). Build it as container/README.md shows, or ` +
+          `remove "image" from mcp_config.json to use the locally built root filesystem.\n`,
+      );
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
