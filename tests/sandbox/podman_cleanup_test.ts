@@ -168,7 +168,11 @@ Deno.test({
     await assert.rejects(() => tier.ensureAvailable(), (error: unknown) => {
       assert.ok(error instanceof SandboxError);
       assert.equal(error.code, "SANDBOX_UNAVAILABLE");
-      assert.match(error.message, /podman cannot start a container.*mcpx doctor/);
+      assert.match(
+        error.message,
+        /^sandbox\.image "localhost\/mcpx-not-built:none" is not in podman's local image store/,
+      );
+      assert.match(error.message, /remove "image" from mcp_config\.json/);
       return true;
     });
   },
