@@ -7,6 +7,8 @@
  */
 import { join } from "node:path";
 import { ROOT } from "../tests/helpers/paths.ts";
+import { loadConfig } from "../lib/config/load.ts";
+import { execSkill } from "../lib/harness/exec.ts";
 import { deno, mcpx, podmanAvailable } from "./_exec.ts";
 import { type BenchRow, compare, compareMeasured } from "./_stats.ts";
 
@@ -16,24 +18,38 @@ const SCRIPT = "bench/fixtures/noop.ts";
 /** Runs the exec benchmarks. */
 export async function run(): Promise<BenchRow[]> {
   const workspace = join(ROOT, "workspace");
+  const bareArgs = [
+    "run",
+    "--no-prompt",
+    "--cached-only",
+    "--no-remote",
+    `--allow-read=${workspace}`,
+    `--allow-write=${workspace}`,
+    SCRIPT,
+  ];
   const rows: BenchRow[] = [
     await compare("exec", {
       name: "mcpx exec (fast tier), no tool call",
       run: () => mcpx(["exec", SCRIPT]),
     }, {
       name: "deno run, same file and flags",
-      run: () =>
-        deno([
-          "run",
-          "--no-prompt",
-          "--cached-only",
-          "--no-remote",
-          `--allow-read=${workspace}`,
-          `--allow-write=${workspace}`,
-          SCRIPT,
-        ]),
+      run: () => deno(bareArgs),
     }, { runs: RUNS, target: { text: "≤ 2× bare deno", maxRatio: 2 } }),
   ];
+  // A long-lived harness (mcpx serve's run_skill and execute_code) pays no start-up per run.
+  const config = await loadConfig({ cwd: ROOT });
+  rows.push(
+    await compare("exec", {
+      name: "execSkill() in a long-lived harness (mcpx serve), fast tier",
+      run: async () => {
+        const result = await execSkill(SCRIPT, [], { config, cwd: ROOT, onStdout: () => {} });
+        if (result.exitCode !== 0) throw new Error(`exit ${result.exitCode}`);
+      },
+    }, {
+      name: "deno run, same file and flags",
+      run: () => deno(bareArgs),
+    }, { runs: RUNS, target: { text: "≤ 2× bare deno", maxRatio: 2 } }),
+  );
   if (await podmanAvailable()) {
     rows.push(
       await compare("exec", {
