@@ -38,6 +38,68 @@ export function inputIsOptional(tool: ToolInfo): boolean {
   return isSchemaObject(schema) && isObjectSchema(schema) && requiredSet(schema).size === 0;
 }
 
+/** The input and output types of one tool's wrapper, shared by the wrapper file and by
+ * {@linkcode renderToolSignature}. */
+function toolTypes(tool: ToolInfo, names: ToolNames, options: RenderToolOptions) {
+  const taken = new Set([`${names.type}Input`, `${names.type}Output`]);
+  const input = asSchema(tool.inputSchema) ?? true;
+  const inputName = `${names.type}Input`;
+  const inputScope = new SchemaScope(input, {
+    prefix: names.type,
+    rootName: inputName,
+    rootZodName: `z.lazy(() => ${names.fn}InputSchema)`,
+    taken,
+  });
+  const source = outputSource(tool, options);
+  const output = asSchema(tool.outputSchema) ?? true;
+  const outputScope = new SchemaScope(output, {
+    prefix: names.type,
+    rootName: `${names.type}Output`,
+    rootZodName: "z.unknown()",
+    taken,
+  });
+  const inputDecl = declaration(inputName, input, inputScope);
+  const outputDecl = source === "outputSchema"
+    ? declaration(`${names.type}Output`, output, outputScope)
+    : source === "discovered"
+    ? `export type ${names.type}Output = ${options.discoveredType};\n`
+    : `export type ${names.type}Output = unknown;\n`;
+  return { input, inputName, inputScope, outputScope, source, inputDecl, outputDecl };
+}
+
+/**
+ * What an agent needs to call one tool's generated wrapper, without its body and schemas: the
+ * input and output types exactly as `mcpx generate` writes them, and the function's signature.
+ * `mcpx serve`'s `search_tools` returns it for detail `full`.
+ *
+ * @example
+ * ```ts
+ * import { renderToolSignature } from "./render_tool.ts";
+ * const text = renderToolSignature(
+ *   { name: "get-sum", inputSchema: { type: "object", properties: { a: { type: "number" } }, required: ["a"] } },
+ *   { tool: "get-sum", fn: "getSum", type: "GetSum", file: "get_sum" },
+ * );
+ * console.assert(text.endsWith("function getSum(input: GetSumInput): Promise<GetSumOutput>;"));
+ * ```
+ */
+export function renderToolSignature(
+  tool: ToolInfo,
+  names: ToolNames,
+  options: RenderToolOptions = {},
+): string {
+  const { inputName, inputScope, outputScope, inputDecl, outputDecl } = toolTypes(
+    tool,
+    names,
+    options,
+  );
+  const done = new Set<string>();
+  const defs = defsText(inputScope, false, done) + defsText(outputScope, false, done);
+  const optional = inputIsOptional(tool) ? "?" : "";
+  const text = `${defs}${inputDecl}${outputDecl}` +
+    `function ${names.fn}(input${optional}: ${inputName}): Promise<${names.type}Output>;`;
+  return text.replace(/^export /gm, "").replace(/^\n+/, "");
+}
+
 /** The output source a tool's wrapper will use. */
 export function outputSource(tool: ToolInfo, options: RenderToolOptions = {}): OutputSource {
   if (asSchema(tool.outputSchema) !== undefined) return "outputSchema";
@@ -98,32 +160,13 @@ export function renderToolFile(
   names: ToolNames,
   options: RenderToolOptions = {},
 ): string {
-  const taken = new Set([`${names.type}Input`, `${names.type}Output`]);
-  const input = asSchema(tool.inputSchema) ?? true;
-  const inputName = `${names.type}Input`;
+  const { input, inputName, inputScope, outputScope, source, inputDecl, outputDecl } = toolTypes(
+    tool,
+    names,
+    options,
+  );
   const schemaName = `${names.fn}InputSchema`;
-  const inputScope = new SchemaScope(input, {
-    prefix: names.type,
-    rootName: inputName,
-    rootZodName: `z.lazy(() => ${schemaName})`,
-    taken,
-  });
-  const source = outputSource(tool, options);
-  const output = asSchema(tool.outputSchema) ?? true;
-  const outputScope = new SchemaScope(output, {
-    prefix: names.type,
-    rootName: `${names.type}Output`,
-    rootZodName: "z.unknown()",
-    taken,
-  });
-
-  const inputDecl = declaration(inputName, input, inputScope);
   const inputZod = zodExpr(input, inputScope);
-  const outputDecl = source === "outputSchema"
-    ? declaration(`${names.type}Output`, output, outputScope)
-    : source === "discovered"
-    ? `export type ${names.type}Output = ${options.discoveredType};\n`
-    : `export type ${names.type}Output = unknown;\n`;
   const done = new Set<string>();
   const defs = defsText(inputScope, true, done) + defsText(outputScope, false, done);
 

@@ -12,8 +12,8 @@ import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
 import { capText, formatRun } from "./_output.ts";
 import { rankTools, type ToolEntry } from "./search.ts";
-import { renderSignature } from "./_signature.ts";
-import { assignToolNames } from "../codegen/names.ts";
+import { renderToolSignature } from "../codegen/render_tool.ts";
+import { assignToolNames, type ToolNames } from "../codegen/names.ts";
 import { serverFolder } from "../codegen/render_server.ts";
 import { writeSnippet } from "./_snippet.ts";
 import { checkServers, checkTimeout, chooseTier, toFlags } from "./_run_checks.ts";
@@ -162,15 +162,17 @@ export function createMcpxServer(
     backend: ServeBackend,
     hit: ToolEntry,
     detail: "name" | "summary" | "full",
-    names: ReadonlyMap<string, string>,
+    names: ReadonlyMap<string, ToolNames>,
   ): string {
     const id = `${hit.server}.${hit.tool.name}`;
     if (detail === "name") return id;
     const summary = firstSentence(hit.tool.description ?? hit.tool.title ?? "");
     if (detail === "summary") return summary === "" ? id : `${id}: ${summary}`;
-    const name = names.get(`${hit.server}\0${hit.tool.name}`) ?? hit.tool.name;
+    const toolNames = names.get(`${hit.server}\0${hit.tool.name}`) ??
+      assignToolNames([hit.tool.name])[0]!;
+    const name = toolNames.fn;
     const signature = backend.renderSignature?.(hit.server, hit.tool) ??
-      renderSignature(hit.tool, name);
+      renderToolSignature(hit.tool, toolNames);
     return [
       `// ${id}: ${capText(hit.tool.description ?? "", 600)}`,
       `import { ${name} } from "./servers/${serverFolder(hit.server)}/index.ts";`,
@@ -179,13 +181,13 @@ export function createMcpxServer(
   }
 }
 
-/** `server\0tool` -> the generated wrapper's function name (the code generator's naming). */
-function wrapperNames(entries: readonly ToolEntry[]): Map<string, string> {
+/** `server\0tool` -> the generated wrapper's names (the code generator's naming). */
+function wrapperNames(entries: readonly ToolEntry[]): Map<string, ToolNames> {
   const byServer = Map.groupBy(entries, (entry) => entry.server);
-  const names = new Map<string, string>();
+  const names = new Map<string, ToolNames>();
   for (const [server, list] of byServer) {
     for (const assigned of assignToolNames(list.map((entry) => entry.tool.name))) {
-      names.set(`${server}\0${assigned.tool}`, assigned.fn);
+      names.set(`${server}\0${assigned.tool}`, assigned);
     }
   }
   return names;

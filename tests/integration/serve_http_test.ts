@@ -96,7 +96,13 @@ Deno.test("mcpx serve tools answer over HTTP", async (t) => {
   await t.step("search_tools detail full gives the wrapper import and signature", async () => {
     const text = textOf(await call("search_tools", { query: "get-sum", detail: "full", limit: 1 }));
     assert.match(text, /import \{ getSum \} from "\.\/servers\/everything\/index\.ts";/);
-    assert.match(text, /getSum\(.*a: number; b: number.*\): Promise</);
+    // The types are the generated wrapper's own (lib/codegen), with their field docs.
+    assert.match(
+      text,
+      /\ninterface GetSumInput \{\n {2}\/\*\* First number \*\/\n {2}a: number;\n/,
+    );
+    assert.match(text, /\ntype GetSumOutput = unknown;\n/);
+    assert.match(text, /\nfunction getSum\(input: GetSumInput\): Promise<GetSumOutput>;\n/);
   });
 
   await t.step("search_tools detail name is a few tokens per hit", async () => {
