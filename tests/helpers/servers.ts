@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_SANDBOX } from "../../lib/config/defaults.ts";
 import type {
   HttpServerConfig,
   McpxConfig,
@@ -164,17 +165,7 @@ export function testConfig(...servers: ServerConfig[]): McpxConfig {
     path: undefined,
     root: ROOT,
     servers: Object.fromEntries(servers.map((server) => [server.name, server])),
-    sandbox: {
-      tier: "deno",
-      allowTrusted: false,
-      image: undefined,
-      memoryMb: 512,
-      cpus: 1,
-      pidsLimit: 64,
-      timeoutSeconds: 60,
-      maxTimeoutSeconds: 600,
-      outputLimitBytes: 1024 * 1024,
-    },
+    sandbox: DEFAULT_SANDBOX,
     warnings: [],
   };
 }
