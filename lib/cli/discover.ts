@@ -9,7 +9,7 @@ import { McpxError, UsageError } from "../errors.ts";
 import { McpClientManager } from "../client/manager.ts";
 import type { ToolInfo } from "../client/types.ts";
 import { DISCOVERY_CONFIG_FILE, loadDiscoveryConfig } from "../codegen/discovery_config.ts";
-import { draftDiscoveryConfig } from "../codegen/draft.ts";
+import { draftDiscoveryConfig, trialDraft } from "../codegen/draft.ts";
 import { type CallEvent, runDiscovery, verifyDiscovery } from "../codegen/discover.ts";
 
 const HELP = `mcpx discover: infer response types from real tool calls
@@ -23,9 +23,11 @@ types use it. A tool annotated destructiveHint: true is never called.
 
 Options:
   --draft         write discovery_config.json from the servers' tools instead: safe tools
-                  (by name and MCP annotations) with arguments synthesized from their schemas;
-                  calls nothing. When the file exists, the draft goes to
-                  discovery_config.draft.json. Review it before running discovery.
+                  (by name and MCP annotations) with arguments synthesized from their schemas.
+                  Each safe call is tried once; one that fails is moved to skipped.failed with
+                  its error. Tools that are not safe are never called. When the file exists,
+                  the draft goes to discovery_config.draft.json. Review it before discovery.
+  --no-trial      with --draft, call nothing at all (keep every synthesized call untried)
   --force         with --draft, overwrite an existing discovery_config.json
   --verify        call the tools again and report responses that no longer match their
                   discovered type (drift); exit 1 if any
@@ -46,6 +48,7 @@ export const command: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("discover", argv, {
       draft: { type: "boolean" },
+      "no-trial": { type: "boolean" },
       force: { type: "boolean" },
       verify: { type: "boolean" },
       file: { type: "string" },
@@ -126,7 +129,7 @@ async function draft(
   manager: McpClientManager,
   file: string,
   positionals: string[],
-  values: { force?: boolean; json?: boolean },
+  values: { force?: boolean; json?: boolean; "no-trial"?: boolean },
   io: { out(text: string): void; err(text: string): void },
 ): Promise<number> {
   const config = manager.config;
@@ -143,7 +146,11 @@ async function draft(
       io.err(`${server}: failed: ${(error as Error).message.split("\n")[0]}\n`);
     }
   }));
-  const text = `${JSON.stringify(draftDiscoveryConfig(toolsByServer), null, 2)}\n`;
+  const drafted = draftDiscoveryConfig(toolsByServer);
+  if (values["no-trial"] !== true) {
+    await trialDraft(drafted, manager, { onResult: (line) => io.err(`${line}\n`) });
+  }
+  const text = `${JSON.stringify(drafted, null, 2)}\n`;
   if (values.json === true) {
     io.out(text);
   } else {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ToolCaller } from "../client/types.ts";
 import type { ToolInfo } from "../client/types.ts";
 import type { JsonSchema } from "./json_schema.ts";
 import {
@@ -149,8 +150,13 @@ export function synthesizeArguments(inputSchema: JsonSchema): Record<string, unk
 export interface DraftServer {
   /** Safe tools with synthesized arguments. */
   readonly safeTools: Record<string, Record<string, unknown>>;
-  /** Tools left out, for a human to review. */
-  readonly skipped: { readonly dangerous: string[]; readonly unknown: string[] };
+  /** Tools left out, for a human to review: `failed` holds safe tools whose trial call with the
+   * synthesized arguments failed (see {@linkcode trialDraft}), with the arguments and error. */
+  readonly skipped: {
+    readonly dangerous: string[];
+    readonly unknown: string[];
+    failed?: Record<string, { arguments: Record<string, unknown>; error: string }>;
+  };
 }
 
 /** Drafts the `discovery_config.json` content for the given servers' tools. */
@@ -169,4 +175,32 @@ export function draftDiscoveryConfig(
     servers[server] = entry;
   }
   return { servers };
+}
+
+/**
+ * Tries every safe call of a draft once (they are safe by classification, so trying them is what
+ * `mcpx discover` would do anyway) and moves each one that fails to `skipped.failed` with its
+ * error, so that the drafted config works the first time. Tools that are not safe are never
+ * called: they are not in `safeTools`.
+ */
+export async function trialDraft(
+  draft: { servers: Record<string, DraftServer> },
+  caller: Pick<ToolCaller, "callTool">,
+  options: { timeoutMs?: number; onResult?: (line: string) => void } = {},
+): Promise<void> {
+  await Promise.all(
+    Object.entries(draft.servers).map(async ([server, entry]) => {
+      for (const [tool, args] of Object.entries(entry.safeTools)) {
+        try {
+          await caller.callTool(server, tool, args, { timeoutMs: options.timeoutMs ?? 15_000 });
+          options.onResult?.(`${server}.${tool}: ok`);
+        } catch (error) {
+          const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+          delete entry.safeTools[tool];
+          (entry.skipped.failed ??= {})[tool] = { arguments: args, error: message };
+          options.onResult?.(`${server}.${tool}: left out (${message})`);
+        }
+      }
+    }),
+  );
 }

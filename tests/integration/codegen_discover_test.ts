@@ -89,10 +89,11 @@ export async function run(): Promise<string[]> {
     });
 
     await t.step(
-      "--draft lists safe tools beside an existing config, calling nothing",
+      "--draft --no-trial lists safe tools beside an existing config, calling nothing",
       async () => {
-        const result = await mcpx("discover", "--draft");
+        const result = await mcpx("discover", "--draft", "--no-trial");
         assert.equal(result.code, 0, result.stderr);
+        assert.doesNotMatch(result.stderr, /: ok\n|left out/);
         const draft = JSON.parse(await Deno.readTextFile(join(dir, "discovery_config.draft.json")));
         assert.deepEqual(Object.keys(draft.servers.nasty.safeTools), [
           "echo-args",
@@ -100,6 +101,24 @@ export async function run(): Promise<string[]> {
           "get_item",
         ]);
         assert.ok(draft.servers.nasty.skipped.dangerous.includes("delete-everything"));
+      },
+    );
+
+    await t.step(
+      "--draft tries each safe call once and never a dangerous one",
+      async () => {
+        const result = await mcpx("discover", "--draft");
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stderr, /^nasty\.echo-args: ok$/m);
+        assert.doesNotMatch(result.stderr, /delete-everything|DELETED/);
+        const draft = JSON.parse(await Deno.readTextFile(join(dir, "discovery_config.draft.json")));
+        const kept = Object.keys(draft.servers.nasty.safeTools);
+        const failed = Object.keys(draft.servers.nasty.skipped.failed ?? {});
+        // Every safe tool is either kept (its trial call worked) or left out with its error.
+        assert.deepEqual([...kept, ...failed].sort(), ["echo-args", "get-item", "get_item"]);
+        for (const tool of failed) {
+          assert.match(result.stderr, new RegExp(`^nasty\\.${tool}: left out \\(`, "m"));
+        }
       },
     );
   } finally {

@@ -5,6 +5,7 @@ import {
   classifyTool,
   draftDiscoveryConfig,
   synthesizeArguments,
+  trialDraft,
 } from "../../lib/codegen/draft.ts";
 import { inferTypes } from "../../lib/codegen/infer_types.ts";
 import type { ConfigError } from "../../lib/errors.ts";
@@ -127,4 +128,33 @@ Deno.test("inferTypes() infers one type from all samples with quicktype", async 
     ]);
     assert.deepEqual(checkValue(schema, { name: "x" }), ["$.id: missing (every sample had it)"]);
   });
+});
+
+Deno.test("trialDraft() keeps calls that work and moves failing ones, with their error", async () => {
+  const draft = {
+    servers: {
+      fs: {
+        safeTools: { list: { path: "." }, read: { path: "." } } as Record<
+          string,
+          Record<string, unknown>
+        >,
+        skipped: { dangerous: ["write"], unknown: [] as string[] },
+      },
+    },
+  };
+  const called: string[] = [];
+  const lines: string[] = [];
+  await trialDraft(draft, {
+    callTool(server, tool) {
+      called.push(`${server}.${tool}`);
+      if (tool === "read") return Promise.reject(new Error("EISDIR: illegal operation\nmore"));
+      return Promise.resolve({ value: [], content: [] });
+    },
+  }, { onResult: (line) => lines.push(line) });
+  assert.deepEqual(called, ["fs.list", "fs.read"]);
+  assert.deepEqual(Object.keys(draft.servers.fs.safeTools), ["list"]);
+  assert.deepEqual((draft.servers.fs.skipped as { failed?: unknown }).failed, {
+    read: { arguments: { path: "." }, error: "EISDIR: illegal operation" },
+  });
+  assert.deepEqual(lines, ["fs.list: ok", "fs.read: left out (EISDIR: illegal operation)"]);
 });
