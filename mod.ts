@@ -140,6 +140,7 @@ export {
   type DraftServer,
   synthesizeArguments,
   type ToolSafety,
+  trialDraft,
 } from "./lib/codegen/draft.ts";
 export { inferTypes, type SampleSet } from "./lib/codegen/infer_types.ts";
 export { checkValue } from "./lib/codegen/check_value.ts";
