@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { inspectSkill } from "../../lib/skills/manifest.ts";
-import { runSkillModule } from "../../lib/skills/run.ts";
 import { TOOL_CALLER_KEY } from "../../lib/client/types.ts";
 import { ROOT, SERVERS } from "../helpers/paths.ts";
 import { StdioCaller } from "../fixtures/skills/stdio_caller.ts";
+import { runSkillInProcess } from "../fixtures/skills/run_in_process.ts";
 
 const SKILL = `${ROOT}/skills/fetch.ts`;
 const PAGE = `<!doctype html><html><head><title>T</title></head><body>
@@ -20,24 +19,7 @@ function serve() {
   });
 }
 
-/** Inspects with real argv (as mcpx exec would), then runs with the validated args. */
-async function fetchSkill(argv: string[], workspace: string) {
-  const inspection = await inspectSkill(SKILL, argv, { root: ROOT, workspace });
-  assert.ok(inspection.kind === "skill");
-  const out: string[] = [];
-  let err = "";
-  const log = console.log;
-  console.log = (...data: unknown[]) => out.push(data.join(" "));
-  try {
-    const code = await runSkillModule(SKILL, inspection.args, {
-      workspace,
-      stderr: (text) => err += text,
-    });
-    return { code, stdout: out.join("\n"), stderr: err, inspection };
-  } finally {
-    console.log = log;
-  }
-}
+const fetchSkill = (argv: string[], workspace: string) => runSkillInProcess(SKILL, argv, workspace);
 
 Deno.test("skills/fetch.ts prints a loopback page as readable text", async (t) => {
   await using server = serve();

@@ -1,29 +1,15 @@
 import assert from "node:assert/strict";
-import { inspectSkill } from "../../lib/skills/manifest.ts";
-import { runSkillModule } from "../../lib/skills/run.ts";
 import { TOOL_CALLER_KEY } from "../../lib/client/types.ts";
 import { ROOT, SERVERS } from "../helpers/paths.ts";
 import { StdioCaller } from "../fixtures/skills/stdio_caller.ts";
+import { runSkillInProcess } from "../fixtures/skills/run_in_process.ts";
 
 const SKILL = `${ROOT}/skills/multi_tool_pipeline.ts`;
 
-async function pipeline(argv: string[], workspace: string) {
-  const inspection = await inspectSkill(SKILL, argv, { root: ROOT, workspace });
-  assert.ok(inspection.kind === "skill");
-  const out: string[] = [];
-  let err = "";
-  const log = console.log;
-  console.log = (...data: unknown[]) => out.push(data.join(" "));
-  try {
-    const code = await runSkillModule(SKILL, inspection.args, {
-      workspace,
-      stderr: (text) => err += text,
-    });
-    return { code, stdout: out.join("\n"), stderr: err };
-  } finally {
-    console.log = log;
-  }
-}
+const pipeline = async (argv: string[], workspace: string) => {
+  const { inspection: _, ...run } = await runSkillInProcess(SKILL, argv, workspace);
+  return run;
+};
 
 Deno.test("skills/multi_tool_pipeline.ts combines memory and everything, printing one line", async (t) => {
   const workspace = await Deno.makeTempDir({ prefix: "mcpx-pipeline-" });
