@@ -15,6 +15,8 @@ export interface ExecProject extends AsyncDisposable {
   readonly workspace: string;
   /** Runs `mcpx exec <args>` with cwd = root. */
   exec(args: string[], options?: { env?: Record<string, string> }): Promise<ExecRun>;
+  /** Runs `mcpx <args>` (any command) with cwd = root. */
+  mcpx(args: string[], options?: { env?: Record<string, string> }): Promise<ExecRun>;
 }
 
 /** One finished `mcpx exec`. */
@@ -44,21 +46,23 @@ export async function execProject(sandbox: Record<string, unknown> = {}): Promis
     sandbox: { tier: "deno", timeout: 30, max_timeout: 60, memory_limit: "256m", ...sandbox },
   };
   await Deno.writeTextFile(`${root}/mcp_config.json`, JSON.stringify(config, null, 2));
+  const mcpx: ExecProject["mcpx"] = async (args, options = {}) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", CLI, ...args],
+      cwd: root,
+      env: { NO_COLOR: "1", ...options.env },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  };
   return {
     root,
     workspace: `${root}/workspace`,
-    async exec(args, options = {}) {
-      const output = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--quiet", CLI, "exec", ...args],
-        cwd: root,
-        env: { NO_COLOR: "1", ...options.env },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-      return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-    },
+    exec: (args, options) => mcpx(["exec", ...args], options),
+    mcpx,
     async [Symbol.asyncDispose]() {
       await Deno.remove(root, { recursive: true });
     },

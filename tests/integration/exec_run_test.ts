@@ -61,13 +61,7 @@ Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let stderr = "";
-    while (!/pid \d+/.test(stderr)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      stderr += value;
-    }
+    const { reader, stderr } = await stderrUntil(child, /pid \d+/);
     child.kill("SIGTERM");
     const [status] = await Promise.all([child.status, child.stdout.cancel()]);
     await reader.cancel();
@@ -88,13 +82,7 @@ Deno.test("if mcpx itself is SIGKILLed, the skill still ends (timeout backstop)"
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let stderr = "";
-  while (!/pid \d+/.test(stderr)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stderr += value;
-  }
+  const { reader, stderr } = await stderrUntil(child, /pid \d+/);
   child.kill("SIGKILL");
   await child.status;
   await reader.cancel();
@@ -206,3 +194,15 @@ Deno.test("done when: skills/fetch.ts prints a loopback page allowed with --allo
     await server.shutdown();
   }
 });
+
+/** Reads the child's stderr until `pattern` shows up (or it ends); the reader stays open. */
+async function stderrUntil(child: Deno.ChildProcess, pattern: RegExp) {
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let stderr = "";
+  while (!pattern.test(stderr)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stderr += value;
+  }
+  return { reader, stderr };
+}
