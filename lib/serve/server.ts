@@ -80,7 +80,8 @@ export function createMcpxServer(
     guard(async () => {
       const { entries, failures } = await collectTools(backend);
       const hits = rankTools(entries, query, { limit: max });
-      const names = wrapperNames(entries);
+      // Wrapper names are only shown in detail "full".
+      const names = detail === "full" ? wrapperNames(entries) : new Map<string, ToolNames>();
       const lines = hits.map((hit) => describeHit(backend, hit, detail, names));
       if (detail === "full" && hits.length > 0 && !await wrappersExist(backend)) {
         lines.push('(servers/ has no wrappers yet: the operator runs "mcpx generate")');
@@ -168,8 +169,8 @@ export function createMcpxServer(
     if (detail === "name") return id;
     const summary = firstSentence(hit.tool.description ?? hit.tool.title ?? "");
     if (detail === "summary") return summary === "" ? id : `${id}: ${summary}`;
-    const toolNames = names.get(`${hit.server}\0${hit.tool.name}`) ??
-      assignToolNames([hit.tool.name])[0]!;
+    // Every hit is one of the entries the names were assigned for.
+    const toolNames = names.get(`${hit.server}\0${hit.tool.name}`)!;
     const name = toolNames.fn;
     const signature = backend.renderSignature?.(hit.server, hit.tool) ??
       renderToolSignature(hit.tool, toolNames);
