@@ -13,6 +13,7 @@ import { unknownKeyWarnings } from "./_warnings.ts";
 import { DEFAULT_SANDBOX, DEFAULT_SERVER_TIMEOUT_SECONDS } from "./defaults.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
+import { resolveServe } from "./serve_schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
 import type { McpxConfig, SandboxConfig, ServerConfig } from "./types.ts";
 
@@ -148,5 +149,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
     servers[name] = server;
     warnings.push(...transportWarnings(name, server, entry, file));
   }
-  return { path, root, servers, sandbox: resolveSandbox(result.data.sandbox), warnings };
+  const sandbox = resolveSandbox(result.data.sandbox);
+  const serve = resolveServe(result.data.serve, { sandbox, servers: Object.keys(servers), file });
+  return { path, root, servers, sandbox, serve, warnings };
 }

@@ -7,9 +7,10 @@ import { z } from "zod";
 import { type Env, expected, pushIssue } from "./_zod.ts";
 import { sandboxSchema } from "./sandbox_schema.ts";
 import { serverEntrySchema } from "./server_schema.ts";
+import { serveSchema } from "./serve_schema.ts";
 
 /** Top-level keys; `$schema` is allowed for editors. */
-export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "$schema"] as const;
+export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "serve", "$schema"] as const;
 
 /** What is wrong with a server name, if anything. */
 function serverNameProblem(name: string): string | undefined {
@@ -42,6 +43,7 @@ export function configFileSchema(env: Env) {
       return value;
     }, servers).optional(),
     sandbox: sandboxSchema.optional(),
+    serve: serveSchema.optional(),
   }, { error: expected("a JSON object", 'write { "mcpServers": { … } }') });
 }
 

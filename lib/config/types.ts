@@ -5,6 +5,9 @@
  *
  * @module
  */
+import type { ServeConfig } from "./serve_schema.ts";
+
+export type { ServeConfig };
 
 /** How result field names are rewritten for one server (see `lib/codegen/normalize.ts`). */
 export type NormalizeStrategy =
@@ -92,6 +95,9 @@ export interface McpxConfig {
   readonly servers: Readonly<Record<string, ServerConfig>>;
   /** The `sandbox` section with defaults applied. */
   readonly sandbox: SandboxConfig;
+  /** The `serve` section with defaults applied; absent when built without a file (then serve
+   * uses the sandbox's tier, no extra hosts and no default servers). */
+  readonly serve?: ServeConfig;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

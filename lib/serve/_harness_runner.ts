@@ -27,6 +27,7 @@ export function harnessRunner(
         env,
         ...(request.timeoutSeconds === undefined ? {} : { timeoutSeconds: request.timeoutSeconds }),
         ...(request.servers === undefined ? {} : { servers: request.servers }),
+        allowNet: request.allowNet,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
         onStdout: (chunk) => stdout.add(chunk),
         onStderr: (chunk) => stderr.add(chunk),

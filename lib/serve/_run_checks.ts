@@ -1,39 +1,56 @@
 /**
  * Checks and conversions for `run_skill` and `execute_code` requests, done before anything runs.
+ * What an agent may not choose comes from the operator's `serve` section.
  *
  * @module
  */
 import type { Tier } from "../config/types.ts";
 import { McpxError } from "../errors.ts";
+import { nearestName } from "../client/_suggest.ts";
 import type { ServeBackend } from "./backend.ts";
 
-/** Never `trusted` unless the operator allowed it in the config. */
+/** `Unknown skill "fech"; did you mean "fetch"?`, or `Unknown skill "x".` when none is close. */
+export function unknownName(kind: string, name: string, known: readonly string[]): string {
+  const guess = nearestName(name, known);
+  const hint = guess === undefined ? "." : `; did you mean ${JSON.stringify(guess)}?`;
+  return `Unknown ${kind} ${JSON.stringify(name)}${hint}`;
+}
+
+/** The agent's tier, else the operator's; never `trusted` unless the operator allowed it. */
 export function chooseTier(backend: ServeBackend, requested: Tier | undefined): Tier {
-  const tier = requested ?? backend.sandbox.tier;
-  if (tier === "trusted" && !backend.sandbox.allowTrusted) {
+  const tier = requested ?? backend.serve.tier;
+  if (tier === "trusted" && !backend.serve.allowTrusted) {
     throw new McpxError(
       "INVALID_ARGUMENTS",
       'Tier "trusted" is not allowed for mcpx serve clients; use "deno" or "podman" (the ' +
-        'operator can allow it with "sandbox": {"allow_trusted": true} in mcp_config.json).',
+        'operator can allow it with "serve": {"allow_trusted": true} in mcp_config.json).',
     );
   }
   return tier;
 }
 
-/** Refuses servers that are unknown or disabled, naming the ones that may be used. */
-export async function checkServers(
+/** The agent's servers, else the operator's `serve.servers`; unknown or disabled ones are
+ * refused, with a did-you-mean and the names that may be used. */
+export async function chooseServers(
   backend: ServeBackend,
-  servers: readonly string[],
-): Promise<void> {
-  const known = (await backend.tools.listServers()).filter((s) => !s.disabled).map((s) => s.name);
-  const unknown = servers.filter((s) => !known.includes(s));
-  if (unknown.length > 0) {
-    throw new McpxError(
-      "UNKNOWN_SERVER",
-      `Unknown or disabled server ${unknown.map((s) => `"${s}"`).join(", ")}; ` +
-        `servers may name: ${known.join(", ") || "none"} (see list_servers).`,
-    );
-  }
+  requested: readonly string[] | undefined,
+): Promise<readonly string[]> {
+  const servers = requested ?? backend.serve.servers;
+  const all = await backend.tools.listServers();
+  const known = all.filter((s) => !s.disabled).map((s) => s.name);
+  const refused = servers.filter((s) => !known.includes(s));
+  if (refused.length === 0) return servers;
+  const problems = refused.map((name) =>
+    all.some((s) => s.name === name)
+      ? `Server ${JSON.stringify(name)} is disabled by the operator.`
+      : unknownName("server", name, known)
+  );
+  throw new McpxError(
+    "UNKNOWN_SERVER",
+    `${problems.join(" ")} The servers argument may name: ${
+      known.join(", ") || "none"
+    } (see list_servers).`,
+  );
 }
 
 /** Refuses a timeout above `sandbox.max_timeout`. */

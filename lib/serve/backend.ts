@@ -7,7 +7,7 @@
  * @module
  */
 import type { ServerInfo, ToolInfo } from "../client/types.ts";
-import type { SandboxConfig, Tier } from "../config/types.ts";
+import type { SandboxConfig, ServeConfig, Tier } from "../config/types.ts";
 
 /** One skill as listed by `list_skills`. */
 export interface SkillListing {
@@ -39,6 +39,8 @@ export interface RunRequest {
   readonly timeoutSeconds: number | undefined;
   /** For plain scripts: the MCP servers the script may call (`--servers`). */
   readonly servers: readonly string[] | undefined;
+  /** Hosts the operator granted to serve runs (`serve.allow_net`): an explicit grant. */
+  readonly allowNet: readonly string[];
   /** Aborting kills the run. */
   readonly signal: AbortSignal | undefined;
 }
@@ -75,8 +77,10 @@ export interface ToolLister {
 export interface ServeBackend {
   /** The project root (where `servers/` and `workspace/` live). */
   readonly root: string;
-  /** The config's sandbox section: default tier, `allowTrusted`, timeouts. */
-  readonly sandbox: Pick<SandboxConfig, "tier" | "allowTrusted" | "maxTimeoutSeconds">;
+  /** The config's sandbox section: the timeout limit. */
+  readonly sandbox: Pick<SandboxConfig, "maxTimeoutSeconds">;
+  /** The operator's `serve` section: hosts, default tier, `trusted`, default servers. */
+  readonly serve: ServeConfig;
   /** Server and tool listings. */
   readonly tools: ToolLister;
   /** The skills catalog. */

@@ -11,6 +11,7 @@ import { listSkills, readSkillUsage } from "../skills/catalog.ts";
 import { SkillError } from "../errors.ts";
 import type { ServeBackend, SkillRunner } from "./backend.ts";
 import { harnessRunner } from "./_harness_runner.ts";
+import { unknownName } from "./_run_checks.ts";
 
 /** Options for {@linkcode createDefaultBackend}. */
 export interface DefaultBackendOptions {
@@ -42,17 +43,26 @@ export function createDefaultBackend(
   return {
     root: config.root,
     sandbox: config.sandbox,
+    serve: config.serve ?? {
+      allowNet: [],
+      tier: config.sandbox.tier,
+      allowTrusted: config.sandbox.allowTrusted,
+      servers: [],
+    },
     tools: manager,
     skills: {
       list: () => listSkills(skillsDir),
       usage: (name) => readSkillUsage(skillsDir, name),
       async resolve(name) {
-        const wanted = name.replace(/\.ts$/, "");
-        const skill = (await listSkills(skillsDir)).find((s) => s.name === wanted);
+        const wanted = name.replace(/^(?:\.\/)?skills\//, "").replace(/\.ts$/, "");
+        const skills = await listSkills(skillsDir);
+        const skill = skills.find((s) => s.name === wanted);
         if (skill === undefined) {
           throw new SkillError(
             "SKILL_INVALID",
-            `Unknown skill "${name}"; call list_skills to see the available ones.`,
+            `${
+              unknownName("skill", name, skills.map((s) => s.name))
+            } Call list_skills to see them.`,
           );
         }
         return skill.file;

@@ -8,15 +8,19 @@
 // @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { basename } from "node:path";
 import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
 import { capText, formatRun } from "./_output.ts";
 import { rankTools, type ToolEntry } from "./search.ts";
-import { renderToolSignature } from "../codegen/render_tool.ts";
+import { outputSource, renderToolSignature } from "../codegen/render_tool.ts";
 import { assignToolNames, type ToolNames } from "../codegen/names.ts";
 import { serverFolder } from "../codegen/render_server.ts";
 import { writeSnippet } from "./_snippet.ts";
-import { checkServers, checkTimeout, chooseTier, toFlags } from "./_run_checks.ts";
+import { checkTimeout, chooseServers, chooseTier, toFlags } from "./_run_checks.ts";
+import { type AgentContext, agentError, agentText } from "./_agent_text.ts";
+import { checkSkillArgs, exampleCalls, readSkillArguments } from "./_skill_args.ts";
+import { declarationsOf, readDiscoveredTypes } from "./_discovered_types.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
 export interface McpxServerOptions {
@@ -29,14 +33,28 @@ export interface McpxServerOptions {
 /** The tool result shape the handlers return. */
 type ToolReply = { content: { type: "text"; text: string }[]; isError?: boolean };
 
+/** What a handler's work returns: the text, and whether it is an error result. */
+type Answer = { text: string; failed?: boolean };
+
 const TIER = z.enum(["deno", "podman", "trusted"]).optional().describe(
-  "Sandbox tier; default from config",
+  "Sandbox tier; default set by the operator",
 );
 const TIMEOUT = z.number().min(1).optional().describe("Wall-clock limit, seconds");
 
+/** Listing and reading: nothing changes, nothing outside the configured servers is reached. */
+const READS = { readOnlyHint: true, idempotentHint: true, openWorldHint: false } as const;
+/** Running code: it may write the workspace, call any allowed tool and reach granted hosts. */
+const RUNS = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
+
 /**
  * Creates an MCP server exposing mcpx's tools over `backend`. Connect it to one transport
- * (stdio, or one HTTP session); create one server per HTTP session.
+ * (stdio, or one HTTP session); create one server per HTTP session. Every answer goes through
+ * the agent translation layer (`_agent_text.ts`): no host paths, no CLI advice, no escape codes.
  *
  * @example
  * ```ts ignore
@@ -58,14 +76,16 @@ export function createMcpxServer(
         "Start with list_skills or search_tools; run_skill/execute_code run sandboxed code.",
     },
   );
+  const answer = (work: (context: AgentContext) => Promise<Answer>) => reply(backend.root, work);
 
   server.registerTool("list_servers", {
     description: "List the configured MCP servers.",
+    annotations: READS,
   }, () =>
-    guard(async () => {
+    answer(async () => {
       const servers = await backend.tools.listServers();
       const lines = servers.map((s) => `${s.name} (${s.type}${s.disabled ? ", disabled" : ""})`);
-      return lines.length === 0 ? "no servers configured" : lines.join("\n");
+      return { text: lines.length === 0 ? "no servers configured" : lines.join("\n") };
     }));
 
   server.registerTool("search_tools", {
@@ -76,52 +96,81 @@ export function createMcpxServer(
       detail: z.enum(["name", "summary", "full"]).default("summary"),
       limit: z.number().int().min(1).max(100).default(10),
     },
+    annotations: READS,
   }, ({ query, detail, limit: max }) =>
-    guard(async () => {
+    answer(async () => {
       const { entries, failures } = await collectTools(backend);
       const hits = rankTools(entries, query, { limit: max });
-      // Wrapper names are only shown in detail "full".
-      const names = detail === "full" ? wrapperNames(entries) : new Map<string, ToolNames>();
-      const lines = hits.map((hit) => describeHit(backend, hit, detail, names));
+      const lines = detail === "full"
+        ? await describeFull(backend, hits, entries)
+        : hits.map((hit) => describeHit(hit, detail));
       if (detail === "full" && hits.length > 0 && !await wrappersExist(backend)) {
         lines.push('(servers/ has no wrappers yet: the operator runs "mcpx generate")');
       }
       if (lines.length === 0) lines.push(`no tool matches "${query}"`);
       for (const failure of failures) lines.push(`(server ${failure})`);
-      return lines.join(detail === "full" ? "\n\n" : "\n");
+      return { text: lines.join(detail === "full" ? "\n\n" : "\n") };
     }));
 
   server.registerTool("list_skills", {
     description: "List ready-made skills (name: purpose).",
+    annotations: READS,
   }, () =>
-    guard(async () => {
+    answer(async () => {
       const skills = await backend.skills.list();
-      if (skills.length === 0) return "no skills";
-      return skills.map((skill) => `${skill.name}: ${skill.purpose}`).join("\n");
+      if (skills.length === 0) return { text: "no skills" };
+      return { text: skills.map((skill) => `${skill.name}: ${skill.purpose}`).join("\n") };
     }));
 
   server.registerTool("get_skill", {
-    description: "Show a skill's USAGE (arguments, example).",
+    description: "Show a skill's USAGE and the JSON Schema of its run_skill args.",
     inputSchema: { name: z.string() },
-  }, ({ name }) => guard(() => backend.skills.usage(name)));
+    annotations: READS,
+  }, ({ name }) =>
+    answer(async (context) => {
+      const file = await backend.skills.resolve(name);
+      const usage = await backend.skills.usage(name);
+      const spec = await readSkillArguments(file, backend.root);
+      if (spec === undefined) return { text: `${usage}\n\nTakes no arguments (a plain script).` };
+      const skill = skillName(file);
+      context.skill = { name: skill, fields: spec.fields };
+      return {
+        text: `${exampleCalls(usage, skill, spec)}\n\nrun_skill args (JSON Schema): ${
+          JSON.stringify(spec.schema)
+        }`,
+      };
+    }));
 
   server.registerTool("run_skill", {
     description: "Run a skill in the sandbox; returns exit code, stdout, stderr.",
     inputSchema: {
       name: z.string(),
-      args: z.union([z.looseObject({}), z.array(z.string())]).optional()
-        .describe('Flags as {"maxLength": 100} or CLI strings ["--max-length", "100"]'),
+      args: z.looseObject({}).optional().describe('JSON arguments, e.g. {"maxLength": 100}'),
       tier: TIER,
       timeoutSeconds: TIMEOUT,
     },
+    annotations: RUNS,
   }, ({ name, args, tier, timeoutSeconds }, extra) =>
-    guardRun(async () => {
+    answer(async (context) => {
+      const path = await backend.skills.resolve(name);
+      const spec = await readSkillArguments(path, backend.root);
+      const skill = skillName(path);
+      if (spec !== undefined) {
+        context.skill = { name: skill, fields: spec.fields };
+        checkSkillArgs(skill, spec, args ?? {});
+      } else if (Object.keys(args ?? {}).length > 0) {
+        throw new McpxError(
+          "INVALID_ARGUMENTS",
+          `Skill ${skill} is a plain script and takes no arguments; call it without args.`,
+        );
+      }
       const outcome = await backend.runner.run({
-        path: await backend.skills.resolve(name),
-        argv: Array.isArray(args) ? args : toFlags(args ?? {}),
+        path,
+        argv: toFlags(args ?? {}),
         tier: chooseTier(backend, tier),
         timeoutSeconds: checkTimeout(backend, timeoutSeconds),
         servers: undefined,
+        allowNet: backend.serve.allowNet,
         signal: extra.signal,
       });
       return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
@@ -132,15 +181,18 @@ export function createMcpxServer(
       'Run TypeScript (top-level await) in the sandbox. Import wrappers like "./servers/<server>/index.ts" (see search_tools full). Returns exit code and output.',
     inputSchema: {
       code: z.string(),
-      servers: z.array(z.string()).describe("MCP servers the code may call"),
+      servers: z.array(z.string()).optional().describe(
+        "MCP servers the code may call; default set by the operator",
+      ),
       tier: TIER,
       timeoutSeconds: TIMEOUT,
     },
-  }, ({ code, servers, tier, timeoutSeconds }, extra) =>
-    guardRun(async () => {
+    annotations: RUNS,
+  }, ({ code, servers: requested, tier, timeoutSeconds }, extra) =>
+    answer(async () => {
       const chosen = chooseTier(backend, tier);
       const timeout = checkTimeout(backend, timeoutSeconds);
-      await checkServers(backend, servers);
+      const servers = await chooseServers(backend, requested);
       const path = await writeSnippet(code, backend.root, servers);
       try {
         const outcome = await backend.runner.run({
@@ -149,6 +201,7 @@ export function createMcpxServer(
           tier: chosen,
           timeoutSeconds: timeout,
           servers,
+          allowNet: backend.serve.allowNet,
           signal: extra.signal,
         });
         return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
@@ -158,28 +211,53 @@ export function createMcpxServer(
     }));
 
   return server;
+}
 
-  function describeHit(
-    backend: ServeBackend,
-    hit: ToolEntry,
-    detail: "name" | "summary" | "full",
-    names: ReadonlyMap<string, ToolNames>,
-  ): string {
-    const id = `${hit.server}.${hit.tool.name}`;
-    if (detail === "name") return id;
-    const summary = firstSentence(hit.tool.description ?? hit.tool.title ?? "");
-    if (detail === "summary") return summary === "" ? id : `${id}: ${summary}`;
+function skillName(file: string): string {
+  return basename(file).replace(/\.ts$/, "");
+}
+
+function describeHit(hit: ToolEntry, detail: "name" | "summary"): string {
+  const id = `${hit.server}.${hit.tool.name}`;
+  if (detail === "name") return id;
+  const summary = firstSentence(hit.tool.description ?? hit.tool.title ?? "");
+  return summary === "" ? id : `${id}: ${summary}`;
+}
+
+/** Detail `full`: the import line and the wrapper's types, with discovered output types. */
+async function describeFull(
+  backend: ServeBackend,
+  hits: readonly ToolEntry[],
+  entries: readonly ToolEntry[],
+): Promise<string[]> {
+  const names = wrapperNames(entries);
+  const servers = [...new Set(hits.map((hit) => hit.server))];
+  const discovered = new Map(
+    await Promise.all(
+      servers.map(async (s) => [s, await readDiscoveredTypes(backend.root, s)] as const),
+    ),
+  );
+  return hits.map((hit) => {
     // Every hit is one of the entries the names were assigned for.
     const toolNames = names.get(`${hit.server}\0${hit.tool.name}`)!;
-    const name = toolNames.fn;
+    const types = discovered.get(hit.server);
+    const discoveredType = types?.types[hit.tool.name];
     const signature = backend.renderSignature?.(hit.server, hit.tool) ??
-      renderToolSignature(hit.tool, toolNames);
+      renderToolSignature(
+        hit.tool,
+        toolNames,
+        discoveredType === undefined ? {} : { discoveredType },
+      );
+    const found = discoveredType === undefined || outputSource(hit.tool) !== "none"
+      ? []
+      : [`// ${discoveredType}: inferred by mcpx discover`, declarationsOf(discoveredType, types!)];
     return [
-      `// ${id}: ${capText(hit.tool.description ?? "", 600)}`,
-      `import { ${name} } from "./servers/${serverFolder(hit.server)}/index.ts";`,
+      `// ${hit.server}.${hit.tool.name}: ${capText(hit.tool.description ?? "", 600)}`,
+      `import { ${toolNames.fn} } from "./servers/${serverFolder(hit.server)}/index.ts";`,
+      ...found,
       signature,
     ].join("\n");
-  }
+  });
 }
 
 /** `server\0tool` -> the generated wrapper's names (the code generator's naming). */
@@ -229,29 +307,17 @@ function firstSentence(text: string): string {
   return sentence.length > 160 ? `${sentence.slice(0, 157)}...` : sentence;
 }
 
-async function guard(work: () => Promise<string>): Promise<ToolReply> {
-  try {
-    return { content: [{ type: "text", text: await work() }] };
-  } catch (error) {
-    return failure(error);
-  }
-}
-
-async function guardRun(
-  work: () => Promise<{ text: string; failed: boolean }>,
+/** Runs a handler's work and translates whatever it answers, or throws, for the agent. */
+async function reply(
+  root: string,
+  work: (context: AgentContext) => Promise<Answer>,
 ): Promise<ToolReply> {
+  const context: AgentContext = { root };
   try {
-    const { text, failed } = await work();
-    return failed
-      ? { content: [{ type: "text", text }], isError: true }
-      : { content: [{ type: "text", text }] };
+    const { text, failed } = await work(context);
+    const content = [{ type: "text" as const, text: agentText(text, context) }];
+    return failed === true ? { content, isError: true } : { content };
   } catch (error) {
-    return failure(error);
+    return { content: [{ type: "text", text: agentError(error, context) }], isError: true };
   }
-}
-
-function failure(error: unknown): ToolReply {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof McpxError ? `${error.code}: ` : "";
-  return { content: [{ type: "text", text: `${code}${message}` }], isError: true };
 }

@@ -20,7 +20,8 @@ const unused = (): never => {
 /** A backend for listing only: `tools/list` never calls it. */
 const LISTING_BACKEND: ServeBackend = {
   root: ".",
-  sandbox: { tier: "deno", allowTrusted: false, maxTimeoutSeconds: 600 },
+  sandbox: { maxTimeoutSeconds: 600 },
+  serve: { allowNet: [], tier: "deno", allowTrusted: false, servers: [] },
   tools: { listServers: unused, listTools: unused },
   skills: { list: unused, resolve: unused, usage: unused },
   runner: { run: unused },

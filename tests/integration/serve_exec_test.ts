@@ -3,34 +3,11 @@
  * tier, bridge to server-everything) in a temporary project with generated wrappers.
  */
 import assert from "node:assert/strict";
-import { join, toFileUrl } from "../fixtures/serve/_paths.ts";
-import { connectHttp, FIXTURE, startServe, textOf } from "../fixtures/serve/_setup.ts";
-import { loadConfig } from "../../lib/config/load.ts";
-import { McpClientManager } from "../../lib/client/manager.ts";
-import { generateWrappers } from "../../lib/codegen/generate.ts";
-import type { McpxConfig } from "../../lib/config/types.ts";
-
-/** A temporary project: the fixture config, the `add` skill, and wrappers from `generate`. */
-async function tempProject(): Promise<{ config: McpxConfig } & AsyncDisposable> {
-  const root = await Deno.makeTempDir({ prefix: "mcpx_serve_exec_" });
-  await Deno.copyFile(join(FIXTURE, "mcp_config.json"), join(root, "mcp_config.json"));
-  await Deno.mkdir(join(root, "skills"));
-  const define = toFileUrl(join(FIXTURE, "../../../lib/skills/define.ts")).href;
-  const skill = (await Deno.readTextFile(join(FIXTURE, "skills/add.ts")))
-    .replace("../../../../lib/skills/define.ts", define);
-  await Deno.writeTextFile(join(root, "skills/add.ts"), skill);
-  const config = await loadConfig({ path: join(root, "mcp_config.json"), cwd: root });
-  await using manager = new McpClientManager({ config });
-  const report = await generateWrappers(config, manager, { servers: ["everything"] });
-  assert.deepEqual(Object.keys(report.failed), []);
-  return {
-    config,
-    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
-  };
-}
+import { join } from "../fixtures/serve/_paths.ts";
+import { connectHttp, startServe, tempProject, textOf } from "../fixtures/serve/_setup.ts";
 
 Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", async (t) => {
-  await using project = await tempProject();
+  await using project = await tempProject({ generate: true });
   await using serve = await startServe({ config: project.config });
   await using client = await connectHttp(serve.url);
   const call = async (name: string, args: Record<string, unknown>) =>
@@ -42,16 +19,19 @@ Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", as
     assert.match(textOf(result), /^exit 0 in \d+ ms\n--- stdout ---\n.*5/);
   });
 
-  await t.step("run_skill with CLI strings; a non-zero exit is an error result", async () => {
-    const result = await call("run_skill", { name: "add", args: ["--a", "1", "--b=1", "--fail"] });
+  await t.step("a non-zero exit is an error result", async () => {
+    const result = await call("run_skill", { name: "add", args: { a: 1, b: 1, fail: true } });
     assert.equal(result.isError, true);
     assert.match(textOf(result), /^exit 3 in \d+ ms\n--- stdout ---\n.*2/);
   });
 
-  await t.step("run_skill with an invalid argument says which", async () => {
+  await t.step("run_skill with an invalid argument names its JSON key", async () => {
     const result = await call("run_skill", { name: "add", args: { a: "x", b: 1 } });
     assert.equal(result.isError, true);
-    assert.match(textOf(result), /INVALID_ARGUMENTS: .*--a/);
+    assert.equal(
+      textOf(result),
+      'INVALID_ARGUMENTS: "a" must be a number, got "x". Call get_skill to see its arguments.',
+    );
   });
 
   await t.step("run_skill of an unknown skill", async () => {
@@ -91,7 +71,8 @@ Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", as
     assert.equal(result.isError, true);
     assert.equal(
       textOf(result),
-      'UNKNOWN_SERVER: Unknown or disabled server "off", "x"; servers may name: everything (see list_servers).',
+      'UNKNOWN_SERVER: Server "off" is disabled by the operator. Unknown server "x". ' +
+        "The servers argument may name: everything (see list_servers).",
     );
   });
 
@@ -131,8 +112,8 @@ Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", as
 });
 
 Deno.test("execute_code runs tier trusted only when the config allows it", async () => {
-  await using project = await tempProject();
-  const config = { ...project.config, sandbox: { ...project.config.sandbox, allowTrusted: true } };
+  await using project = await tempProject({ generate: true });
+  const config = { ...project.config, serve: { ...project.config.serve!, allowTrusted: true } };
   await using serve = await startServe({ config });
   await using client = await connectHttp(serve.url);
   const result = await client.callTool({

@@ -120,16 +120,26 @@ Deno.test("mcpx serve tools answer over HTTP", async (t) => {
   });
 
   await t.step("get_skill returns the USAGE header; an unknown skill is an error", async () => {
-    assert.match(textOf(await call("get_skill", { name: "add" })), /Example: mcpx exec/);
+    assert.match(
+      textOf(await call("get_skill", { name: "add" })),
+      /Example: run_skill \{"name":"add"/,
+    );
     const missing = await call("get_skill", { name: "nope" });
     assert.equal(missing.isError, true);
-    assert.match(textOf(missing), /Unknown skill "nope".*add/);
+    assert.equal(
+      textOf(missing),
+      'SKILL_INVALID: Unknown skill "nope". Call list_skills to see them.',
+    );
   });
 
   await t.step("run_skill refuses tier trusted unless the config allows it", async () => {
     const result = await call("run_skill", { name: "add", args: { a: 1, b: 2 }, tier: "trusted" });
     assert.equal(result.isError, true);
-    assert.match(textOf(result), /Tier "trusted" is not allowed.*allow_trusted/);
+    assert.equal(
+      textOf(result),
+      'INVALID_ARGUMENTS: Tier "trusted" is not allowed for mcpx serve clients; use "deno" or ' +
+        '"podman" (the operator can allow it with "serve": {"allow_trusted": true} in mcp_config.json).',
+    );
   });
 
   await t.step("execute_code refuses a timeout above the configured maximum", async () => {
