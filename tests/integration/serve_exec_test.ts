@@ -5,9 +5,15 @@
 import assert from "node:assert/strict";
 import { join } from "../fixtures/serve/_paths.ts";
 import { connectHttp, startServe, tempProject, textOf } from "../fixtures/serve/_setup.ts";
+import { McpClientManager } from "../../lib/client/manager.ts";
+import { runDiscovery } from "../../lib/codegen/discover.ts";
+import { parseDiscoveryConfig } from "../../lib/codegen/discovery_config.ts";
 
 Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", async (t) => {
-  await using project = await tempProject({ generate: true });
+  await using project = await tempProject({
+    generate: true,
+    serve: { servers: ["everything"] },
+  });
   await using serve = await startServe({ config: project.config });
   await using client = await connectHttp(serve.url);
   const call = async (name: string, args: Record<string, unknown>) =>
@@ -52,6 +58,39 @@ Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", as
       assert.match(textOf(result), /--- stdout ---\n.*42/);
     },
   );
+
+  await t.step("execute_code without servers gets the operator's serve.servers", async () => {
+    const code = [
+      'import { getSum } from "./servers/everything/index.ts";',
+      "console.log(JSON.stringify(await getSum({ a: 40, b: 2 })));",
+    ].join("\n");
+    const result = await call("execute_code", { code });
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.match(textOf(result), /--- stdout ---\n.*42/);
+  });
+
+  await t.step("search_tools full shows the output type mcpx discover inferred", async () => {
+    const before = textOf(
+      await call("search_tools", { query: "get-env", detail: "full", limit: 1 }),
+    );
+    assert.match(before, /\ntype GetEnvOutput = unknown;\n/);
+    await using manager = new McpClientManager({ config: project.config });
+    const report = await runDiscovery(
+      project.config,
+      manager,
+      parseDiscoveryConfig({ "everything__get-env": {} }),
+    );
+    assert.deepEqual(report.failures, []);
+    const after = textOf(
+      await call("search_tools", { query: "get-env", detail: "full", limit: 1 }),
+    );
+    assert.match(
+      after,
+      /\n\/\/ GetEnvDiscovered: inferred by mcpx discover\ninterface GetEnvDiscovered \{\n[^}]*\bPATH: +string;\n[^}]*\}\n/,
+    );
+    assert.match(after, /\ntype GetEnvOutput = GetEnvDiscovered;\nfunction getEnv\(/);
+    assert.doesNotMatch(after, /GetEnvOutput = unknown/);
+  });
 
   await t.step("execute_code may only call the servers it names", async () => {
     const code = [
