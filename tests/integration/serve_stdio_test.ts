@@ -45,6 +45,27 @@ Deno.test("mcpx serve over stdio answers the SDK client and exits when stdin clo
       assert.equal(children.length, 1, "search_tools started server-everything");
     });
 
+    await t.step("a wrong skill argument is answered in JSON terms", async () => {
+      const result = await client.callTool({
+        name: "run_skill",
+        arguments: { name: "add", args: { a: 1, b: 2, fial: true } },
+      });
+      assert.equal(result.isError, true);
+      assert.equal(
+        textOf(result),
+        'INVALID_ARGUMENTS: "fial" is not an argument of skill add; did you mean "fail"? ' +
+          "Call get_skill to see its arguments.",
+      );
+    });
+
+    await t.step("colour codes in run output do not reach the client", async () => {
+      const result = await client.callTool({
+        name: "execute_code",
+        arguments: { code: String.raw`console.log("[32mgreen[39m");` },
+      });
+      assert.match(textOf(result), /^exit 0 in \d+ ms\n--- stdout ---\ngreen\n$/);
+    });
+
     await t.step("execute_code output reaches the client, not the MCP stream", async () => {
       const result = await client.callTool({
         name: "execute_code",
