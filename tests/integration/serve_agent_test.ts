@@ -118,6 +118,23 @@ Deno.test("serve answers name JSON keys, skills and servers, never flags or host
   });
 });
 
+Deno.test("a server's coloured stderr reaches search_tools without escape codes", async () => {
+  const noisy = {
+    command: Deno.execPath(),
+    args: ["eval", String.raw`console.error("[31mfatal:[0m no [1mtoken[22m"); Deno.exit(3)`],
+  };
+  await using project = await tempProject({ servers: { noisy } });
+  await using serve = await startServe({ config: project.config });
+  await using client = await connectHttp(serve.url);
+  const result = await client.callTool({
+    name: "search_tools",
+    arguments: { query: "echo", detail: "name", limit: 1 },
+  });
+  const text = textOf(result);
+  assert.match(text, /^everything\.echo\n\(server noisy unavailable: .*fatal: no token/m);
+  assert.ok(!text.includes("\u001b"), text);
+});
+
 Deno.test("every serve tool is annotated; only the run tools may change things", async () => {
   await using serve = await startServe();
   await using client = await connectHttp(serve.url);
