@@ -29,6 +29,7 @@ export type {
   McpxConfig,
   NormalizeStrategy,
   SandboxConfig,
+  ServeConfig,
   ServerConfig,
   ServerConfigBase,
   StdioServerConfig,
