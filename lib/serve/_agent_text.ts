@@ -21,8 +21,10 @@ export interface AgentContext {
   skill?: { readonly name: string; readonly fields: readonly string[] };
 }
 
-// Deno's own install of mcpx (its `lib/`), shown as `mcpx/…` in stack traces.
-const MCPX_DIR = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+// This copy of mcpx (its `lib/`), shown as `mcpx/…` in stack traces; none when loaded remotely.
+const MCPX_DIR = new URL(import.meta.url).protocol === "file:"
+  ? dirname(dirname(dirname(fileURLToPath(import.meta.url))))
+  : undefined;
 
 // CSI and OSC sequences (colours, cursor moves, hyperlinks), as terminals and servers emit them.
 // deno-lint-ignore no-control-regex -- escape sequences are what this removes
@@ -65,12 +67,15 @@ function escape(text: string): string {
 /** Shows paths under `root` relative to it, mcpx's own files as `mcpx/…`, the home as `~`. */
 export function maskPaths(text: string, root: string): string {
   const home = Deno.env.get("HOME");
-  const prefixes: [string, string][] = [[root, ""], [MCPX_DIR, "mcpx/"]];
-  if (home !== undefined && home.length > 1) prefixes.push([home, "~/"]);
+  const prefixes: [string, string][] = [[root, ""]];
+  if (MCPX_DIR !== undefined) prefixes.push([MCPX_DIR, "mcpx/"]);
+  if (home !== undefined) prefixes.push([home, "~/"]);
   let masked = text
     // A snippet's temporary file: the agent knows it as its code.
-    .replace(/(?:file:\/\/)?\S*workspace\/\.mcpx-serve\/snippet_[0-9a-f]+\.ts/g, "<code>");
+    .replace(/(?:file:\/\/)?[^\s"'()]*workspace\/\.mcpx-serve\/snippet_[0-9a-f]+\.ts/g, "<code>");
   for (const [prefix, shown] of prefixes) {
+    // "/" (a project at the file system root) would mask every path into nonsense.
+    if (prefix.replace(/\/+$/, "") === "") continue;
     const path = escape(prefix.replace(/\/+$/, ""));
     masked = masked
       .replace(new RegExp(`file://${path}/`, "g"), shown)

@@ -25,11 +25,12 @@ Deno.test("maskPaths() shows project paths relative, mcpx's own as mcpx/, home a
     maskPaths(
       `file://${ROOT}/skills/add.ts:3 ${ROOT}/workspace/out.txt ${ROOT} ` +
         `${MCPX}/lib/skills/define.ts ${home}/.cache/deno ` +
-        `file://${ROOT}/workspace/.mcpx-serve/snippet_0123abcd.ts:4:2`,
+        `at (file://${ROOT}/workspace/.mcpx-serve/snippet_0123abcd.ts:4:2)`,
       ROOT,
     ),
-    "skills/add.ts:3 workspace/out.txt . mcpx/lib/skills/define.ts ~/.cache/deno <code>:4:2",
+    "skills/add.ts:3 workspace/out.txt . mcpx/lib/skills/define.ts ~/.cache/deno at (<code>:4:2)",
   );
+  assert.equal(maskPaths("/etc/passwd and /tmp/x", "/"), "/etc/passwd and /tmp/x");
   assert.equal(maskPaths(`${ROOT}-other/x`, ROOT), `${ROOT}-other/x`);
 });
 
