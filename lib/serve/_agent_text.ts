@@ -19,6 +19,8 @@ export interface AgentContext {
   readonly root: string;
   /** The skill being run: its flag names are shown as its JSON argument keys. */
   skill?: { readonly name: string; readonly fields: readonly string[] };
+  /** Set while answering `execute_code`: the code is the agent's, not a skill's. */
+  code?: boolean;
 }
 
 // This copy of mcpx (its `lib/`), shown as `mcpx/…` in stack traces; none when loaded remotely.
@@ -51,7 +53,6 @@ const ADVICE: readonly [RegExp, string][] = [
     /; use a path inside it, or widen with\s+mcpx exec --allow-\w+=<dir> before the skill path\./g,
     "; use a path inside it.",
   ],
-  [/, or pass --servers ([^\s.]+)\./g, ', or name "$1" in execute_code\'s servers.'],
   [/(?:run )?"mcpx skills"( lists the skills| to list them)?/g, "call list_skills"],
 ];
 
@@ -113,7 +114,12 @@ function flagsToKeys(text: string, fields: readonly string[]): string {
  * ```
  */
 export function agentText(text: string, context: AgentContext): string {
-  let translated = maskPaths(stripAnsi(text), context.root);
+  let translated = maskPaths(stripAnsi(text), context.root).replace(
+    /Add "([^"]+)" to the skill's servers, or pass --servers \S+?\./g,
+    context.code === true
+      ? 'Name "$1" in execute_code\'s servers.'
+      : "Only the servers the skill declares may be called.",
+  );
   for (const [pattern, replacement] of ADVICE) {
     translated = translated.replace(pattern, replacement);
   }

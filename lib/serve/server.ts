@@ -186,7 +186,8 @@ export function createMcpxServer(
     },
     annotations: RUNS,
   }, ({ code, servers: requested, tier, timeoutSeconds }, extra) =>
-    answer(async () => {
+    answer(async (context) => {
+      context.code = true;
       const chosen = chooseTier(backend, tier);
       const timeout = checkTimeout(backend, timeoutSeconds);
       const servers = await chooseServers(backend, requested);

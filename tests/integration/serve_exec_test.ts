@@ -101,7 +101,7 @@ Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", as
     assert.equal(result.isError, true);
     assert.match(
       textOf(result),
-      /^exit 1 in [\s\S]*Server "everything" is not allowed for this run/,
+      /^exit 1 in [\s\S]*Server "everything" is not allowed for this run \(allowed: none\)\. Name "everything" in execute_code's servers\./,
     );
   });
 

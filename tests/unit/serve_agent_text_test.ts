@@ -66,17 +66,28 @@ Deno.test("agentText() turns CLI advice into what the agent or the operator can 
       '"save": "../x" resolves to /srv/x, outside the workspace workspace; use a path inside it.',
     ],
     [
-      "a server the run may not call",
+      "a server the skill may not call",
       'Server "git" is not allowed for this run (allowed: none). Add "git" to the skill\'s ' +
       "servers, or pass --servers git.",
-      'Server "git" is not allowed for this run (allowed: none). Add "git" to the skill\'s ' +
-      'servers, or name "git" in execute_code\'s servers.',
+      'Server "git" is not allowed for this run (allowed: none). Only the servers the skill ' +
+      "declares may be called.",
     ],
   ];
   const context = { root: ROOT, skill: { name: "add", fields: ["a", "save"] } };
   for (const [name, text, expected] of cases) {
     await t.step(name, () => assert.equal(agentText(text, context), expected));
   }
+});
+
+Deno.test("agentText() tells execute_code to name a server it may not call", () => {
+  assert.equal(
+    agentText(
+      'Server "git" is not allowed for this run (allowed: none). Add "git" to the skill\'s ' +
+        "servers, or pass --servers git.",
+      { root: ROOT, code: true },
+    ),
+    'Server "git" is not allowed for this run (allowed: none). Name "git" in execute_code\'s servers.',
+  );
 });
 
 Deno.test("agentText() maps only the skill's own flags to JSON keys", () => {
