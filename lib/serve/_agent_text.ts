@@ -54,6 +54,9 @@ const ADVICE: readonly [RegExp, string][] = [
     "; use a path inside it.",
   ],
   [/(?:run )?"mcpx skills"( lists the skills| to list them)?/g, "call list_skills"],
+  [/run "(deno cache [^"]+)" once/g, 'the operator runs "$1" once'],
+  [/Run "mcpx doctor" to see/g, 'The operator can run "mcpx doctor" to see'],
+  [/Rerun the skill; if this keeps happening, run mcpx with --verbose\./g, "Try again."],
 ];
 
 /** Removes terminal escape sequences (colours, cursor moves) from `text`. */

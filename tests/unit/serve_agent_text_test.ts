@@ -72,6 +72,26 @@ Deno.test("agentText() turns CLI advice into what the agent or the operator can 
       'Server "git" is not allowed for this run (allowed: none). Only the servers the skill ' +
       "declares may be called.",
     ],
+    [
+      "a skill whose imports are not cached",
+      `Cannot load ${ROOT}/skills/x.ts without permissions (x); run "deno cache skills/x.ts" ` +
+      "once to download its imports.",
+      'Cannot load skills/x.ts without permissions (x); the operator runs "deno cache ' +
+      'skills/x.ts" once to download its imports.',
+    ],
+    [
+      "a podman failure",
+      'podman could not run the container (exit 125): x. Run "mcpx doctor" to see what this ' +
+      "host supports.",
+      'podman could not run the container (exit 125): x. The operator can run "mcpx doctor" to ' +
+      "see what this host supports.",
+    ],
+    [
+      "a broken bridge",
+      "The call to git.status failed: closed. Rerun the skill; if this keeps happening, run " +
+      "mcpx with --verbose.",
+      "The call to git.status failed: closed. Try again.",
+    ],
   ];
   const context = { root: ROOT, skill: { name: "add", fields: ["a", "save"] } };
   for (const [name, text, expected] of cases) {
