@@ -1,0 +1,320 @@
+/**
+ * mcpx's {@linkcode OAuthClientProvider} for the MCP SDK: client information, tokens and
+ * discovery results come from the {@linkcode AuthStore}; tokens are refreshed before they
+ * expire, under the record's cross-process lock ({@linkcode refreshUnderLock}).
+ *
+ * A provider is either for a connection (`interactive` absent): it never starts an
+ * authorization, it throws `AUTH_REQUIRED` naming `mcpx auth <server>` instead, so no browser is
+ * ever opened from a skill run, a call or a sandbox; or for `mcpx auth` (`interactive` set): it
+ * hands the authorization URL to the login flow.
+ *
+ * @module
+ */
+import { ClientError } from "../errors.ts";
+import type { HttpServerConfig, OAuthSettings } from "../config/types.ts";
+import {
+  type OAuthClientInformationMixed,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  OAuthError,
+  type OAuthTokens,
+  refreshAuthorization,
+  ServerError,
+} from "./_sdk_auth.ts";
+import type { AuthRecord, AuthStore, StoredTokens } from "./store.ts";
+
+/** Refresh when less than this remains of an access token's life … */
+const REFRESH_MARGIN_MS = 60_000;
+/** … or less than this fraction of it, for short-lived tokens. */
+const REFRESH_MARGIN_FRACTION = 0.25;
+
+/** The `AUTH_REQUIRED` error for `server`, with the reason first. */
+export function authRequired(
+  server: string,
+  reason: string,
+  options: { cause?: unknown; refused?: boolean } = {},
+): ClientError {
+  return new ClientError("AUTH_REQUIRED", `${reason}: run "mcpx auth ${server}"`, {
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
+    data: { server, ...(options.refused ? { refused: true } : {}) },
+  });
+}
+
+/** `tokens` as stored now, with `obtainedAt`, `expiresAt` and the client they belong to. */
+export function stampTokens(tokens: OAuthTokens, clientId: string | undefined): StoredTokens {
+  const now = Date.now();
+  return {
+    ...tokens,
+    obtainedAt: now,
+    ...(tokens.expires_in === undefined ? {} : { expiresAt: now + tokens.expires_in * 1000 }),
+    ...(clientId === undefined ? {} : { clientId }),
+  };
+}
+
+/** The token response the SDK expects, with `expires_in` counted from now. */
+export function asOAuthTokens(stored: StoredTokens): OAuthTokens {
+  const { obtainedAt: _o, expiresAt, clientId: _c, ...tokens } = stored;
+  return expiresAt === undefined
+    ? tokens
+    : { ...tokens, expires_in: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)) };
+}
+
+/** `true` when the access token expires soon enough to refresh it now. */
+export function needsRefresh(tokens: StoredTokens, now = Date.now()): boolean {
+  if (tokens.expiresAt === undefined) return false;
+  const life = Math.max(0, tokens.expiresAt - tokens.obtainedAt);
+  const margin = Math.min(REFRESH_MARGIN_MS, life * REFRESH_MARGIN_FRACTION);
+  return tokens.expiresAt - now <= margin;
+}
+
+/**
+ * Refreshes `server`'s tokens once across every process: under the record's lock, if the stored
+ * refresh token is no longer `used` another process refreshed meanwhile and its tokens are
+ * returned; otherwise `perform` runs and its tokens are stored before the lock is released.
+ */
+export async function refreshUnderLock(
+  store: AuthStore,
+  server: HttpServerConfig,
+  used: string,
+  perform: (record: AuthRecord, tokens: StoredTokens) => Promise<StoredTokens>,
+): Promise<StoredTokens> {
+  return await store.withLock(server.url, async (locked) => {
+    const record = await locked.read();
+    const current = record?.tokens;
+    if (record === undefined || current === undefined) {
+      throw authRequired(server.name, `Server "${server.name}" has no OAuth login any more`);
+    }
+    if (current.refresh_token !== used) return current;
+    try {
+      const fresh = await perform(record, current);
+      await locked.write({ ...record, tokens: fresh });
+      return fresh;
+    } catch (error) {
+      if (error instanceof ClientError && error.data?.refused === true) {
+        // The authorization server refused the refresh token: the login is over.
+        const { tokens: _dropped, ...rest } = record;
+        await locked.write(rest);
+      }
+      throw error;
+    }
+  });
+}
+
+/** What `mcpx auth` plugs into a provider. */
+export interface InteractiveHooks {
+  /** The loopback redirect URI of this login. */
+  readonly redirectUrl: string;
+  /** The `state` sent with the authorization request. */
+  readonly state: string;
+  /** Discovery results validated by the login flow (issuer checked). */
+  readonly discovery: OAuthDiscoveryState;
+  /** Receives the authorization URL the user must open. */
+  onAuthorizationUrl(url: URL): void | Promise<void>;
+}
+
+/** The {@linkcode OAuthClientProvider} of one HTTP server. */
+export class McpxOAuthProvider implements OAuthClientProvider {
+  readonly #server: HttpServerConfig;
+  readonly #settings: OAuthSettings;
+  readonly #store: AuthStore;
+  readonly #interactive: InteractiveHooks | undefined;
+  #verifier: string | undefined;
+  /** The access token last handed to the transport, to tell our own tokens from newer ones. */
+  #lastAccessToken: string | undefined;
+  /** Why the stored login was dropped, for the next `AUTH_REQUIRED` message. */
+  #dropped: string | undefined;
+
+  /** A provider for `server`; pass `interactive` only from `mcpx auth`. */
+  constructor(server: HttpServerConfig, store: AuthStore, interactive?: InteractiveHooks) {
+    this.#server = server;
+    this.#settings = server.oauth ?? OAUTH_DEFAULTS;
+    this.#store = store;
+    this.#interactive = interactive;
+  }
+
+  /** The loopback redirect URI (a connection never redirects; it reports the registered one). */
+  get redirectUrl(): string {
+    return this.#interactive?.redirectUrl ?? "http://127.0.0.1/callback";
+  }
+
+  /** What dynamic registration sends. */
+  get clientMetadata(): OAuthClientMetadata {
+    const scope = this.#settings.scopes?.join(" ");
+    return {
+      client_name: "mcpx",
+      redirect_uris: [this.redirectUrl],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: this.#settings.clientSecret === undefined
+        ? "none"
+        : "client_secret_post",
+      ...(scope === undefined || scope === "" ? {} : { scope }),
+    };
+  }
+
+  /** The login's `state`. */
+  state(): string {
+    return this.#interactive?.state ?? crypto.randomUUID();
+  }
+
+  /** The pre-registered client from the config, else the stored registration. */
+  async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
+    const { clientId, clientSecret } = this.#settings;
+    if (clientId !== undefined) {
+      return {
+        client_id: clientId,
+        ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
+      };
+    }
+    return (await this.#store.read(this.#server.url))?.client;
+  }
+
+  /** Stores a dynamic registration; a configured client's secret never goes to the store. */
+  async saveClientInformation(client: OAuthClientInformationMixed): Promise<void> {
+    if (this.#settings.clientId !== undefined) return;
+    await this.#update((record) => ({ ...record, client }));
+  }
+
+  /**
+   * The stored tokens, refreshed first when they expire soon. A connection without tokens fails
+   * here with `AUTH_REQUIRED`, before any request.
+   */
+  async tokens(): Promise<OAuthTokens | undefined> {
+    // `mcpx auth` always starts a fresh login, even over working tokens.
+    if (this.#interactive !== undefined) return undefined;
+    const record = await this.#store.read(this.#server.url);
+    let stored = record?.tokens;
+    const clientId = this.#settings.clientId;
+    if (stored !== undefined && clientId !== undefined && stored.clientId !== clientId) {
+      stored = undefined; // issued to another client than the configured one
+    }
+    if (stored === undefined) {
+      throw authRequired(
+        this.#server.name,
+        this.#dropped ?? `Server "${this.#server.name}" needs an OAuth login`,
+      );
+    }
+    if (stored.refresh_token !== undefined && needsRefresh(stored)) {
+      stored = await this.#refresh(record!, stored);
+    }
+    this.#lastAccessToken = stored.access_token;
+    return asOAuthTokens(stored);
+  }
+
+  /** Stores tokens received by the SDK (code exchange, or a refresh after a 401). */
+  async saveTokens(tokens: OAuthTokens): Promise<void> {
+    const stamped = stampTokens(tokens, (await this.clientInformation())?.client_id);
+    this.#lastAccessToken = stamped.access_token;
+    this.#dropped = undefined;
+    await this.#update((record) => ({ ...record, tokens: stamped }));
+  }
+
+  /** Hands the URL to `mcpx auth`; a connection refuses to start an authorization. */
+  async redirectToAuthorization(url: URL): Promise<void> {
+    if (this.#interactive === undefined) {
+      throw authRequired(
+        this.#server.name,
+        this.#dropped ?? `Server "${this.#server.name}" needs an OAuth login`,
+      );
+    }
+    await this.#interactive.onAuthorizationUrl(url);
+  }
+
+  /** Keeps the PKCE verifier of this login in memory only. */
+  saveCodeVerifier(verifier: string): void {
+    this.#verifier = verifier;
+  }
+
+  /** The PKCE verifier of this login. */
+  codeVerifier(): string {
+    if (this.#verifier === undefined) throw new Error("no PKCE code verifier saved");
+    return this.#verifier;
+  }
+
+  /** The validated discovery results; a connection without them needs a login first. */
+  async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
+    if (this.#interactive !== undefined) return this.#interactive.discovery;
+    const discovery = (await this.#store.read(this.#server.url))?.discovery;
+    if (discovery === undefined) {
+      throw authRequired(this.#server.name, `Server "${this.#server.name}" needs an OAuth login`);
+    }
+    return discovery;
+  }
+
+  /** Stores discovery results. */
+  async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
+    await this.#update((record) => ({ ...record, discovery }));
+  }
+
+  /**
+   * Forgets what the server refused. Tokens are dropped only if they are still the ones this
+   * provider used: another process may have stored newer ones meanwhile.
+   */
+  async invalidateCredentials(
+    scope: "all" | "client" | "tokens" | "verifier" | "discovery",
+  ): Promise<void> {
+    if (scope === "verifier") {
+      this.#verifier = undefined;
+      return;
+    }
+    const used = this.#lastAccessToken;
+    this.#dropped = `Server "${this.#server.name}" refused the stored OAuth login`;
+    await this.#store.update(this.#server.url, (record) => {
+      if (record === undefined) return undefined;
+      const next = { ...record };
+      const ours = record.tokens !== undefined && record.tokens.access_token === used;
+      if ((scope === "all" || scope === "tokens") && ours) delete next.tokens;
+      if (scope === "all" || scope === "client") delete next.client;
+      if (scope === "all" || scope === "discovery") delete next.discovery;
+      return next;
+    });
+  }
+
+  async #refresh(record: AuthRecord, stored: StoredTokens): Promise<StoredTokens> {
+    const server = this.#server;
+    return await refreshUnderLock(this.#store, server, stored.refresh_token!, async (current) => {
+      const discovery = current.discovery ?? record.discovery;
+      const client = await this.clientInformation();
+      if (discovery === undefined || client === undefined) {
+        throw authRequired(server.name, `The OAuth login of server "${server.name}" is incomplete`);
+      }
+      try {
+        const resource = discovery.resourceMetadata?.resource;
+        const tokens = await refreshAuthorization(discovery.authorizationServerUrl, {
+          clientInformation: client,
+          refreshToken: stored.refresh_token!,
+          ...(discovery.authorizationServerMetadata === undefined
+            ? {}
+            : { metadata: discovery.authorizationServerMetadata }),
+          ...(resource === undefined ? {} : { resource }),
+        });
+        return stampTokens(tokens, client.client_id);
+      } catch (cause) {
+        const refused = cause instanceof OAuthError && !(cause instanceof ServerError);
+        throw authRequired(
+          server.name,
+          `Refreshing the OAuth token of server "${server.name}" failed (${
+            refused ? "the authorization server refused it: " : ""
+          }${cause instanceof Error ? cause.message : String(cause)})`,
+          { cause, refused },
+        );
+      }
+    });
+  }
+
+  async #update(change: (record: AuthRecord) => AuthRecord): Promise<void> {
+    await this.#store.update(this.#server.url, (record) =>
+      change({
+        ...(record ?? { serverUrl: this.#server.url }),
+        serverName: this.#server.name,
+      }));
+  }
+}
+
+const OAUTH_DEFAULTS: OAuthSettings = {
+  clientId: undefined,
+  clientSecret: undefined,
+  scopes: undefined,
+  redirectPort: undefined,
+};
