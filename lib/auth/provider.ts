@@ -289,7 +289,11 @@ export class McpxOAuthProvider implements OAuthClientProvider {
             : { metadata: discovery.authorizationServerMetadata }),
           ...(resource === undefined ? {} : { resource }),
         });
-        return stampTokens(tokens, client.client_id);
+        // `issuer` binds the tokens to this authorization server, as the SDK's auth() does.
+        return stampTokens(
+          { ...tokens, issuer: discovery.authorizationServerUrl },
+          client.client_id,
+        );
       } catch (cause) {
         const refused = cause instanceof OAuthError && !(cause instanceof ServerError);
         throw authRequired(

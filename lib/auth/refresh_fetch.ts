@@ -39,11 +39,15 @@ export function coordinatedFetch(
     const used = grant?.get("refresh_token");
     if (grant === undefined || used === null || used === undefined) return await base(url, init);
     try {
-      const tokens = await refreshUnderLock(store, server, used, async () => {
+      const tokens = await refreshUnderLock(store, server, used, async (record) => {
         const response = await base(url, init);
         if (!response.ok) throw new Refused(response);
         const body = await response.json();
-        return stampTokens({ refresh_token: used, ...body }, grant.get("client_id") ?? undefined);
+        const issuer = record.discovery?.authorizationServerUrl;
+        return stampTokens(
+          { refresh_token: used, ...body, ...(issuer === undefined ? {} : { issuer }) },
+          grant.get("client_id") ?? undefined,
+        );
       });
       return Response.json(asOAuthTokens(tokens));
     } catch (error) {
