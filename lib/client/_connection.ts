@@ -141,7 +141,8 @@ function authRequired(config: ServerConfig, status: number, cause: unknown): Cli
   return new ClientError(
     "AUTH_REQUIRED",
     `Server "${config.name}" refused the connection with HTTP ${status}: set its credentials in ` +
-      `mcp_config.json, e.g. "headers": {"Authorization": "Bearer …"}.`,
+      `mcp_config.json, e.g. "headers": {"Authorization": "Bearer …"}, or, if it uses OAuth, ` +
+      `run "mcpx auth ${config.name}".`,
     { cause, data: { server: config.name, status } },
   );
 }

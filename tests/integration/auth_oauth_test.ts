@@ -310,7 +310,53 @@ Deno.test("mcpx auth opens the browser when there is one and receives the loopba
     const result = await finish(child);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stderr.includes("Opening it with"), result.stderr);
+    assert.equal(server.stats.codes, 1);
     await using clients = manager(box);
     assert.equal((await clients.callTool("secure", "add", { a: 20, b: 22 })).value, 42);
+  });
+});
+
+Deno.test("a server without oauth in its config: the 401 names mcpx auth, and after a login calls work", async () => {
+  await withServer({}, { type: "http" }, async (server, box) => {
+    const before = await finish(mcpx(box, ["call", "secure", "whoami"]));
+    assert.equal(before.code, 1);
+    assert.match(
+      before.stderr,
+      /^error: Server "secure" refused the connection with HTTP 401: .*run "mcpx auth secure"\.$/m,
+    );
+    assert.equal((await headlessLogin(box, server)).code, 0);
+    const after = await finish(mcpx(box, ["call", "secure", "add", "a=2", "b=2"]));
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(server.stats.toolCalls, 1);
+  });
+});
+
+Deno.test("the login survives renaming the server: the store is keyed by URL", async () => {
+  await withServer({}, undefined, async (server, box) => {
+    assert.equal((await headlessLogin(box, server)).code, 0);
+    await Deno.writeTextFile(
+      box.config,
+      JSON.stringify({ mcpServers: { renamed: { url: server.url, auth: "oauth" } } }),
+    );
+    const call = await finish(mcpx(box, ["call", "renamed", "add", "a=1", "b=1"]));
+    assert.equal(call.code, 0, call.stderr);
+  });
+});
+
+Deno.test("a refresh the authorization server refuses drops the stored tokens and asks for mcpx auth", async () => {
+  await withServer({ accessTokenTtlSeconds: 1 }, undefined, async (server, box) => {
+    assert.equal((await headlessLogin(box, server)).code, 0);
+    server.revokeAll();
+    await sleep(1100);
+    const call = await finish(mcpx(box, ["call", "secure", "whoami"]));
+    assert.equal(call.code, 1);
+    assert.match(
+      call.stderr.trim(),
+      /^error: Refreshing the OAuth token of server "secure" failed \(the authorization server refused it: .*\): run "mcpx auth secure"$/,
+    );
+    const store = new AuthStore(join(box.dir, "state", "mcpx", "auth"));
+    const record = await store.read(server.url);
+    assert.equal(record?.tokens, undefined);
+    assert.ok(record?.client !== undefined, "the registration is kept for the next login");
   });
 });
