@@ -35,7 +35,16 @@ async function sandbox(serverUrl: string, entry: Record<string, unknown> = { aut
 
 function mcpx(box: Sandbox, args: string[], extraEnv: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--no-prompt", CLI, ...args, "--config", box.config],
+    args: [
+      "run",
+      "--allow-all",
+      "--no-prompt",
+      CLI,
+      args[0]!,
+      "--config",
+      box.config,
+      ...args.slice(1),
+    ],
     cwd: box.dir,
     env: { ...box.env, ...extraEnv },
     stdin: "piped",
@@ -132,6 +141,9 @@ Deno.test("mcpx auth --headless logs in with dynamic registration and PKCE; call
     const record = await store.read(server.url);
     assert.ok(call.stdout.includes(record!.client!.client_id), call.stdout);
     assert.equal(server.stats.toolCalls, 1);
+    const tools = await finish(mcpx(box, ["tools", "secure"]));
+    assert.equal(tools.code, 0, tools.stderr);
+    assert.match(tools.stdout, /^whoami +The OAuth client/m);
   });
 });
 
@@ -358,5 +370,36 @@ Deno.test("a refresh the authorization server refuses drops the stored tokens an
     const record = await store.read(server.url);
     assert.equal(record?.tokens, undefined);
     assert.ok(record?.client !== undefined, "the registration is kept for the next login");
+  });
+});
+
+Deno.test("a sandboxed script's lazy connection uses the stored login, and fails with AUTH_REQUIRED after logout", async () => {
+  await withServer({}, undefined, async (server, box) => {
+    await Deno.mkdir(join(box.dir, "workspace"));
+    await Deno.writeTextFile(
+      join(box.dir, "workspace", "who.ts"),
+      `const caller = (globalThis as any)[Symbol.for("mcpx.toolCaller")];
+try {
+  const result = await caller.callTool("secure", "add", { a: 40, b: 2 });
+  console.log(JSON.stringify(result.value));
+} catch (error) {
+  console.log((error as { code?: string }).code, (error as Error).message);
+}
+`,
+    );
+    const exec = () =>
+      finish(mcpx(box, ["exec", "--tier", "deno", "--servers", "secure", "workspace/who.ts"]));
+    assert.equal((await headlessLogin(box, server)).code, 0);
+    const ok = await exec();
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, "42\n");
+
+    assert.equal((await finish(mcpx(box, ["auth", "secure", "--logout"]))).code, 0);
+    const refused = await exec();
+    assert.equal(
+      refused.stdout,
+      'AUTH_REQUIRED Server "secure" needs an OAuth login: run "mcpx auth secure"\n',
+      refused.stderr,
+    );
   });
 });
