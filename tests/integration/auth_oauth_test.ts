@@ -89,10 +89,13 @@ async function authorizationUrl(
 async function headlessLogin(
   box: Sandbox,
   server: Awaited<ReturnType<typeof startOAuthServer>>,
+  options: { flag?: boolean; answer?: (redirected: string) => string; deny?: boolean } = {},
 ) {
-  const child = mcpx(box, ["auth", "secure", "--headless", "--timeout", "60"]);
+  const flags = options.flag === false ? [] : ["--headless"];
+  const child = mcpx(box, ["auth", "secure", ...flags, "--timeout", "60"]);
   const { url, rest } = await authorizationUrl(child);
-  const redirected = await server.approve(url);
+  const approved = await server.approve(url, options.deny ? "deny" : "approve");
+  const redirected = options.answer ? options.answer(approved) : approved;
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(`${redirected}\n`));
   await writer.close();
@@ -243,8 +246,11 @@ Deno.test("a pre-registered client from the config logs in without dynamic regis
       oauth: { clientId: "mcpx-pre", clientSecret: "pre-secret-value", scopes: ["mcp:tools"] },
     },
     async (server, box) => {
-      const login = await headlessLogin(box, server);
+      // No --headless: without a display mcpx goes headless on its own.
+      const login = await headlessLogin(box, server, { flag: false });
       assert.equal(login.code, 0, login.stderr);
+      assert.ok(!login.stderr.includes("Opening it with"), login.stderr);
+      assert.ok(login.stderr.includes("paste the URL"), login.stderr);
       assert.equal(new URL(login.url).searchParams.get("client_id"), "mcpx-pre");
       await using clients = manager(box);
       const who = await clients.callTool("secure", "whoami", {});
@@ -401,5 +407,34 @@ try {
       'AUTH_REQUIRED Server "secure" needs an OAuth login: run "mcpx auth secure"\n',
       refused.stderr,
     );
+  });
+});
+
+Deno.test("a denied consent, a pasted URL with another state, or a bare code: one line each", async (t) => {
+  await withServer({}, undefined, async (server, box) => {
+    await t.step("denied", async () => {
+      const login = await headlessLogin(box, server, { deny: true });
+      assert.equal(login.code, 1);
+      assert.equal(
+        login.stderr.trim().split("\n").at(-1),
+        'error: Login to server "secure" failed: the authorization server answered access_denied (the user denied access).',
+      );
+    });
+    await t.step("another login's state", async () => {
+      const login = await headlessLogin(box, server, {
+        answer: (url) => url.replace(/state=[^&]+/, "state=forged"),
+      });
+      assert.equal(login.code, 1);
+      assert.match(
+        login.stderr,
+        /error: Login to server "secure" failed: the redirect carries another login's state/,
+      );
+    });
+    await t.step("the bare code is accepted", async () => {
+      const login = await headlessLogin(box, server, {
+        answer: (url) => new URL(url).searchParams.get("code")!,
+      });
+      assert.equal(login.code, 0, login.stderr);
+    });
   });
 });
