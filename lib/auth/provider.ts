@@ -124,6 +124,7 @@ export class McpxOAuthProvider implements OAuthClientProvider {
   #lastAccessToken: string | undefined;
   /** Why the stored login was dropped, for the next `AUTH_REQUIRED` message. */
   #dropped: string | undefined;
+  #authError: ClientError | undefined;
 
   /** A provider for `server`; pass `interactive` only from `mcpx auth`. */
   constructor(server: HttpServerConfig, store: AuthStore, interactive?: InteractiveHooks) {
@@ -131,6 +132,18 @@ export class McpxOAuthProvider implements OAuthClientProvider {
     this.#settings = server.oauth ?? OAUTH_DEFAULTS;
     this.#store = store;
     this.#interactive = interactive;
+  }
+
+  /**
+   * The last `AUTH_REQUIRED` this provider threw. The SSE transport reports a failure inside its
+   * event source as a generic `SseError`; the connection code restores the real error from here.
+   */
+  get authError(): ClientError | undefined {
+    return this.#authError;
+  }
+
+  #required(reason: string): ClientError {
+    return this.#authError = authRequired(this.#server.name, this.#dropped ?? reason);
   }
 
   /** The loopback redirect URI (a connection never redirects; it reports the registered one). */
@@ -167,7 +180,12 @@ export class McpxOAuthProvider implements OAuthClientProvider {
         ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
       };
     }
-    return (await this.#store.read(this.#server.url))?.client;
+    const client = (await this.#store.read(this.#server.url))?.client;
+    if (client === undefined && this.#interactive === undefined) {
+      // Registering is part of a login: a connection must not register clients on its own.
+      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
+    }
+    return client;
   }
 
   /** Stores a dynamic registration; a configured client's secret never goes to the store. */
@@ -190,13 +208,15 @@ export class McpxOAuthProvider implements OAuthClientProvider {
       stored = undefined; // issued to another client than the configured one
     }
     if (stored === undefined) {
-      throw authRequired(
-        this.#server.name,
-        this.#dropped ?? `Server "${this.#server.name}" needs an OAuth login`,
-      );
+      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
     }
     if (stored.refresh_token !== undefined && needsRefresh(stored)) {
-      stored = await this.#refresh(record!, stored);
+      try {
+        stored = await this.#refresh(record!, stored);
+      } catch (error) {
+        if (error instanceof ClientError && error.code === "AUTH_REQUIRED") this.#authError = error;
+        throw error;
+      }
     }
     this.#lastAccessToken = stored.access_token;
     return asOAuthTokens(stored);
@@ -213,10 +233,7 @@ export class McpxOAuthProvider implements OAuthClientProvider {
   /** Hands the URL to `mcpx auth`; a connection refuses to start an authorization. */
   async redirectToAuthorization(url: URL): Promise<void> {
     if (this.#interactive === undefined) {
-      throw authRequired(
-        this.#server.name,
-        this.#dropped ?? `Server "${this.#server.name}" needs an OAuth login`,
-      );
+      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
     }
     await this.#interactive.onAuthorizationUrl(url);
   }
@@ -237,7 +254,7 @@ export class McpxOAuthProvider implements OAuthClientProvider {
     if (this.#interactive !== undefined) return this.#interactive.discovery;
     const discovery = (await this.#store.read(this.#server.url))?.discovery;
     if (discovery === undefined) {
-      throw authRequired(this.#server.name, `Server "${this.#server.name}" needs an OAuth login`);
+      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
     }
     return discovery;
   }

@@ -238,7 +238,8 @@ async function openHttp(
     await client.connect(transport, { timeout: options.timeoutMs });
   } catch (cause) {
     await connection.close();
-    throw cause;
+    // The SSE transport wraps the OAuth provider's AUTH_REQUIRED in a generic SseError.
+    throw auth.authProvider?.authError ?? cause;
   }
   return connection;
 }

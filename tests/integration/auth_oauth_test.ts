@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { McpClientManager } from "../../lib/client/manager.ts";
 import { AuthStore } from "../../lib/auth/store.ts";
 import { type OAuthServerOptions, startOAuthServer } from "../fixtures/oauth/server.ts";
+import { completeLogin } from "../fixtures/oauth/login.ts";
 import { CLI, ROOT } from "../helpers/paths.ts";
 
 interface Sandbox {
@@ -60,31 +61,6 @@ async function finish(child: Deno.ChildProcess) {
   return { code, stdout: decode(stdout), stderr: decode(stderr) };
 }
 
-/** Reads `child`'s stderr until the authorization URL appears; returns it and the rest. */
-async function authorizationUrl(
-  child: Deno.ChildProcess,
-): Promise<{ url: string; rest: Promise<string> }> {
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`mcpx auth printed no URL:\n${seen}`);
-    seen += value;
-    const match = /^ {2}(http\S+)$/m.exec(seen);
-    if (match) {
-      const rest = (async () => {
-        let tail = seen;
-        while (true) {
-          const next = await reader.read();
-          if (next.done) return tail;
-          tail += next.value;
-        }
-      })();
-      return { url: match[1]!, rest };
-    }
-  }
-}
-
 /** `mcpx auth secure --headless`, the user approving in "a browser elsewhere" and pasting. */
 async function headlessLogin(
   box: Sandbox,
@@ -93,15 +69,7 @@ async function headlessLogin(
 ) {
   const flags = options.flag === false ? [] : ["--headless"];
   const child = mcpx(box, ["auth", "secure", ...flags, "--timeout", "60"]);
-  const { url, rest } = await authorizationUrl(child);
-  const approved = await server.approve(url, options.deny ? "deny" : "approve");
-  const redirected = options.answer ? options.answer(approved) : approved;
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(`${redirected}\n`));
-  await writer.close();
-  const stdout = await new Response(child.stdout).text();
-  const { code } = await child.status;
-  return { code, stdout, stderr: await rest, url };
+  return await completeLogin(child, server, options);
 }
 
 function manager(box: Sandbox) {
@@ -437,4 +405,24 @@ Deno.test("a denied consent, a pasted URL with another state, or a bare code: on
       assert.equal(login.code, 0, login.stderr);
     });
   });
+});
+
+Deno.test("the SSE transport uses the stored login too", async () => {
+  await using server = await startOAuthServer();
+  const box = await sandbox(server.sseUrl, { type: "sse", auth: "oauth" });
+  try {
+    const before = await finish(mcpx(box, ["call", "secure", "whoami"]));
+    assert.equal(
+      before.stderr,
+      'error: Server "secure" needs an OAuth login: run "mcpx auth secure"\n',
+    );
+    const login = await headlessLogin(box, server);
+    assert.equal(login.code, 0, login.stderr);
+    assert.equal(new URL(login.url).searchParams.get("resource"), server.sseUrl);
+    const call = await finish(mcpx(box, ["call", "secure", "add", "a=5", "b=6"]));
+    assert.equal(call.code, 0, call.stderr);
+    assert.equal(server.stats.toolCalls, 1);
+  } finally {
+    await Deno.remove(box.dir, { recursive: true });
+  }
 });
