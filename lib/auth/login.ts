@@ -169,6 +169,7 @@ export async function login(server: HttpServerConfig, options: LoginOptions): Pr
   if (opener !== undefined) {
     say(`Opening it with ${opener} …\n`);
     openedBrowser = await openBrowser(opener, authorizationUrl.href);
+    if (!openedBrowser) say(`${opener} failed; open the URL above yourself.\n`);
   }
   say(
     `Waiting for the redirect to ${receiver.redirectUrl}` +
