@@ -35,8 +35,7 @@ export async function transportAuth(
   if (config.oauth === undefined && (await store.read(config.url))?.tokens === undefined) {
     return {};
   }
-  return {
-    authProvider: new McpxOAuthProvider(config, store),
-    fetch: coordinatedFetch(store, config),
-  };
+  const authProvider = new McpxOAuthProvider(config, store);
+  const lastAccessToken = () => authProvider.lastAccessToken;
+  return { authProvider, fetch: coordinatedFetch(store, config, { lastAccessToken }) };
 }

@@ -68,15 +68,24 @@ export function needsRefresh(tokens: StoredTokens, now = Date.now()): boolean {
   return tokens.expiresAt - now <= margin;
 }
 
+/** The tokens a process holds when it decides to refresh. */
+export interface HeldTokens {
+  /** The refresh token it would spend. */
+  readonly refreshToken: string;
+  /** The access token it last used, when known. */
+  readonly accessToken?: string | undefined;
+}
+
 /**
  * Refreshes `server`'s tokens once across every process: under the record's lock, if the stored
- * refresh token is no longer `used` another process refreshed meanwhile and its tokens are
- * returned; otherwise `perform` runs and its tokens are stored before the lock is released.
+ * tokens are no longer the `held` ones (another process refreshed meanwhile, whether or not the
+ * server rotates refresh tokens), those are returned; otherwise `perform` runs and its tokens are
+ * stored before the lock is released.
  */
 export async function refreshUnderLock(
   store: AuthStore,
   server: HttpServerConfig,
-  used: string,
+  held: HeldTokens,
   perform: (record: AuthRecord, tokens: StoredTokens) => Promise<StoredTokens>,
 ): Promise<StoredTokens> {
   return await store.withLock(server.url, async (locked) => {
@@ -85,7 +94,9 @@ export async function refreshUnderLock(
     if (record === undefined || current === undefined) {
       throw authRequired(server.name, `Server "${server.name}" has no OAuth login any more`);
     }
-    if (current.refresh_token !== used) return current;
+    const replaced = current.refresh_token !== held.refreshToken ||
+      (held.accessToken !== undefined && current.access_token !== held.accessToken);
+    if (replaced) return current;
     try {
       const fresh = await perform(record, current);
       await locked.write({ ...record, tokens: fresh });
@@ -144,6 +155,11 @@ export class McpxOAuthProvider implements OAuthClientProvider {
 
   #required(reason: string): ClientError {
     return this.#authError = authRequired(this.#server.name, this.#dropped ?? reason);
+  }
+
+  /** The access token last handed to the transport (what a 401 refers to). */
+  get lastAccessToken(): string | undefined {
+    return this.#lastAccessToken;
   }
 
   /** The loopback redirect URI (a connection never redirects; it reports the registered one). */
@@ -290,7 +306,8 @@ export class McpxOAuthProvider implements OAuthClientProvider {
 
   async #refresh(record: AuthRecord, stored: StoredTokens): Promise<StoredTokens> {
     const server = this.#server;
-    return await refreshUnderLock(this.#store, server, stored.refresh_token!, async (current) => {
+    const held = { refreshToken: stored.refresh_token!, accessToken: stored.access_token };
+    return await refreshUnderLock(this.#store, server, held, async (current) => {
       const discovery = current.discovery ?? record.discovery;
       const client = await this.clientInformation();
       if (discovery === undefined || client === undefined) {

@@ -32,14 +32,21 @@ function refreshGrant(init: RequestInit | undefined): URLSearchParams | undefine
 export function coordinatedFetch(
   store: AuthStore,
   server: HttpServerConfig,
-  base: FetchLike = fetch,
+  options: {
+    /** The access token the transport last sent, when known. */
+    lastAccessToken?: () => string | undefined;
+    /** The fetch to wrap. @default fetch */
+    base?: FetchLike;
+  } = {},
 ): FetchLike {
+  const base = options.base ?? fetch;
   return async (url, init) => {
     const grant = refreshGrant(init);
     const used = grant?.get("refresh_token");
     if (grant === undefined || used === null || used === undefined) return await base(url, init);
     try {
-      const tokens = await refreshUnderLock(store, server, used, async (record) => {
+      const held = { refreshToken: used, accessToken: options.lastAccessToken?.() };
+      const tokens = await refreshUnderLock(store, server, held, async (record) => {
         const response = await base(url, init);
         if (!response.ok) throw new Refused(response);
         const body = await response.json();

@@ -231,25 +231,32 @@ Deno.test("a pre-registered client from the config logs in without dynamic regis
   );
 });
 
-Deno.test("two processes refreshing the same expired token at once: one refresh, both calls succeed", async () => {
-  await withServer(
-    { accessTokenTtlSeconds: 2, refreshDelayMs: 1500 },
-    undefined,
-    async (server, box) => {
-      assert.equal((await headlessLogin(box, server)).code, 0);
-      await sleep(2100);
-      const [a, b] = await Promise.all([
-        finish(mcpx(box, ["call", "secure", "add", "a=1", "b=2"])),
-        finish(mcpx(box, ["call", "secure", "add", "a=3", "b=4"])),
-      ]);
-      assert.equal(a.code, 0, a.stderr);
-      assert.equal(b.code, 0, b.stderr);
-      assert.equal(server.stats.refreshes, 1);
-      assert.equal(server.stats.refusedRefreshes, 0);
-      assert.equal(server.stats.toolCalls, 2);
+for (const rotate of [true, false]) {
+  Deno.test(
+    `two processes refreshing the same expired token at once: one refresh, both calls succeed (${
+      rotate ? "rotating" : "non-rotating"
+    } refresh tokens)`,
+    async () => {
+      await withServer(
+        { accessTokenTtlSeconds: 2, refreshDelayMs: 1500, rotateRefreshTokens: rotate },
+        undefined,
+        async (server, box) => {
+          assert.equal((await headlessLogin(box, server)).code, 0);
+          await sleep(2100);
+          const [a, b] = await Promise.all([
+            finish(mcpx(box, ["call", "secure", "add", "a=1", "b=2"])),
+            finish(mcpx(box, ["call", "secure", "add", "a=3", "b=4"])),
+          ]);
+          assert.equal(a.code, 0, a.stderr);
+          assert.equal(b.code, 0, b.stderr);
+          assert.equal(server.stats.refreshes, 1);
+          assert.equal(server.stats.refusedRefreshes, 0);
+          assert.equal(server.stats.toolCalls, 2);
+        },
+      );
     },
   );
-});
+}
 
 Deno.test("mcpx auth --status shows the state without secrets; --logout revokes and deletes", async () => {
   await withServer({}, undefined, async (server, box) => {
