@@ -153,8 +153,10 @@ export class McpxOAuthProvider implements OAuthClientProvider {
     return this.#authError;
   }
 
-  #required(reason: string): ClientError {
-    return this.#authError = authRequired(this.#server.name, this.#dropped ?? reason);
+  /** `AUTH_REQUIRED` for a connection that has no usable login, remembered for `authError`. */
+  #loginRequired(): ClientError {
+    const reason = this.#dropped ?? `Server "${this.#server.name}" needs an OAuth login`;
+    return this.#authError = authRequired(this.#server.name, reason);
   }
 
   /** The access token last handed to the transport (what a 401 refers to). */
@@ -199,7 +201,7 @@ export class McpxOAuthProvider implements OAuthClientProvider {
     const client = (await this.#store.read(this.#server.url))?.client;
     if (client === undefined && this.#interactive === undefined) {
       // Registering is part of a login: a connection must not register clients on its own.
-      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
+      throw this.#loginRequired();
     }
     return client;
   }
@@ -224,7 +226,7 @@ export class McpxOAuthProvider implements OAuthClientProvider {
       stored = undefined; // issued to another client than the configured one
     }
     if (stored === undefined) {
-      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
+      throw this.#loginRequired();
     }
     if (stored.refresh_token !== undefined && needsRefresh(stored)) {
       try {
@@ -249,7 +251,7 @@ export class McpxOAuthProvider implements OAuthClientProvider {
   /** Hands the URL to `mcpx auth`; a connection refuses to start an authorization. */
   async redirectToAuthorization(url: URL): Promise<void> {
     if (this.#interactive === undefined) {
-      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
+      throw this.#loginRequired();
     }
     await this.#interactive.onAuthorizationUrl(url);
   }
@@ -270,7 +272,7 @@ export class McpxOAuthProvider implements OAuthClientProvider {
     if (this.#interactive !== undefined) return this.#interactive.discovery;
     const discovery = (await this.#store.read(this.#server.url))?.discovery;
     if (discovery === undefined) {
-      throw this.#required(`Server "${this.#server.name}" needs an OAuth login`);
+      throw this.#loginRequired();
     }
     return discovery;
   }
