@@ -354,7 +354,7 @@ Deno.test("a refresh the authorization server refuses drops the stored tokens an
   });
 });
 
-Deno.test("a sandboxed script's lazy connection uses the stored login, and fails with AUTH_REQUIRED after logout", async () => {
+Deno.test("a skill and a sandboxed script connect lazily with the stored login, and get AUTH_REQUIRED after logout", async () => {
   await withServer({}, undefined, async (server, box) => {
     await Deno.mkdir(join(box.dir, "workspace"));
     await Deno.writeTextFile(
@@ -374,6 +374,34 @@ try {
     const ok = await exec();
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stdout, "42\n");
+
+    // A skill (defineSkill, servers: ["secure"]) in the user's own project, same path.
+    await Deno.writeTextFile(
+      join(box.dir, "secure_add.ts"),
+      `/**
+ * secure_add.ts
+ * Adds two numbers on the OAuth-protected server.
+ *
+ * Example: mcpx exec secure_add.ts --a 1 --b 2
+ */
+import { z } from "zod";
+import { defineSkill } from "mcpx/skill";
+
+export default defineSkill({
+  args: z.object({ a: z.number().describe("first"), b: z.number().describe("second") }),
+  servers: ["secure"],
+  async run(args, ctx) {
+    const sum = await ctx.callTool("secure", "add", args);
+    console.log(JSON.stringify(sum.value));
+  },
+});
+`,
+    );
+    const skill = await finish(
+      mcpx(box, ["exec", "--tier", "deno", "secure_add.ts", "--a", "20", "--b", "3"]),
+    );
+    assert.equal(skill.code, 0, skill.stderr);
+    assert.equal(skill.stdout, "23\n");
 
     assert.equal((await finish(mcpx(box, ["auth", "secure", "--logout"]))).code, 0);
     const refused = await exec();
