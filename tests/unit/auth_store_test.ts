@@ -75,3 +75,43 @@ Deno.test("parsePasted() takes the redirected URL, its query, or the bare code",
   assert.equal(bare.get("code"), "c3");
   assert.equal(bare.get("state"), null);
 });
+
+Deno.test("AuthStore.withLock() waits for another process and gets the lock when that process is killed", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const store = new AuthStore(root);
+    const url = "https://a.example/mcp";
+    await store.update(url, () => ({ serverUrl: url }));
+    const lockPath = (await store.pathOf(url)).replace(/\.json$/, ".lock");
+    const holder = join(root, "holder.ts");
+    await Deno.writeTextFile(
+      holder,
+      `const file = await Deno.open(${JSON.stringify(lockPath)}, { read: true, write: true });
+await file.lock(true);
+console.log("locked");
+setInterval(() => {}, 1000);
+`,
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", `--allow-read=${root}`, `--allow-write=${root}`, holder],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    assert.equal((await reader.read()).value?.trim(), "locked");
+    let entered = false;
+    const waiting = store.withLock(url, () => {
+      entered = true;
+      return Promise.resolve();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(entered, false, "the lock was granted while another process held it");
+    child.kill("SIGKILL");
+    await child.status;
+    await reader.cancel();
+    await waiting; // the kernel released the dead holder's flock: no stale lock
+    assert.equal(entered, true);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
