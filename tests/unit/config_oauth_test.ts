@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../lib/errors.ts";
 import { parseConfig } from "../../lib/config/parse.ts";
 import type { HttpServerConfig } from "../../lib/config/types.ts";
+import { maskSecrets } from "../../lib/config/mask.ts";
 
 const PATH = "/project/mcp_config.json";
 
@@ -81,4 +82,14 @@ Deno.test("oauth settings: each mistake is one line naming the JSON path and the
     ],
   ];
   for (const [entry, message] of cases) assert.equal(errorOf(entry), message);
+});
+
+Deno.test("maskSecrets() masks oauth.clientSecret for mcpx config", () => {
+  const server = parse(
+    '{ "url": "https://x.example/mcp", "oauth": { "clientId": "c1", "clientSecret": "a-long-client-secret" } }',
+  ).servers.api as HttpServerConfig;
+  const shown = maskSecrets(server);
+  assert.equal(shown.oauth?.clientSecret, "a-…(masked)");
+  assert.equal(shown.oauth?.clientId, "c1");
+  assert.equal(server.oauth?.clientSecret, "a-long-client-secret");
 });
