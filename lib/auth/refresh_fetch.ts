@@ -7,7 +7,7 @@
  * @module
  */
 import type { HttpServerConfig } from "../config/types.ts";
-import { asOAuthTokens, refreshUnderLock, stampTokens } from "./provider.ts";
+import { asOAuthTokens, refreshUnderLock, stampTokens } from "./refresh.ts";
 import type { AuthStore } from "./store.ts";
 
 /** The SDK's `FetchLike`. */

@@ -9,7 +9,7 @@ import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "
 import { ClientError, UsageError } from "../errors.ts";
 import type { HttpServerConfig, McpxConfig } from "../config/types.ts";
 import { login } from "../auth/login.ts";
-import { needsRefresh } from "../auth/provider.ts";
+import { needsRefresh } from "../auth/refresh.ts";
 import { revokeStoredTokens } from "../auth/revoke.ts";
 import { type AuthRecord, AuthStore, canonicalServerUrl } from "../auth/store.ts";
 

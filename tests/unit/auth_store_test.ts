@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { authStateDir, AuthStore } from "../../lib/auth/store.ts";
-import { needsRefresh } from "../../lib/auth/provider.ts";
+import { needsRefresh } from "../../lib/auth/refresh.ts";
 import { parsePasted } from "../../lib/auth/login.ts";
 
 Deno.test("authStateDir() follows XDG_STATE_HOME only when it is absolute", () => {
