@@ -55,6 +55,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "measure the token cost of tool definitions vs. skills and wrappers",
     load: async () => (await import("./lib/cli/tokens.ts")).command,
   },
+  auth: {
+    summary: "log in to an OAuth server: mcpx auth <server> (--logout, --status)",
+    load: async () => (await import("./lib/cli/auth.ts")).command,
+  },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,

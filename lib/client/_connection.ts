@@ -16,6 +16,7 @@ import {
   ToolListChangedNotificationSchema,
   UnauthorizedError,
 } from "./_sdk.ts";
+import { transportAuth } from "../auth/connect.ts";
 import { StderrRing } from "./_stderr_ring.ts";
 import { findCommand } from "./_which.ts";
 import type { ToolInfo } from "./types.ts";
@@ -129,10 +130,19 @@ export function httpStatusOf(error: unknown): number | undefined {
 }
 
 function authRequired(config: ServerConfig, status: number, cause: unknown): ClientError {
+  if (config.type !== "stdio" && config.oauth !== undefined) {
+    return new ClientError(
+      "AUTH_REQUIRED",
+      `Server "${config.name}" refused its OAuth token with HTTP ${status}: ` +
+        `run "mcpx auth ${config.name}"`,
+      { cause, data: { server: config.name, status } },
+    );
+  }
   return new ClientError(
     "AUTH_REQUIRED",
     `Server "${config.name}" refused the connection with HTTP ${status}: set its credentials in ` +
-      `mcp_config.json, e.g. "headers": {"Authorization": "Bearer …"}.`,
+      `mcp_config.json, e.g. "headers": {"Authorization": "Bearer …"}, or, if it uses OAuth, ` +
+      `run "mcpx auth ${config.name}".`,
     { cause, data: { server: config.name, status } },
   );
 }
@@ -208,10 +218,11 @@ async function openHttp(
 ): Promise<Connection> {
   const url = new URL(config.url);
   const requestInit = { headers: { ...config.headers } };
+  const auth = await transportAuth(config, options.env);
   const client = new Client(CLIENT_INFO, { capabilities: {} });
   const transport = kind === "http"
-    ? new StreamableHTTPClientTransport(url, { requestInit })
-    : new SSEClientTransport(url, { requestInit });
+    ? new StreamableHTTPClientTransport(url, { requestInit, ...auth })
+    : new SSEClientTransport(url, { requestInit, ...auth });
   const connection = track(client, options, {
     pid: () => undefined,
     stderr: undefined,
@@ -227,7 +238,8 @@ async function openHttp(
     await client.connect(transport, { timeout: options.timeoutMs });
   } catch (cause) {
     await connection.close();
-    throw cause;
+    // The SSE transport wraps the OAuth provider's AUTH_REQUIRED in a generic SseError.
+    throw auth.authProvider?.authError ?? cause;
   }
   return connection;
 }

@@ -98,7 +98,8 @@ function maskArgs(args: readonly string[]): string[] {
 
 /**
  * A copy of `server` that is safe to print: secret-looking values in `env`, `headers`, `url`
- * and `args` are masked (see the module doc). Everything else is unchanged.
+ * and `args`, and `oauth.clientSecret`, are masked (see the module doc). Everything else is
+ * unchanged.
  *
  * @example
  * ```ts
@@ -115,5 +116,8 @@ export function maskSecrets<S extends ServerConfig>(server: S): S {
   if (server.type === "stdio") {
     return { ...server, args: maskArgs(server.args), env: maskMap(server.env) };
   }
-  return { ...server, url: maskUrl(server.url), headers: maskMap(server.headers) };
+  const oauth = server.oauth?.clientSecret === undefined
+    ? {}
+    : { oauth: { ...server.oauth, clientSecret: maskValue(server.oauth.clientSecret) } };
+  return { ...server, url: maskUrl(server.url), headers: maskMap(server.headers), ...oauth };
 }

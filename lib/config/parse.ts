@@ -72,6 +72,16 @@ function resolveServer(name: string, entry: ServerEntry, root: string): ServerCo
     url: entry.url!,
     headers: entry.headers ?? {},
     fallbackToSse: type === undefined,
+    ...(entry.oauth !== undefined || entry.auth === "oauth"
+      ? {
+        oauth: {
+          clientId: entry.oauth?.clientId,
+          clientSecret: entry.oauth?.clientSecret,
+          scopes: entry.oauth?.scopes,
+          redirectPort: entry.oauth?.redirectPort,
+        },
+      }
+      : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export const SERVER_KEYS = [
   "disabled",
   "timeout",
   "normalize",
+  "oauth",
+  "auth",
 ] as const;
 
 /** Keys other MCP clients write into server entries; accepted and ignored without a warning. */
@@ -96,6 +98,37 @@ const typeSchema = z.enum(SERVER_TYPES, {
   error: (issue) => `unknown type ${JSON.stringify(issue.input)} (use "stdio", "sse" or "http")`,
 });
 
+/** Keys of an `oauth` object. */
+const OAUTH_KEYS = ["clientId", "clientSecret", "scopes", "redirectPort"] as const;
+
+function oauthSchema(env: Env) {
+  return z.strictObject({
+    clientId: interpolated(env).refine((value) => value.trim() !== "", {
+      error: 'must not be empty (write the client id the server registered, or remove "oauth")',
+    }).optional(),
+    clientSecret: interpolated(env).optional(),
+    scopes: z.array(z.string({ error: quoteFix }), {
+      error: expected("an array of strings", 'write "scopes": ["read", "write"]'),
+    }).optional(),
+    redirectPort: z.int({ error: expected("a port number from 1 to 65535") }).min(1, {
+      error: expected("a port number from 1 to 65535"),
+    }).max(65535, { error: expected("a port number from 1 to 65535") }).optional(),
+  }, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (use ${
+          OAUTH_KEYS.join(", ")
+        })`
+        : expected("an object", 'write "oauth": { "clientId": "…" } or {} for registration')(issue),
+  }).check((ctx) => {
+    if (ctx.value.clientSecret !== undefined && ctx.value.clientId === undefined) {
+      pushIssue(ctx, 'needs "clientId" (a secret belongs to a pre-registered client)', ctx.value, [
+        "clientSecret",
+      ]);
+    }
+  });
+}
+
 /** Builds the schema of one `mcpServers` entry, interpolating from `env`. */
 export function serverEntrySchema(env: Env) {
   return z.object({
@@ -114,6 +147,10 @@ export function serverEntrySchema(env: Env) {
     disabled: z.boolean({ error: expected("true or false") }).optional(),
     timeout: positiveNumber("seconds").optional(),
     normalize: normalizeSchema.optional(),
+    oauth: oauthSchema(env).optional(),
+    auth: z.literal("oauth", {
+      error: (issue) => `expected "oauth", got ${describeValue(issue.input)} (or remove "auth")`,
+    }).optional(),
   }, { error: expected("an object", 'write "<name>": { "command": "<program>" }') })
     .check((ctx) => {
       const entry = ctx.value;
@@ -143,6 +180,13 @@ export function serverEntrySchema(env: Env) {
           `required for an HTTP server (add "url": "http://…", or use "command" for stdio)`,
           entry,
           ["url"],
+        );
+      } else if (stdio && (entry.oauth !== undefined || entry.auth !== undefined)) {
+        pushIssue(
+          ctx,
+          'OAuth is for HTTP servers (remove it, or give a "url" instead of "command")',
+          entry,
+          [entry.oauth !== undefined ? "oauth" : "auth"],
         );
       } else if (!stdio && entry.command !== undefined) {
         pushIssue(

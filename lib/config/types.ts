@@ -42,6 +42,18 @@ export interface StdioServerConfig extends ServerConfigBase {
   readonly cwd: string;
 }
 
+/** OAuth 2.1 settings of an HTTP server (`"oauth": {…}`, or `"auth": "oauth"` for all defaults). */
+export interface OAuthSettings {
+  /** A pre-registered client; `undefined` means dynamic client registration. */
+  readonly clientId: string | undefined;
+  /** The pre-registered client's secret (a confidential client). */
+  readonly clientSecret: string | undefined;
+  /** Scopes to request; `undefined` lets the server's metadata decide. */
+  readonly scopes: readonly string[] | undefined;
+  /** Fixed loopback port for the redirect (`undefined`: an ephemeral port). */
+  readonly redirectPort: number | undefined;
+}
+
 /** A server reached over HTTP. */
 export interface HttpServerConfig extends ServerConfigBase {
   /** `http` is streamable HTTP; `sse` is the deprecated HTTP+SSE transport. */
@@ -55,6 +67,8 @@ export interface HttpServerConfig extends ServerConfigBase {
    * to SSE as the MCP specification's backwards-compatibility section describes.
    */
   readonly fallbackToSse: boolean;
+  /** OAuth settings when the entry asks for OAuth (see docs/auth.md). */
+  readonly oauth?: OAuthSettings;
 }
 
 /** One entry of `mcpServers`. */
