@@ -101,6 +101,40 @@ function signalChild(pid: number, signal: Deno.Signal): void {
   }
 }
 
+/** The child of a stdio transport, as captured when it started. */
+interface WatchedChild {
+  pid: number | undefined;
+  /** Resolves when the process has exited; `undefined` when the SDK hid the child. */
+  exited: Promise<void> | undefined;
+}
+
+/**
+ * Captures the child a stdio transport spawns. The SDK forgets its child (and its pid) as soon
+ * as the transport closes, which a failed `initialize` does by itself; mcpx still has to make
+ * sure that child exits, so it keeps its own handle.
+ */
+function watchChild(transport: StdioClientTransport): WatchedChild {
+  const watched: WatchedChild = { pid: undefined, exited: undefined };
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    await start();
+    watched.pid = transport.pid ?? undefined;
+    // The SDK's private handle (a node ChildProcess); used only to learn when the child exits.
+    const child = (transport as unknown as {
+      _process?: {
+        exitCode: number | null;
+        signalCode: string | null;
+        once(event: "exit", listener: () => void): void;
+      };
+    })._process;
+    if (child === undefined) return;
+    watched.exited = child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => child.once("exit", () => resolve()));
+  };
+  return watched;
+}
+
 function childEnv(config: StdioServerConfig, env: Readonly<Record<string, string>>) {
   const base: Record<string, string> = {};
   for (const key of INHERITED_ENV_VARS) {
@@ -157,18 +191,20 @@ async function openStdio(config: StdioServerConfig, options: OpenOptions): Promi
     stderr: "pipe",
   });
   transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
+  const child = watchChild(transport);
   const client = new Client(CLIENT_INFO, { capabilities: {} });
   const connection = track(client, options, {
     pid: () => transport.pid ?? undefined,
     stderr,
     stop: async (self) => {
-      const pid = transport.pid ?? undefined;
+      const pid = transport.pid ?? child.pid;
+      const gone = child.exited ?? self.closed;
       const closing = client.close().catch(() => {});
-      if (pid !== undefined && !await within(self.closed, STDIN_GRACE_MS)) {
+      if (pid !== undefined && !await within(gone, STDIN_GRACE_MS)) {
         signalChild(pid, "SIGTERM");
-        if (!await within(self.closed, TERM_GRACE_MS)) {
+        if (!await within(gone, TERM_GRACE_MS)) {
           signalChild(pid, "SIGKILL");
-          await within(self.closed, TERM_GRACE_MS);
+          await within(gone, TERM_GRACE_MS);
         }
       }
       await closing;
