@@ -29,19 +29,22 @@ import type { ToolCaller } from "../client/types.ts";
 import { BridgeError, type ErrorCode } from "../errors.ts";
 import { HostConnection } from "./_host_connection.ts";
 import type { Allowlist } from "./_host_requests.ts";
-import { DEFAULT_MAX_FRAME_BYTES } from "./_protocol.ts";
+import { type BridgeMethod, DEFAULT_MAX_FRAME_BYTES } from "./_protocol.ts";
 import { Semaphore } from "./_semaphore.ts";
 
 export { DEFAULT_MAX_FRAME_BYTES };
+export type { BridgeMethod };
 
 /** One request the guest made, as kept for the audit trail and `--json` output. */
 export interface BridgeCallRecord {
-  /** `callTool`, `listTools` or `listServers`. */
-  readonly method: "callTool" | "listTools" | "listServers";
-  /** The server, for `callTool` and `listTools`. */
+  /** The bridge method (`callTool`, `listTools`, `listServers`, `listResources` …). */
+  readonly method: BridgeMethod;
+  /** The server, for every method but `listServers`. */
   readonly server?: string;
   /** The tool, for `callTool`. */
   readonly tool?: string;
+  /** The resource URI, for `readResource`. */
+  readonly uri?: string;
   /** Whether the request succeeded. */
   readonly ok: boolean;
   /** The stable code of the error, when it failed (`SERVER_NOT_ALLOWED`, `TOOL_ERROR` …). */
