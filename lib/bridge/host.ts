@@ -29,16 +29,15 @@ import type { ToolCaller } from "../client/types.ts";
 import { BridgeError, type ErrorCode } from "../errors.ts";
 import { HostConnection } from "./_host_connection.ts";
 import type { Allowlist } from "./_host_requests.ts";
-import { type BridgeMethod, DEFAULT_MAX_FRAME_BYTES } from "./_protocol.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "./_protocol.ts";
 import { Semaphore } from "./_semaphore.ts";
 
 export { DEFAULT_MAX_FRAME_BYTES };
-export type { BridgeMethod };
 
 /** One request the guest made, as kept for the audit trail and `--json` output. */
 export interface BridgeCallRecord {
   /** The bridge method (`callTool`, `listTools`, `listServers`, `listResources` …). */
-  readonly method: BridgeMethod;
+  readonly method: "callTool" | "listTools" | "listServers" | "listResources" | "readResource";
   /** The server, for every method but `listServers`. */
   readonly server?: string;
   /** The tool, for `callTool`. */
