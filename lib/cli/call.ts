@@ -95,7 +95,9 @@ export const command: Command = {
     const tool = qualified ? undefined : rest.shift();
     if (!qualified && tool === undefined) {
       throw new UsageError(
-        `mcpx call: missing the tool name after "${first}". Run "mcpx tools ${first}" to list them.`,
+        `mcpx call: missing the tool name after "${first}". Run "mcpx tools ${
+          adhoc === undefined ? first : "<same ad-hoc option>"
+        }" to list them.`,
       );
     }
     const args = { ...parseArgsOption(values.args), ...parseKeyValues(rest) };

@@ -42,8 +42,12 @@ export const command: Command = {
     const server = takeServer(rest, adhoc, "tools");
     if (rest.length > 0) {
       throw new UsageError(
-        `mcpx tools takes exactly one server name, got also "${rest[0]}". ` +
-          `Run "mcpx servers" to list them.`,
+        adhoc === undefined
+          ? `mcpx tools takes exactly one server name, got also "${rest[0]}". ` +
+            `Run "mcpx servers" to list them.`
+          : `mcpx tools takes no server name with an ad-hoc server ("${adhoc.name}"), got "${
+            rest[0]
+          }".`,
       );
     }
     const manager = new McpClientManager({ config });
