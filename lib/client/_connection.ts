@@ -8,6 +8,8 @@ import { ClientError } from "../errors.ts";
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from "../config/types.ts";
 import {
   Client,
+  McpError,
+  McpErrorCode,
   SSEClientTransport,
   SseError,
   StdioClientTransport,
@@ -88,6 +90,41 @@ async function within(promise: Promise<void>, ms: number): Promise<boolean> {
   const timeout = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
   try {
     return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How long closing waits for a streamable HTTP server to confirm the end of its session. */
+const SESSION_END_GRACE_MS = 1000;
+
+/**
+ * `client.connect()` bounded as a whole: the SDK times out the `initialize` request, but not the
+ * `notifications/initialized` that follows it, which a wedged HTTP server can hold forever. On
+ * timeout the caller closes the connection, which aborts whatever is still pending.
+ */
+async function connectWithin(
+  client: Client,
+  transport: Parameters<Client["connect"]>[0],
+  timeoutMs: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const connecting = client.connect(transport, { timeout: timeoutMs });
+  connecting.catch(() => {}); // may reject after the deadline, once the caller closed it
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new McpError(
+            McpErrorCode.RequestTimeout,
+            `the MCP handshake did not finish within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([connecting, deadline]);
   } finally {
     clearTimeout(timer);
   }
@@ -211,7 +248,7 @@ async function openStdio(config: StdioServerConfig, options: OpenOptions): Promi
     },
   });
   try {
-    await client.connect(transport, { timeout: options.timeoutMs });
+    await connectWithin(client, transport, options.timeoutMs);
   } catch (cause) {
     const exited = connection.isClosed;
     await connection.close();
@@ -253,14 +290,15 @@ async function openHttp(
     stderr: undefined,
     stop: async () => {
       if (transport instanceof StreamableHTTPClientTransport) {
-        // Without this a Deno process sometimes fails to exit (see ARCHITECTURE.md).
-        await transport.terminateSession().catch(() => {});
+        // Without this a Deno process sometimes fails to exit (see ARCHITECTURE.md). Bounded: a
+        // wedged server may never answer the DELETE (client.close() then aborts it).
+        await within(transport.terminateSession().catch(() => {}), SESSION_END_GRACE_MS);
       }
       await client.close().catch(() => {});
     },
   });
   try {
-    await client.connect(transport, { timeout: options.timeoutMs });
+    await connectWithin(client, transport, options.timeoutMs);
   } catch (cause) {
     await connection.close();
     throw cause;

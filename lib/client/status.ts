@@ -28,8 +28,9 @@ export interface CheckServersOptions {
   timeoutMs?: number;
 }
 
-/** Extra time after the deadline for a server's own timeout to fire and its process to stop. */
-const GRACE_MS = 250;
+/** Extra time after the deadline for a server's own timeout to fire and its connection to close
+ * (a stdio child gets SIGTERM, then SIGKILL after 1 s), so the report names the real cause. */
+const GRACE_MS = 1500;
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runMcpx } from "../helpers/cli.ts";
 import { ROOT, SERVERS } from "../helpers/paths.ts";
-import { freePort, isAlive, startEverything } from "../helpers/servers.ts";
+import { freePort, isAlive, startEverything, startHttpFixture } from "../helpers/servers.ts";
 
 const HANGS = `${ROOT}/tests/fixtures/servers/hangs_on_initialize.ts`;
 
@@ -16,6 +16,7 @@ const everything = { command: Deno.execPath(), args: ["run", "-A", "--quiet", SE
 
 Deno.test("mcpx servers --status reports each server, exits 1 when one is down, and leaves no process behind", async (t) => {
   await using http = await startEverything("streamableHttp");
+  await using wedged = await startHttpFixture("wedged_http.ts");
   await using dir = await project({});
   const pidFile = `${dir.dir}/hang.pid`;
   await Deno.writeTextFile(
@@ -27,6 +28,7 @@ Deno.test("mcpx servers --status reports each server, exits 1 when one is down, 
         hangs: { command: Deno.execPath(), args: ["run", "-A", "--quiet", HANGS, pidFile] },
         missing: { command: "no-such-mcp-server-anywhere" },
         nobody: { type: "http", url: `http://127.0.0.1:${freePort()}/mcp` },
+        wedged: { type: "http", url: `http://127.0.0.1:${wedged.port}/mcp` },
         off: { command: "no-such-mcp-server-anywhere", disabled: true },
       },
     }),
@@ -37,7 +39,7 @@ Deno.test("mcpx servers --status reports each server, exits 1 when one is down, 
   await t.step("exit 1 and a summary line when any server is down", () => {
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stderr, "");
-    assert.match(run.stdout, /\n3 of 6 servers down\.\n$/);
+    assert.match(run.stdout, /\n4 of 7 servers down\.\n$/);
   });
 
   const line = (name: string) =>
@@ -54,7 +56,7 @@ Deno.test("mcpx servers --status reports each server, exits 1 when one is down, 
   await t.step("each down server has its cause in one line", () => {
     assert.match(
       line("hangs"),
-      /^hangs +down +\d+ ms +(TIMEOUT|CONNECT_FAILED): .*(no answer within 3000 ms|timed out)/,
+      /^hangs +down +\d+ ms +CONNECT_FAILED: .*the MCP handshake did not finish within 3000 ms/,
     );
     assert.match(
       line("missing"),
@@ -63,6 +65,10 @@ Deno.test("mcpx servers --status reports each server, exits 1 when one is down, 
     assert.match(
       line("nobody"),
       /^nobody +down +\d+ ms +CONNECT_FAILED: Cannot connect to server "nobody" at http:\/\/127\.0\.0\.1:\d+\/mcp/,
+    );
+    assert.match(
+      line("wedged"),
+      /^wedged +down +\d+ ms +CONNECT_FAILED: .*the MCP handshake did not finish within 3000 ms/,
     );
     assert.match(line("off"), /^off +disabled$/);
   });
