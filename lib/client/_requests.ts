@@ -21,7 +21,7 @@ const HINTS = {
   "resources/read": (server: string) => `Run "mcpx resources ${server}" to list its resources.`,
   "prompts/list": (server: string) => `Run "mcpx servers --status" to check "${server}".`,
   "prompts/get": (server: string) => `Run "mcpx prompts ${server}" to list its prompts.`,
-  "ping": (server: string) => `Run "mcpx servers --status" to check "${server}".`,
+  "ping": (server: string) => `Check that "${server}" is healthy, or raise --timeout-ms.`,
 } as const;
 
 /** A request kind of {@linkcode requestError}. */
