@@ -12,7 +12,7 @@ import type { Command, CommandIo } from "./lib/cli/command.ts";
 /** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   servers: {
-    summary: "list the configured MCP servers",
+    summary: "list the configured MCP servers (--status checks each one)",
     load: async () => (await import("./lib/cli/servers.ts")).command,
   },
   tools: {
@@ -22,6 +22,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   call: {
     summary: "call one tool: mcpx call <server> <tool> key=value …",
     load: async () => (await import("./lib/cli/call.ts")).command,
+  },
+  resources: {
+    summary: "list one server's resources, or read one: mcpx resources <server> [uri]",
+    load: async () => (await import("./lib/cli/resources.ts")).command,
+  },
+  prompts: {
+    summary: "list one server's prompts, or get one: mcpx prompts <server> [name] k=v …",
+    load: async () => (await import("./lib/cli/prompts.ts")).command,
   },
   config: {
     summary: "show which config file is used and the resolved servers",

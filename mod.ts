@@ -50,6 +50,20 @@ export {
   type McpClientManagerOptions,
   type ServerStats,
 } from "./lib/client/manager.ts";
+export type { ServerProbe } from "./lib/client/manager.ts";
+export type {
+  GetPromptResult,
+  PromptArgumentInfo,
+  PromptInfo,
+  PromptMessage,
+  ReadResourceResult,
+  RequestOptions,
+  ResourceContents,
+  ResourceInfo,
+  ResourceReader,
+  ResourceTemplateInfo,
+} from "./lib/client/resource_types.ts";
+export { checkServers, type CheckServersOptions, type ServerStatus } from "./lib/client/status.ts";
 export { type RawToolResult, toToolResult } from "./lib/client/result.ts";
 export { formatToolResult, summarizeContentItem, toolSummary } from "./lib/client/format.ts";
 export {

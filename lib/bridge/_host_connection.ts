@@ -198,6 +198,7 @@ export class HostConnection {
     const started = performance.now();
     const server = request.method === "listServers" ? undefined : request.server;
     const tool = request.method === "callTool" ? request.tool : undefined;
+    const uri = request.method === "readResource" ? request.uri : undefined;
     const what = tool !== undefined ? `${server}.${tool}` : `${request.method}`;
     let reply: Uint8Array;
     let code: ErrorCode | undefined;
@@ -223,6 +224,7 @@ export class HostConnection {
       method: request.method,
       ...(server === undefined ? {} : { server }),
       ...(tool === undefined ? {} : { tool }),
+      ...(uri === undefined ? {} : { uri }),
       ok: code === undefined,
       ...(code === undefined ? {} : { code }),
       durationMs: performance.now() - started,

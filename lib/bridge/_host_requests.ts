@@ -6,7 +6,13 @@
  */
 import type { ToolCaller } from "../client/types.ts";
 import { BridgeError } from "../errors.ts";
-import { type BridgeMethod, isObject, MAX_NAME_LENGTH, quote } from "./_protocol.ts";
+import {
+  type BridgeMethod,
+  isObject,
+  MAX_NAME_LENGTH,
+  MAX_URI_LENGTH,
+  quote,
+} from "./_protocol.ts";
 
 /** A request whose parameters were checked. */
 export type BridgeRequest =
@@ -19,6 +25,8 @@ export type BridgeRequest =
     readonly progress: boolean;
   }
   | { readonly method: "listTools"; readonly server: string }
+  | { readonly method: "listResources"; readonly server: string }
+  | { readonly method: "readResource"; readonly server: string; readonly uri: string }
   | { readonly method: "listServers" };
 
 /** The servers a run may reach: a set of names, or `"*"` for every configured server. */
@@ -47,7 +55,17 @@ export function parseRequest(method: BridgeMethod, params: unknown): BridgeReque
   const p = params ?? {};
   if (method === "listServers") return { method };
   const server = name(p, "server", method);
-  if (method === "listTools") return { method, server };
+  if (method === "listTools" || method === "listResources") return { method, server };
+  if (method === "readResource") {
+    const uri = p.uri;
+    if (typeof uri !== "string" || uri === "" || uri.length > MAX_URI_LENGTH) {
+      throw invalid(
+        `readResource needs params.uri, the resource's URI: a string of 1 to ${MAX_URI_LENGTH} ` +
+          `characters (got ${quote(uri, 40)}).`,
+      );
+    }
+    return { method, server, uri };
+  }
   const tool = name(p, "tool", method);
   if (p.arguments !== undefined && !isObject(p.arguments)) {
     throw invalid(
@@ -115,6 +133,19 @@ export async function runRequest(
     const what = `listTools of ${request.server}`;
     return { tools: await abortable(listing, options.signal, options.callTimeoutMs, what) };
   }
+  if (request.method === "listResources") {
+    const listing = resourceMethod(caller, "listResources").call(caller, request.server);
+    const what = `listResources of ${request.server}`;
+    return { resources: await abortable(listing, options.signal, options.callTimeoutMs, what) };
+  }
+  if (request.method === "readResource") {
+    const read = resourceMethod(caller, "readResource").call(caller, request.server, request.uri, {
+      signal: options.signal,
+      ...(options.callTimeoutMs === undefined ? {} : { timeoutMs: options.callTimeoutMs }),
+    });
+    const what = `readResource ${request.uri} of ${request.server}`;
+    return await abortable(read, options.signal, options.callTimeoutMs, what);
+  }
   const limits = [request.timeoutMs, options.callTimeoutMs].filter((n) => n !== undefined);
   const timeoutMs = limits.length > 0 ? Math.min(...limits) : undefined;
   const what = `${request.server}.${request.tool}`;
@@ -124,6 +155,22 @@ export async function runRequest(
     ...(request.progress ? { onProgress: options.onProgress } : {}),
   });
   return await abortable(call, options.signal, timeoutMs, what);
+}
+
+/** The caller's resource method, or `NOT_SUPPORTED` when this harness's caller has none. */
+function resourceMethod<M extends "listResources" | "readResource">(
+  caller: ToolCaller,
+  method: M,
+): NonNullable<ToolCaller[M]> {
+  const fn = caller[method];
+  if (fn === undefined) {
+    throw new BridgeError(
+      "NOT_SUPPORTED",
+      `This harness cannot serve ${method}: its tool caller has no resource support. Run the ` +
+        "skill with mcpx exec, whose harness reads resources.",
+    );
+  }
+  return fn;
 }
 
 /** Settles with `work`, or rejects as soon as `signal` aborts (`CANCELLED`) or `timeoutMs`

@@ -11,7 +11,13 @@ import { BridgeError, type ErrorCode, McpxError, ToolError } from "../errors.ts"
 export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 /** The methods a guest may call. */
-export const METHODS = ["callTool", "listTools", "listServers"] as const;
+export const METHODS = [
+  "callTool",
+  "listTools",
+  "listServers",
+  "listResources",
+  "readResource",
+] as const;
 /** One of {@linkcode METHODS}. */
 export type BridgeMethod = typeof METHODS[number];
 
@@ -74,6 +80,9 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** Longest string id, server name or tool name the host accepts: everything the host keeps
  * or echoes per request stays small, whatever the frame cap. */
 export const MAX_NAME_LENGTH = 256;
+
+/** Longest resource URI the host accepts (URIs name things; data goes in the reply). */
+export const MAX_URI_LENGTH = 8192;
 
 /** Whether `value` is a valid JSON-RPC id for the bridge: a safe integer, or a string of at
  * most {@linkcode MAX_NAME_LENGTH} characters (the bridge refuses `null` and fractions). */

@@ -29,6 +29,13 @@ import {
   type ToolInfo,
   type ToolResult,
 } from "../client/types.ts";
+import type {
+  ReadResourceResult,
+  RequestOptions,
+  ResourceContents,
+  ResourceInfo,
+  ResourceReader,
+} from "../client/resource_types.ts";
 import { BridgeError, type McpxError } from "../errors.ts";
 import { FrameSplitter, FrameWriter } from "./_frames.ts";
 import { cancelled, listOf, toolResult } from "./_guest_replies.ts";
@@ -49,7 +56,8 @@ export interface BridgeGuestOptions {
 }
 
 /** A connected guest: a `ToolCaller` over the bridge, plus `close()`. */
-export interface BridgeGuest extends ToolCaller, AsyncDisposable {
+export interface BridgeGuest
+  extends Omit<ToolCaller, keyof ResourceReader>, ResourceReader, AsyncDisposable {
   /** Whether the connection is closed (by `close()` or by the harness). */
   readonly closed: boolean;
   /** Closes the connection; calls still in flight reject with `BRIDGE_ERROR`. */
@@ -145,6 +153,20 @@ class Guest implements BridgeGuest {
 
   async listServers(): Promise<readonly ServerInfo[]> {
     return listOf<ServerInfo>(await this.#request("listServers", {}, {}, {}), "servers");
+  }
+
+  async listResources(server: string): Promise<readonly ResourceInfo[]> {
+    const result = await this.#request("listResources", { server }, { server }, {});
+    return listOf<ResourceInfo>(result, "resources");
+  }
+
+  async readResource(
+    server: string,
+    uri: string,
+    options: RequestOptions = {},
+  ): Promise<ReadResourceResult> {
+    const result = await this.#request("readResource", { server, uri }, { server }, options);
+    return { ...result as object, contents: listOf<ResourceContents>(result, "contents") };
   }
 
   async close(): Promise<void> {

@@ -36,12 +36,14 @@ export { DEFAULT_MAX_FRAME_BYTES };
 
 /** One request the guest made, as kept for the audit trail and `--json` output. */
 export interface BridgeCallRecord {
-  /** `callTool`, `listTools` or `listServers`. */
-  readonly method: "callTool" | "listTools" | "listServers";
-  /** The server, for `callTool` and `listTools`. */
+  /** The bridge method (`callTool`, `listTools`, `listServers`, `listResources` …). */
+  readonly method: "callTool" | "listTools" | "listServers" | "listResources" | "readResource";
+  /** The server, for every method but `listServers`. */
   readonly server?: string;
   /** The tool, for `callTool`. */
   readonly tool?: string;
+  /** The resource URI, for `readResource`. */
+  readonly uri?: string;
   /** Whether the request succeeded. */
   readonly ok: boolean;
   /** The stable code of the error, when it failed (`SERVER_NOT_ALLOWED`, `TOOL_ERROR` …). */

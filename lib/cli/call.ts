@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { parseTimeoutMs } from "./_timeout.ts";
+import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
 import { formatToolResult } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
@@ -14,12 +16,14 @@ const HELP = `mcpx call: call one MCP tool and print its result
 Usage:
   mcpx call <server> <tool> [key=value …] [--args JSON] [--json]
   mcpx call <server>__<tool> [key=value …]
+  mcpx call --stdio "CMD ARGS" | --http-url URL <tool> [key=value …]
 
 Arguments:
   key=value       one tool argument; the value is parsed as JSON when it parses (a=2 is the
                   number 2, s='"2"' the string "2", t=true, l='[1,2]'), else kept as a string
   --args JSON     a JSON object of arguments; key=value pairs override its keys
   --timeout-ms N  give up after N milliseconds (the call is cancelled on the server)
+${ADHOC_HELP}
 ${COMMON_HELP}
 
 Output: the result's value (text as is, anything else as JSON) and one line per image, audio or
@@ -64,15 +68,6 @@ function parseArgsOption(json: string | undefined): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function parseTimeout(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms <= 0) {
-    throw new UsageError(`mcpx call: --timeout-ms must be a positive integer, got "${text}".`);
-  }
-  return ms;
-}
-
 /** The `call` command. */
 export const command: Command = {
   name: "call",
@@ -80,6 +75,7 @@ export const command: Command = {
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("call", argv, {
+      ...ADHOC_OPTIONS,
       args: { type: "string" },
       "timeout-ms": { type: "string" },
     });
@@ -87,7 +83,10 @@ export const command: Command = {
       io.out(`${HELP}\n`);
       return 0;
     }
-    const [first, ...rest] = positionals;
+    const { config, adhoc } = await loadCommandServers(values, io);
+    const words = [...positionals];
+    if (adhoc !== undefined) words.unshift(takeServer(words, adhoc, "call"));
+    const [first, ...rest] = words;
     if (first === undefined) {
       throw new UsageError(`mcpx call needs a server and a tool. Run "mcpx call --help".`);
     }
@@ -96,16 +95,18 @@ export const command: Command = {
     const tool = qualified ? undefined : rest.shift();
     if (!qualified && tool === undefined) {
       throw new UsageError(
-        `mcpx call: missing the tool name after "${first}". Run "mcpx tools ${first}" to list them.`,
+        `mcpx call: missing the tool name after "${first}". Run "mcpx tools ${
+          adhoc === undefined ? first : "<same ad-hoc option>"
+        }" to list them.`,
       );
     }
     const args = { ...parseArgsOption(values.args), ...parseKeyValues(rest) };
-    const timeoutMs = parseTimeout(values["timeout-ms"]);
+    const timeoutMs = parseTimeoutMs(values["timeout-ms"], "call");
     const options = {
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
+    const manager = new McpClientManager({ config });
     try {
       const result = tool === undefined
         ? await manager.callTool(first, args, options)

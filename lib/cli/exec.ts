@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { loadConfig } from "../config/load.ts";
 import type { Tier } from "../config/types.ts";
 import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -29,6 +29,9 @@ Harness options:
   --allow-read PATH           let the skill read this path too (repeatable)
   --allow-write PATH          let the skill write this path too (repeatable)
   --servers a,b               servers a plain script may call; for a skill, narrows its servers
+${ADHOC_HELP}
+  The ad-hoc server joins the configured ones for this run only; a script may call it only
+  when --servers names it, a skill only when it declares it.
 
 Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
 invalid skill arguments (nothing is run); 1 when mcpx itself fails.
@@ -38,6 +41,7 @@ With --json, stdout is one JSON object:
 ${COMMON_HELP}`;
 
 const OPTIONS = {
+  ...ADHOC_OPTIONS,
   tier: { type: "string" },
   timeout: { type: "string" },
   "allow-net": { type: "string", multiple: true },
@@ -54,6 +58,7 @@ const TAKES_VALUE = new Set([
   "--allow-write",
   "--servers",
   "--config",
+  ...Object.keys(ADHOC_OPTIONS).map((name) => `--${name}`),
 ]);
 
 /** Harness options accepted after the skill path too (`mcpx exec s.ts --url … --allow-net h`):
@@ -136,12 +141,7 @@ export const command: Command = {
     if (values.tier !== undefined && !TIERS.includes(values.tier as Tier)) {
       throw new UsageError(`--tier must be one of ${TIERS.join(", ")}, got "${values.tier}".`);
     }
-    const config = await loadConfig({
-      cwd: io.cwd,
-      env: io.env,
-      ...(values.config === undefined ? {} : { path: values.config }),
-    });
-    for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
+    const { config } = await loadCommandServers(values, io);
     const json = values.json === true;
     const out: string[] = [];
     const err: string[] = [];

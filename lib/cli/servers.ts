@@ -5,6 +5,9 @@
  * @module
  */
 import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
+import { DEFAULT_STATUS_TIMEOUT_MS, runStatus } from "./servers_status.ts";
+import { parseTimeoutMs } from "./_timeout.ts";
 import type { ServerConfig } from "../config/types.ts";
 import { UsageError } from "../errors.ts";
 
@@ -12,9 +15,17 @@ const HELP = `mcpx servers: list the configured MCP servers (connects to none)
 
 Usage:
   mcpx servers [--json]
+  mcpx servers --status [server …] [--timeout-ms N] [--json]
+
+Options:
+  --status        connect to every enabled server (or those named) in parallel and report
+                  ok/down, latency and the cause; exit 1 when any is down (for health checks)
+  --timeout-ms N  deadline of each check (default ${DEFAULT_STATUS_TIMEOUT_MS})
 
 Columns: name, transport (stdio, http, sse; "http?" = streamable HTTP with SSE fallback),
 target (command line or URL), and whether the entry is disabled.
+${ADHOC_HELP}
+  (with an ad-hoc server, --status checks only that one)
 ${COMMON_HELP}`;
 
 function target(server: ServerConfig): string {
@@ -24,13 +35,29 @@ function target(server: ServerConfig): string {
 /** The `servers` command. */
 export const command: Command = {
   name: "servers",
-  summary: "list the configured MCP servers",
+  summary: "list the configured MCP servers (--status checks each one)",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("servers", argv, {});
+    const { values, positionals } = parseCommandArgs("servers", argv, {
+      ...ADHOC_OPTIONS,
+      status: { type: "boolean" },
+      "timeout-ms": { type: "string" },
+    });
     if (values.help) {
       io.out(`${HELP}\n`);
       return 0;
+    }
+    if (values.status) {
+      const timeoutMs = parseTimeoutMs(values["timeout-ms"], "servers") ??
+        DEFAULT_STATUS_TIMEOUT_MS;
+      const { config, adhoc } = await loadCommandServers(values, io);
+      const names = adhoc === undefined ? positionals : [adhoc.name];
+      return await runStatus(config, names, { timeoutMs, json: values.json === true }, io);
+    }
+    const adhocGiven = Object.keys(ADHOC_OPTIONS).find((k) => k in values) ??
+      (values["timeout-ms"] !== undefined ? "timeout-ms" : undefined);
+    if (adhocGiven !== undefined) {
+      throw new UsageError(`mcpx servers: --${adhocGiven} goes with --status.`);
     }
     if (positionals.length > 0) {
       throw new UsageError(`mcpx servers takes no arguments, got "${positionals[0]}".`);

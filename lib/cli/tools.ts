@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
 import { toolSummary } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
@@ -13,9 +14,11 @@ const HELP = `mcpx tools: list one server's tools (connects to that server only)
 
 Usage:
   mcpx tools <server> [--schema] [--json]
+  mcpx tools --stdio "CMD ARGS" | --http-url URL [--schema] [--json]
 
 Options:
   --schema        show each tool's input schema (JSON Schema)
+${ADHOC_HELP}
 ${COMMON_HELP}
 
 Call one with: mcpx call <server> <tool> key=value …`;
@@ -27,20 +30,27 @@ export const command: Command = {
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("tools", argv, {
+      ...ADHOC_OPTIONS,
       schema: { type: "boolean" },
     });
     if (values.help) {
       io.out(`${HELP}\n`);
       return 0;
     }
-    if (positionals.length !== 1) {
+    const { config, adhoc } = await loadCommandServers(values, io);
+    const rest = [...positionals];
+    const server = takeServer(rest, adhoc, "tools");
+    if (rest.length > 0) {
       throw new UsageError(
-        `mcpx tools takes exactly one server name, got ${positionals.length}. ` +
-          `Run "mcpx servers" to list them.`,
+        adhoc === undefined
+          ? `mcpx tools takes exactly one server name, got also "${rest[0]}". ` +
+            `Run "mcpx servers" to list them.`
+          : `mcpx tools takes no server name with an ad-hoc server ("${adhoc.name}"), got "${
+            rest[0]
+          }".`,
       );
     }
-    const server = positionals[0]!;
-    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
+    const manager = new McpClientManager({ config });
     try {
       const tools = await manager.listTools(server);
       if (values.json) {

@@ -8,6 +8,8 @@ import { ClientError } from "../errors.ts";
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from "../config/types.ts";
 import {
   Client,
+  McpError,
+  McpErrorCode,
   SSEClientTransport,
   SseError,
   StdioClientTransport,
@@ -94,12 +96,81 @@ async function within(promise: Promise<void>, ms: number): Promise<boolean> {
   }
 }
 
+/** How long closing waits for a streamable HTTP server to confirm the end of its session. */
+const SESSION_END_GRACE_MS = 1000;
+
+/**
+ * `client.connect()` bounded as a whole: the SDK times out the `initialize` request, but not the
+ * `notifications/initialized` that follows it, which a wedged HTTP server can hold forever. On
+ * timeout the caller closes the connection, which aborts whatever is still pending.
+ */
+async function connectWithin(
+  client: Client,
+  transport: Parameters<Client["connect"]>[0],
+  timeoutMs: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const connecting = client.connect(transport, { timeout: timeoutMs });
+  connecting.catch(() => {}); // may reject after the deadline, once the caller closed it
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new McpError(
+            McpErrorCode.RequestTimeout,
+            `the MCP handshake did not finish within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([connecting, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function signalChild(pid: number, signal: Deno.Signal): void {
   try {
     Deno.kill(pid, signal);
   } catch {
     // Already gone.
   }
+}
+
+/** The child of a stdio transport, as captured when it started. */
+interface WatchedChild {
+  pid: number | undefined;
+  /** Resolves when the process has exited; `undefined` when the SDK hid the child. */
+  exited: Promise<void> | undefined;
+}
+
+/**
+ * Captures the child a stdio transport spawns. The SDK forgets its child (and its pid) as soon
+ * as the transport closes, which a failed `initialize` does by itself; mcpx still has to make
+ * sure that child exits, so it keeps its own handle.
+ */
+function watchChild(transport: StdioClientTransport): WatchedChild {
+  const watched: WatchedChild = { pid: undefined, exited: undefined };
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    await start();
+    watched.pid = transport.pid ?? undefined;
+    // The SDK's private handle (a node ChildProcess); used only to learn when the child exits.
+    const child = (transport as unknown as {
+      _process?: {
+        exitCode: number | null;
+        signalCode: string | null;
+        once(event: "exit", listener: () => void): void;
+      };
+    })._process;
+    if (child === undefined) return;
+    watched.exited = child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => child.once("exit", () => resolve()));
+  };
+  return watched;
 }
 
 function childEnv(config: StdioServerConfig, env: Readonly<Record<string, string>>) {
@@ -167,25 +238,27 @@ async function openStdio(config: StdioServerConfig, options: OpenOptions): Promi
     stderr: "pipe",
   });
   transport.stderr?.on("data", (chunk: Uint8Array) => stderr.push(chunk));
+  const child = watchChild(transport);
   const client = new Client(CLIENT_INFO, { capabilities: {} });
   const connection = track(client, options, {
     pid: () => transport.pid ?? undefined,
     stderr,
     stop: async (self) => {
-      const pid = transport.pid ?? undefined;
+      const pid = transport.pid ?? child.pid;
+      const gone = child.exited ?? self.closed;
       const closing = client.close().catch(() => {});
-      if (pid !== undefined && !await within(self.closed, STDIN_GRACE_MS)) {
+      if (pid !== undefined && !await within(gone, STDIN_GRACE_MS)) {
         signalChild(pid, "SIGTERM");
-        if (!await within(self.closed, TERM_GRACE_MS)) {
+        if (!await within(gone, TERM_GRACE_MS)) {
           signalChild(pid, "SIGKILL");
-          await within(self.closed, TERM_GRACE_MS);
+          await within(gone, TERM_GRACE_MS);
         }
       }
       await closing;
     },
   });
   try {
-    await client.connect(transport, { timeout: options.timeoutMs });
+    await connectWithin(client, transport, options.timeoutMs);
   } catch (cause) {
     const exited = connection.isClosed;
     await connection.close();
@@ -228,14 +301,15 @@ async function openHttp(
     stderr: undefined,
     stop: async () => {
       if (transport instanceof StreamableHTTPClientTransport) {
-        // Without this a Deno process sometimes fails to exit (see ARCHITECTURE.md).
-        await transport.terminateSession().catch(() => {});
+        // Without this a Deno process sometimes fails to exit (see ARCHITECTURE.md). Bounded: a
+        // wedged server may never answer the DELETE (client.close() then aborts it).
+        await within(transport.terminateSession().catch(() => {}), SESSION_END_GRACE_MS);
       }
       await client.close().catch(() => {});
     },
   });
   try {
-    await client.connect(transport, { timeout: options.timeoutMs });
+    await connectWithin(client, transport, options.timeoutMs);
   } catch (cause) {
     await connection.close();
     // The SSE transport wraps the OAuth provider's AUTH_REQUIRED in a generic SseError.

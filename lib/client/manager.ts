@@ -12,6 +12,23 @@ import type { McpxConfig, ServerConfig } from "../config/types.ts";
 import { callError, isConnectionLost } from "./_call_errors.ts";
 import { type Connection, openConnection } from "./_connection.ts";
 import { runToolCall } from "./_run_call.ts";
+import {
+  allPages,
+  checkPromptArguments,
+  hasCapability,
+  requestError,
+  type RequestKind,
+  requireCapability,
+} from "./_requests.ts";
+import type {
+  GetPromptResult,
+  PromptInfo,
+  ReadResourceResult,
+  RequestOptions,
+  ResourceInfo,
+  ResourceReader,
+  ResourceTemplateInfo,
+} from "./resource_types.ts";
 import { nearestName } from "./_suggest.ts";
 import { toToolResult } from "./result.ts";
 import {
@@ -57,6 +74,16 @@ export interface ServerStats {
   readonly stderr: string;
 }
 
+/** What {@linkcode McpClientManager.probe} learned about a live server. */
+export interface ServerProbe {
+  /** Milliseconds to connect (when not yet connected) and answer a ping. */
+  readonly latencyMs: number;
+  /** The name and version the server announced. */
+  readonly serverInfo: { readonly name: string; readonly version: string } | undefined;
+  /** The capabilities it announced (`tools`, `resources`, `prompts` …). */
+  readonly capabilities: readonly string[];
+}
+
 /**
  * The in-process {@linkcode ToolCaller}: lazily connected MCP clients, one per server.
  *
@@ -74,7 +101,7 @@ export interface ServerStats {
  * }
  * ```
  */
-export class McpClientManager implements ToolCaller, AsyncDisposable {
+export class McpClientManager implements ToolCaller, ResourceReader, AsyncDisposable {
   readonly #options: McpClientManagerOptions;
   #config: McpxConfig | undefined;
   #initializing: Promise<McpxConfig> | undefined;
@@ -195,6 +222,136 @@ export class McpClientManager implements ToolCaller, AsyncDisposable {
       : transform(server, result);
   }
 
+  /** Lists `server`'s resources (every page); empty when it offers none. */
+  listResources(server: string, options: RequestOptions = {}): Promise<readonly ResourceInfo[]> {
+    return this.#request(
+      server,
+      "resources/list",
+      "",
+      options,
+      (connection, request) =>
+        hasCapability(connection, "resources")
+          ? allPages<ResourceInfo>(
+            (cursor) =>
+              connection.client.listResources(cursor === undefined ? {} : { cursor }, request),
+            "resources",
+          )
+          : Promise.resolve([]),
+    );
+  }
+
+  /** Lists `server`'s resource templates (every page); empty when it offers none. */
+  listResourceTemplates(
+    server: string,
+    options: RequestOptions = {},
+  ): Promise<readonly ResourceTemplateInfo[]> {
+    return this.#request(
+      server,
+      "resources/templates/list",
+      "",
+      options,
+      (connection, request) =>
+        hasCapability(connection, "resources")
+          ? allPages<ResourceTemplateInfo>(
+            (cursor) =>
+              connection.client.listResourceTemplates(
+                cursor === undefined ? {} : { cursor },
+                request,
+              ),
+            "resourceTemplates",
+          )
+          : Promise.resolve([]),
+    );
+  }
+
+  /** Reads the resource at `uri` from `server`. Throws `NOT_SUPPORTED` when the server offers
+   * no resources and `REQUEST_FAILED` with the server's words when it cannot read `uri`. */
+  readResource(
+    server: string,
+    uri: string,
+    options: RequestOptions = {},
+  ): Promise<ReadResourceResult> {
+    return this.#request(
+      server,
+      "resources/read",
+      uri,
+      options,
+      async (connection, request, config) => {
+        requireCapability(config, connection, "resources");
+        return await connection.client.readResource({ uri }, request) as ReadResourceResult;
+      },
+    );
+  }
+
+  /** Lists `server`'s prompts (every page); empty when it offers none. */
+  listPrompts(server: string, options: RequestOptions = {}): Promise<readonly PromptInfo[]> {
+    return this.#request(
+      server,
+      "prompts/list",
+      "",
+      options,
+      (connection, request) =>
+        hasCapability(connection, "prompts")
+          ? allPages<PromptInfo>(
+            (cursor) =>
+              connection.client.listPrompts(cursor === undefined ? {} : { cursor }, request),
+            "prompts",
+          )
+          : Promise.resolve([]),
+    );
+  }
+
+  /** Gets the prompt `name` of `server` filled with `args`. Throws `UNKNOWN_PROMPT` for a name
+   * the server does not list and `INVALID_ARGUMENTS` naming every missing required argument,
+   * before the server is asked. */
+  getPrompt(
+    server: string,
+    name: string,
+    args: Readonly<Record<string, unknown>> = {},
+    options: RequestOptions = {},
+  ): Promise<GetPromptResult> {
+    return this.#request(
+      server,
+      "prompts/get",
+      name,
+      options,
+      async (connection, request, config) => {
+        requireCapability(config, connection, "prompts");
+        const prompts = await allPages<PromptInfo>(
+          (cursor) =>
+            connection.client.listPrompts(cursor === undefined ? {} : { cursor }, request),
+          "prompts",
+        );
+        const strings = checkPromptArguments(server, name, args, prompts);
+        return await connection.client.getPrompt(
+          { name, arguments: strings },
+          request,
+        ) as GetPromptResult;
+      },
+    );
+  }
+
+  /** Connects `server` (each step within `timeoutMs`) and pings it: for health checks. */
+  async probe(server: string, options: RequestOptions = {}): Promise<ServerProbe> {
+    await this.initialize();
+    const started = performance.now();
+    const base = this.#serverConfig(server);
+    const config = options.timeoutMs === undefined
+      ? base
+      : { ...base, timeoutMs: options.timeoutMs };
+    await this.#connection(config);
+    return await this.#request(server, "ping", "", options, async (connection, request) => {
+      await connection.client.ping(request);
+      const capabilities = connection.client.getServerCapabilities() ?? {};
+      const info = connection.client.getServerVersion();
+      return {
+        latencyMs: Math.round(performance.now() - started),
+        serverInfo: info === undefined ? undefined : { name: info.name, version: info.version },
+        capabilities: Object.keys(capabilities).filter((k) => k !== "experimental"),
+      };
+    });
+  }
+
   /** Connects `server` now instead of on first use. */
   async connect(server: string): Promise<void> {
     await this.initialize();
@@ -241,6 +398,44 @@ export class McpClientManager implements ToolCaller, AsyncDisposable {
 
   #env(): Record<string, string> {
     return this.#options.env ?? Deno.env.toObject();
+  }
+
+  /** Runs one non-tool request on `server`'s connection, mapping failures to mcpx errors. */
+  async #request<T>(
+    server: string,
+    kind: RequestKind,
+    subject: string,
+    options: RequestOptions,
+    run: (
+      connection: Connection,
+      request: { timeout: number; signal?: AbortSignal },
+      config: ServerConfig,
+    ) => Promise<T>,
+  ): Promise<T> {
+    await this.initialize();
+    const config = this.#serverConfig(server);
+    const connection = await this.#connection(config);
+    const timeoutMs = options.timeoutMs ?? config.timeoutMs;
+    const request = {
+      timeout: timeoutMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    };
+    try {
+      return await run(connection, request, config);
+    } catch (error) {
+      if (isConnectionLost(error, connection)) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await connection.close();
+      }
+      throw requestError(error, {
+        config,
+        connection,
+        kind,
+        subject,
+        timeoutMs,
+        aborted: options.signal?.aborted ?? false,
+      });
+    }
   }
 
   #counter(server: string): { connects: number; calls: number } {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { ReadResourceResult, RequestOptions, ResourceInfo } from "./resource_types.ts";
+
 /** One content item exactly as the server sent it (text, image, audio, resource, resource_link). */
 export type ContentItem = { readonly type: string } & Readonly<Record<string, unknown>>;
 
@@ -76,6 +78,11 @@ export interface ToolCaller {
   listTools(server: string): Promise<readonly ToolInfo[]>;
   /** Lists the configured servers (enabled and disabled). */
   listServers(): Promise<readonly ServerInfo[]>;
+  /** Lists the resources of one server. Optional: a caller without it cannot serve resources
+   * (the bridge then answers `NOT_SUPPORTED`). */
+  listResources?(server: string): Promise<readonly ResourceInfo[]>;
+  /** Reads one resource of one server. Optional, like `listResources`. */
+  readResource?(server: string, uri: string, options?: RequestOptions): Promise<ReadResourceResult>;
 }
 
 /**

@@ -13,6 +13,8 @@ import { listFiles, syncFiles } from "./_files.ts";
 import { readDiscovered } from "./_discovered_file.ts";
 import { renderIndex, renderServer, serverFolder, type ServerTools } from "./render_server.ts";
 import { RUNTIME_SOURCE } from "./render_runtime.ts";
+import { resourceSnapshot } from "./render_resources.ts";
+import type { ResourceInfo } from "../client/resource_types.ts";
 
 /** One server's outcome, as reported to `onProgress` and in the result. */
 export type ServerProgress =
@@ -63,17 +65,40 @@ function snapshot(tools: readonly ToolInfo[]): string {
 }
 
 /** Reads `servers/<folder>/tools.json`, or `undefined` when absent or unreadable. */
-export async function readSavedTools(
+export function readSavedTools(outDir: string, server: string): Promise<ToolInfo[] | undefined> {
+  return readSavedList<ToolInfo>(outDir, server, "tools.json");
+}
+
+async function readSavedList<T>(
   outDir: string,
   server: string,
-): Promise<ToolInfo[] | undefined> {
+  file: string,
+): Promise<T[] | undefined> {
   try {
-    const text = await Deno.readTextFile(join(outDir, serverFolder(server), "tools.json"));
+    const text = await Deno.readTextFile(join(outDir, serverFolder(server), file));
     const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed as ToolInfo[] : undefined;
+    return Array.isArray(parsed) ? parsed as T[] : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The server's resources: listed live when the caller can, else as saved in `resources.json`
+ * (a server whose listing fails keeps its saved helpers rather than losing them). */
+async function serverResources(
+  caller: Pick<ToolCaller, "listResources">,
+  outDir: string,
+  server: string,
+  offline: boolean,
+): Promise<readonly ResourceInfo[]> {
+  if (!offline && caller.listResources !== undefined) {
+    try {
+      return await caller.listResources(server);
+    } catch {
+      // Fall back to the saved list below.
+    }
+  }
+  return await readSavedList<ResourceInfo>(outDir, server, "resources.json") ?? [];
 }
 
 function selectServers(config: McpxConfig, requested: readonly string[] | undefined): string[] {
@@ -97,12 +122,13 @@ function selectServers(config: McpxConfig, requested: readonly string[] | undefi
 /**
  * Lists the tools of the selected servers (in parallel; one failure does not stop the others)
  * and writes `servers/_runtime.ts`, `servers/INDEX.md` and, per server, one wrapper file per
- * tool, `index.ts`, `README.md` and `tools.json`. Files of tools that disappeared are removed;
+ * tool, `index.ts`, `README.md` and `tools.json`, plus `resources.ts` and `resources.json` for a
+ * server that lists resources. Files of tools that disappeared are removed;
  * `discovered_types.ts` is kept and used for output types.
  */
 export async function generateWrappers(
   config: McpxConfig,
-  caller: Pick<ToolCaller, "listTools">,
+  caller: Pick<ToolCaller, "listTools" | "listResources">,
   options: GenerateOptions = {},
 ): Promise<GenerateReport> {
   const outDir = options.outDir ?? join(config.root, "servers");
@@ -123,7 +149,8 @@ export async function generateWrappers(
         );
       }
       const discovered = await readDiscovered(join(outDir, serverFolder(server)));
-      entries.set(server, { server, tools, ...discovered });
+      const resources = await serverResources(caller, outDir, server, options.offline === true);
+      entries.set(server, { server, tools, resources, ...discovered });
       listed[server] = tools.length;
       options.onProgress?.({ server, state: "listed", tools: tools.length });
     } catch (error) {
@@ -139,6 +166,13 @@ export async function generateWrappers(
     if (entry === undefined) continue;
     for (const [rel, text] of renderServer(entry)) files.set(rel, text);
     files.set(`${serverFolder(server)}/tools.json`, snapshot(entry.tools));
+    const resources = resourceSnapshot(entry.resources ?? []);
+    if (resources.length > 0) {
+      files.set(
+        `${serverFolder(server)}/resources.json`,
+        `${JSON.stringify(resources, null, 2)}\n`,
+      );
+    }
   }
   // The index covers every generated server, including ones not listed in this run.
   const indexEntries = [...entries.values()];

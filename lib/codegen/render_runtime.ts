@@ -34,6 +34,31 @@ export interface InputValidator {
     | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
+/** A resource as a server lists it. */
+export interface ResourceListing {
+  /** Its URI, the key for \`readResource\`. */
+  readonly uri: string;
+  /** Its name. */
+  readonly name: string;
+  /** Its MIME type, when known. */
+  readonly mimeType?: string;
+  /** What it holds. */
+  readonly description?: string;
+  /** Any other field the server sent. */
+  readonly [key: string]: unknown;
+}
+
+/** What reading a resource returns: its content items (\`text\`, or \`blob\` in base64). */
+export interface ReadResourceResult {
+  /** The items read, in order. */
+  readonly contents: readonly {
+    readonly uri: string;
+    readonly mimeType?: string;
+    readonly text?: string;
+    readonly blob?: string;
+  }[];
+}
+
 interface InstalledCaller {
   callTool(
     server: string,
@@ -41,6 +66,8 @@ interface InstalledCaller {
     args?: Record<string, unknown>,
     options?: CallOptions,
   ): Promise<{ value: unknown }>;
+  listResources?(server: string): Promise<readonly ResourceListing[]>;
+  readResource?(server: string, uri: string, options?: CallOptions): Promise<ReadResourceResult>;
 }
 
 /** A wrapper's input did not match the tool's input schema; nothing was sent to the server. */
@@ -115,5 +142,30 @@ export async function callTool(
     options,
   );
   return result.value;
+}
+
+function resourceCaller(): Required<InstalledCaller> {
+  const caller = installedCaller();
+  if (caller.listResources === undefined || caller.readResource === undefined) {
+    throw new NoToolCallerError(
+      "The installed MCP tool caller cannot read resources: update mcpx, or run this code " +
+        "with \`mcpx exec\`.",
+    );
+  }
+  return caller as Required<InstalledCaller>;
+}
+
+/** Lists the resources of \`server\` through the installed caller. */
+export function listResources(server: string): Promise<readonly ResourceListing[]> {
+  return resourceCaller().listResources(server);
+}
+
+/** Reads the resource at \`uri\` of \`server\` through the installed caller. */
+export function readResource(
+  server: string,
+  uri: string,
+  options: CallOptions = {},
+): Promise<ReadResourceResult> {
+  return resourceCaller().readResource(server, uri, options);
 }
 `;

@@ -5,6 +5,8 @@
  * @module
  */
 import type { ToolInfo } from "../client/types.ts";
+import type { ResourceInfo } from "../client/resource_types.ts";
+import { renderResourcesFile } from "./render_resources.ts";
 import { assignToolNames, type ToolNames } from "./names.ts";
 import { inputIsOptional, outputSource, renderToolFile } from "./render_tool.ts";
 import { GENERATED_HEADER } from "./render_tool.ts";
@@ -20,6 +22,8 @@ export interface ServerTools {
   readonly discovered?: Readonly<Record<string, string>>;
   /** Files of the server's folder written back unchanged (`discovered_types.ts` …). */
   readonly keep?: Readonly<Record<string, string>>;
+  /** Its resources as listed; `resources.ts` is written when there is at least one. */
+  readonly resources?: readonly ResourceInfo[];
 }
 
 /**
@@ -79,6 +83,10 @@ export function renderServer(entry: ServerTools): Map<string, string> {
     }`,
   );
   for (const [name, text] of Object.entries(entry.keep ?? {})) files.set(`${folder}/${name}`, text);
+  const resources = entry.resources ?? [];
+  if (resources.length > 0) {
+    files.set(`${folder}/resources.ts`, renderResourcesFile(entry.server, resources));
+  }
   const sections = names.map((n) => {
     const tool = byName.get(n.tool) as ToolInfo;
     const output = outputSource(tool, discoveredOption(entry, n.tool));
@@ -89,9 +97,16 @@ export function renderServer(entry: ServerTools): Map<string, string> {
   files.set(
     `${folder}/README.md`,
     `<!-- ${GENERATED_HEADER.slice(3)} -->\n# ${entry.server}\n\n${names.length} tool(s). ` +
-      `Import from \`servers/${folder}/index.ts\` or one tool's file.\n\n${sections.join("\n")}`,
+      `Import from \`servers/${folder}/index.ts\` or one tool's file.\n\n${sections.join("\n")}` +
+      (resources.length === 0 ? "" : resourcesSection(folder, resources.length)),
   );
   return files;
+}
+
+function resourcesSection(folder: string, count: number): string {
+  return `\n## Resources\n\n${count} resource(s): \`servers/${folder}/resources.ts\` exports ` +
+    "`listResources()`, `readResource(uri)`, `readResourceText(uri)` and `RESOURCES` (the " +
+    "URIs listed at generation time).\n";
 }
 
 function discoveredOption(entry: ServerTools, tool: string): { discoveredType?: string } {

@@ -11,10 +11,13 @@ import type {
   ToolInfo,
   ToolResult,
 } from "../client/types.ts";
+import type { ReadResourceResult, RequestOptions, ResourceInfo } from "../client/resource_types.ts";
 import type { McpxConfig } from "../config/types.ts";
 
 interface Manager extends ToolCaller {
   cleanup(): Promise<void>;
+  listResources(server: string): Promise<readonly ResourceInfo[]>;
+  readResource(server: string, uri: string, options?: RequestOptions): Promise<ReadResourceResult>;
 }
 
 /** Makes the `McpClientManager` for `config` on first use; {@linkcode cleanup} closes it. */
@@ -54,6 +57,20 @@ export class LazyToolCaller implements ToolCaller {
   /** Forwards to the manager, loading it first. */
   async listServers(): Promise<readonly ServerInfo[]> {
     return await (await this.#load()).listServers();
+  }
+
+  /** Forwards to the manager, loading it first. */
+  async listResources(server: string): Promise<readonly ResourceInfo[]> {
+    return await (await this.#load()).listResources(server);
+  }
+
+  /** Forwards to the manager, loading it first. */
+  async readResource(
+    server: string,
+    uri: string,
+    options?: RequestOptions,
+  ): Promise<ReadResourceResult> {
+    return await (await this.#load()).readResource(server, uri, options);
   }
 
   /** Closes the manager's connections if it was ever loaded. */

@@ -9,6 +9,7 @@
  */
 import type { z } from "zod";
 import type { CallToolOptions, ToolInfo, ToolResult } from "../client/types.ts";
+import type { ReadResourceResult, RequestOptions, ResourceInfo } from "../client/resource_types.ts";
 
 /**
  * One permission request. A string is taken literally (`"example.com:443"`, `"data/in.csv"`);
@@ -41,6 +42,11 @@ export interface SkillContext {
   ): Promise<ToolResult>;
   /** Lists the tools of one of the skill's servers. */
   listTools(server: string): Promise<readonly ToolInfo[]>;
+  /** Lists the resources of one of the skill's servers (empty when it offers none). */
+  listResources(server: string): Promise<readonly ResourceInfo[]>;
+  /** Reads one resource of one of the skill's servers; text in `contents[i].text`, binary as
+   * base64 in `contents[i].blob`. */
+  readResource(server: string, uri: string, options?: RequestOptions): Promise<ReadResourceResult>;
   /** Absolute path of the workspace, the skill's writable scratch space and working directory. */
   readonly workspace: string;
   /** Aborted when the run is cancelled; pass it on to long operations. */

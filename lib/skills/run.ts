@@ -39,6 +39,21 @@ function installedCaller(options: RunSkillOptions): ToolCaller {
   return caller;
 }
 
+/** The installed caller, which must read resources (the bridge guest does). */
+function resourceCaller(
+  options: RunSkillOptions,
+  method: "listResources" | "readResource",
+): Required<Pick<ToolCaller, "listResources" | "readResource">> {
+  const caller = installedCaller(options);
+  if (caller.listResources === undefined || caller.readResource === undefined) {
+    throw new BridgeError(
+      "NOT_SUPPORTED",
+      `ctx.${method} needs a tool caller that reads resources; run the skill with mcpx exec.`,
+    );
+  }
+  return caller as Required<Pick<ToolCaller, "listResources" | "readResource">>;
+}
+
 function context(skill: Skill, options: RunSkillOptions, log: (text: string) => void) {
   const servers = skill.servers ?? [];
   const allow = (server: string) => {
@@ -59,6 +74,15 @@ function context(skill: Skill, options: RunSkillOptions, log: (text: string) => 
     async listTools(server) {
       allow(server);
       return await installedCaller(options).listTools(server);
+    },
+    async listResources(server) {
+      allow(server);
+      return await resourceCaller(options, "listResources").listResources(server);
+    },
+    async readResource(server, uri, readOptions) {
+      allow(server);
+      const withSignal = { signal: ctx.signal, ...readOptions };
+      return await resourceCaller(options, "readResource").readResource(server, uri, withSignal);
     },
     workspace: options.workspace,
     signal: options.signal ?? new AbortController().signal,

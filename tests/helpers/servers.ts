@@ -87,6 +87,14 @@ export function startEverything(
   return startListening(["run", "-A", "--quiet", SERVERS.everything, transport], port);
 }
 
+/** Starts the fixture `tests/fixtures/servers/<file>`, which listens on 127.0.0.1:$PORT. */
+export function startHttpFixture(file: string): Promise<RunningServer> {
+  return startListening(
+    ["run", "-A", "--quiet", `${ROOT}/tests/fixtures/servers/${file}`],
+    freePort(),
+  );
+}
+
 /** Starts mcp-proxy on a free port in front of server-everything (stdio), requiring
  * `X-API-Key: <apiKey>`. It serves streamable HTTP at `/mcp` and SSE at `/sse`. */
 export function startProxiedEverything(apiKey: string): Promise<RunningServer> {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { CLI, ROOT, SERVERS } from "../helpers/paths.ts";
+import { runMcpx } from "../helpers/cli.ts";
+import { ROOT, SERVERS } from "../helpers/paths.ts";
 
 /** A temp project; `await using` removes it. */
 export interface ExecProject extends AsyncDisposable {
@@ -46,18 +47,8 @@ export async function execProject(sandbox: Record<string, unknown> = {}): Promis
     sandbox: { tier: "deno", timeout: 30, max_timeout: 60, memory_limit: "256m", ...sandbox },
   };
   await Deno.writeTextFile(`${root}/mcp_config.json`, JSON.stringify(config, null, 2));
-  const mcpx: ExecProject["mcpx"] = async (args, options = {}) => {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", CLI, ...args],
-      cwd: root,
-      env: { NO_COLOR: "1", ...options.env },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  };
+  const mcpx: ExecProject["mcpx"] = (args, options = {}) =>
+    runMcpx(args, { cwd: root, ...(options.env === undefined ? {} : { env: options.env }) });
   return {
     root,
     workspace: `${root}/workspace`,

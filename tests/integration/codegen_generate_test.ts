@@ -18,7 +18,7 @@ Deno.test("generate writes wrappers for real servers that check, lint and run", 
     const outDir = join(dir, "servers");
 
     await t.step("every server is listed and reported", () => {
-      assert.deepEqual(Object.keys(report.failed), []);
+      assert.deepEqual(Object.keys(report.failed), [], String(Object.values(report.failed)[0]));
       for (const server of ["everything", "filesystem", "memory", "nasty"]) {
         assert.ok((report.listed[server] ?? 0) > 0, `${server} has tools`);
         assert.ok(progress.includes(`${server}:connecting`));
@@ -30,7 +30,7 @@ Deno.test("generate writes wrappers for real servers that check, lint and run", 
     await t.step("the output matches the golden files", async () => {
       const mask = (text: string) => text.replaceAll(dir, "<PROJECT>");
       for (const rel of report.written) {
-        if (rel.startsWith("nasty/") || rel.endsWith("tools.json")) continue;
+        if (rel.startsWith("nasty/") || /(tools|resources)\.json$/.test(rel)) continue;
         await assertGolden(`real/${rel}`, await Deno.readTextFile(join(outDir, rel)), mask);
       }
     });
@@ -39,6 +39,51 @@ Deno.test("generate writes wrappers for real servers that check, lint and run", 
       for (const args of [["check", "servers/"], ["lint", "servers/"]]) {
         const result = await deno(dir, args);
         assert.equal(result.code, 0, `deno ${args[0]}:\n${result.stderr}`);
+      }
+    });
+
+    await t.step("resources.ts is written only for servers that list resources", async () => {
+      assert.ok(report.written.includes("everything/resources.ts"));
+      assert.ok(report.written.includes("memory/resources.ts"));
+      assert.ok(!report.written.includes("filesystem/resources.ts"));
+      const saved = JSON.parse(await Deno.readTextFile(join(outDir, "everything/resources.json")));
+      assert.ok(saved.some((r: { uri: string }) => r.uri.endsWith("/architecture.md")));
+    });
+
+    await t.step("typed resource helpers read real resources in-process", async () => {
+      const script = join(dir, "read_docs.ts");
+      await Deno.writeTextFile(
+        script,
+        `import { listResources, readResource, readResourceText, RESOURCES, type ResourceUri } from "./servers/everything/resources.ts";
+const uri: ResourceUri = "demo://resource/static/document/features.md";
+export async function run(): Promise<{ listed: number; known: number; text: string; blob: string | undefined }> {
+  const listed = (await listResources()).length;
+  const text = await readResourceText(uri);
+  const blob = (await readResource("demo://resource/dynamic/blob/3")).contents[0]?.blob;
+  return { listed, known: RESOURCES.length, text, blob };
+}
+`,
+      );
+      const checked = await deno(dir, ["check", "read_docs.ts"]);
+      assert.equal(checked.code, 0, checked.stderr);
+      const wrongUri = join(dir, "wrong_uri.ts");
+      await Deno.writeTextFile(
+        wrongUri,
+        `import type { ResourceUri } from "./servers/everything/resources.ts";
+export const uri: ResourceUri = "demo://not/listed";
+`,
+      );
+      const refused = await deno(dir, ["check", "wrong_uri.ts"]);
+      assert.notEqual(refused.code, 0, "an unlisted URI is not a ResourceUri");
+      const undo = manager.install();
+      try {
+        const { run } = await import(script);
+        const result = await run();
+        assert.equal(result.listed, result.known);
+        assert.match(result.text, /^# Everything Server - Features/);
+        assert.match(atob(result.blob ?? ""), /3/);
+      } finally {
+        undo();
       }
     });
 

@@ -188,6 +188,7 @@ Deno.test("the guest module imports nothing but the bridge protocol, errors and 
     "lib/bridge/_guest_replies.ts",
     "lib/bridge/_protocol.ts",
     "lib/bridge/guest.ts",
+    "lib/client/resource_types.ts",
     "lib/client/types.ts",
     "lib/errors.ts",
   ]);
