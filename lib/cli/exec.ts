@@ -123,6 +123,16 @@ export const command: Command = {
   name: "exec",
   summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
   help: HELP,
+  options: OPTIONS,
+  ownArgvEnd(argv) {
+    // The skill's own arguments (its --help included) start after the path.
+    for (let i = 0; i < argv.length; i++) {
+      const word = argv[i]!;
+      if (word === "--" || !word.startsWith("-")) return i;
+      if (TAKES_VALUE.has(word)) i++;
+    }
+    return argv.length;
+  },
   async run(argv, io) {
     const [harnessArgv, path, skillArgv] = splitExecArgv(argv);
     const { values } = parseCommandArgs("exec", harnessArgv, OPTIONS, { allowPositionals: false });
