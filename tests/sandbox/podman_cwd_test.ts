@@ -26,7 +26,8 @@ Deno.test({
       assert.equal(new TextDecoder().decode(out.stdout), "hello\n");
       assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
       const left = [...Deno.readDirSync(cwd)].map((e) => e.name).sort();
-      assert.deepEqual(left, ["hello.ts", "mcp_config.json"]);
+      // workspace/ is the project's scratch space (gitignored); nothing else may appear.
+      assert.deepEqual(left, ["hello.ts", "mcp_config.json", "workspace"]);
     } finally {
       await Deno.remove(cwd, { recursive: true });
     }
