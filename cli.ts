@@ -168,6 +168,7 @@ function printHelp(io: CommandIo, text: string): number {
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   let verbose = argv.includes("--verbose") || argv.includes("-v");
   let json = false;
+  let wroteOut = false;
   try {
     const line = splitLine(argv);
     verbose = line.globals.includes("--verbose") || line.globals.includes("-v");
@@ -189,10 +190,17 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     if (line.help || own.includes("--help") || own.includes("-h")) {
       return printHelp(io, command.help);
     }
-    return await command.run([...line.globals, ...line.rest], io);
+    return await command.run([...line.globals, ...line.rest], {
+      ...io,
+      out: (text) => {
+        wroteOut = true;
+        io.out(text);
+      },
+    });
   } catch (error) {
     if (error instanceof ClosedPipe) return 0;
-    if (json) io.out(errorJson(error));
+    // Under --json stdout holds one object: a result that carries its own "error", or this.
+    if (json && !wroteOut) io.out(errorJson(error));
     io.err(formatError(error, verbose, io.isTerminal === true && !io.env.NO_COLOR));
     if (error instanceof UsageError) return 2;
     if (!(error instanceof McpxError) && !verbose) {

@@ -30,6 +30,7 @@ export type ErrorCode =
   | "SANDBOX_UNAVAILABLE"
   | "SANDBOX_ERROR"
   | "USAGE"
+  | "STALE"
   | "INTERNAL";
 
 /** Options accepted by every mcpx error. */

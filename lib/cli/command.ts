@@ -220,3 +220,35 @@ export async function loadCommandConfig(
   for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
   return config;
 }
+
+/** The progress line for a server's first start, which may download its package. */
+export function startingMessage(server: string): string {
+  return `starting server "${server}" (a first start may download its package)…`;
+}
+
+/**
+ * Resolves to `work`'s value; when it takes longer than `afterMs` and stderr is a terminal,
+ * says `text` on stderr meanwhile (so a slow first start is not silence). Never on a pipe.
+ *
+ * @default afterMs 700
+ */
+export async function whileSlow<T>(
+  io: Pick<CommandIo, "err" | "isTerminal">,
+  text: string,
+  work: Promise<T>,
+  afterMs = 700,
+): Promise<T> {
+  if (io.isTerminal !== true) return await work;
+  let shown = false;
+  const timer = setTimeout(() => {
+    shown = true;
+    io.err(`${text}\r`);
+  }, afterMs);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+    // Erase the line: the progress was for the wait only.
+    if (shown) io.err(`\x1b[2K\r`);
+  }
+}

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import {
+  type Command,
+  COMMON_HELP,
+  loadCommandConfig,
+  parseCommandArgs,
+  startingMessage,
+  whileSlow,
+} from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { toolSummary } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
@@ -42,7 +49,7 @@ export const command: Command = {
     const server = positionals[0]!;
     const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
-      const tools = await manager.listTools(server);
+      const tools = await whileSlow(io, startingMessage(server), manager.listTools(server));
       if (values.json) {
         const shown = values.schema ? tools : tools.map(({ inputSchema: _, ...rest }) => rest);
         io.out(`${JSON.stringify(shown, null, 2)}\n`);

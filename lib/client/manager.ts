@@ -249,6 +249,12 @@ export class McpClientManager implements ToolCaller, AsyncDisposable {
     return counter;
   }
 
+  /** `[server, tool]` of a qualified `server__tool` name (the longest configured server wins);
+   * throws `UNKNOWN_SERVER` when no configured server prefixes it. */
+  splitQualifiedName(name: string): [string, string] {
+    return this.#splitQualified(name);
+  }
+
   #splitQualified(name: string): [string, string] {
     const servers = Object.keys(this.config.servers).sort((a, b) => b.length - a.length);
     const server = servers.find((s) => name.startsWith(`${s}__`) && name.length > s.length + 2);
