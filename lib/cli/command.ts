@@ -239,16 +239,10 @@ export async function whileSlow<T>(
   afterMs = 700,
 ): Promise<T> {
   if (io.isTerminal !== true) return await work;
-  let shown = false;
-  const timer = setTimeout(() => {
-    shown = true;
-    io.err(`${text}\r`);
-  }, afterMs);
+  const timer = setTimeout(() => io.err(`${text}\n`), afterMs);
   try {
     return await work;
   } finally {
     clearTimeout(timer);
-    // Erase the line: the progress was for the wait only.
-    if (shown) io.err(`\x1b[2K\r`);
   }
 }

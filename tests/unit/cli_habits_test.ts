@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { COMMANDS, main } from "../../cli.ts";
 import { CLI, ROOT } from "../helpers/paths.ts";
+import { whileSlow } from "../../lib/cli/command.ts";
 
 /** Runs `main` in-process and captures what it writes. */
 async function run(argv: string[]) {
@@ -167,4 +168,15 @@ Deno.test("a closed pipe ends mcpx quietly with status 0", async () => {
   ]);
   assert.equal(stderr, "");
   assert.equal(status.code, 0);
+});
+
+Deno.test("whileSlow() shows progress only on a terminal and only when the work is slow", async () => {
+  const said: string[] = [];
+  const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(1), 60));
+  const err = (text: string) => void said.push(text);
+  assert.equal(await whileSlow({ err, isTerminal: true }, "starting…", slow(), 10), 1);
+  assert.deepEqual(said, ["starting…\n"]);
+  assert.equal(await whileSlow({ err, isTerminal: false }, "piped", slow(), 10), 1);
+  assert.equal(await whileSlow({ err, isTerminal: true }, "fast", Promise.resolve(2), 10), 2);
+  assert.deepEqual(said, ["starting…\n"]);
 });
