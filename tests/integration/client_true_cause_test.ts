@@ -17,11 +17,20 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<Cli
 Deno.test("a stdio server's failure names the true cause", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "mcpx_true_cause_" });
   await Deno.writeTextFile(`${dir}/server.sh`, "#!/bin/sh\nexit 0\n"); // no execute bit
+  await Deno.writeTextFile(
+    `${dir}/colour.ts`,
+    'console.error("\\x1b[31mError:\\x1b[0m \\x1b]8;;http://x\\x07bad\\x1b]8;;\\x07 config");\n' +
+      "Deno.exit(1);\n",
+  );
   await using manager = new McpClientManager({
     config: testConfig(
       fixtureServer("lying", "lying.ts"),
       { ...fixtureServer("nocwd", "lying.ts"), cwd: `${dir}/no_such_dir` },
       { ...fixtureServer("noexec", "lying.ts"), command: `${dir}/server.sh`, args: [] },
+      {
+        ...fixtureServer("colour", "lying.ts"),
+        args: ["run", "-A", "--quiet", `${dir}/colour.ts`],
+      },
     ),
   });
   try {
@@ -47,6 +56,12 @@ Deno.test("a stdio server's failure names the true cause", async (t) => {
       const error = await rejectsWith(manager.callTool("nocwd", "x"), "CONNECT_FAILED");
       assert.match(error.message, /working directory ".*no_such_dir" does not exist/);
       assert.doesNotMatch(error.message, /exited during startup/);
+    });
+    await t.step("terminal codes in a server's stderr never reach the message", async () => {
+      const error = await rejectsWith(manager.callTool("colour", "x"), "SERVER_EXITED");
+      assert.match(error.message, /its stderr ends with: Error: bad config/);
+      assert.doesNotMatch(error.message, /\x1b/);
+      assert.doesNotMatch(String(error.data?.stderr), /\x1b/);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
