@@ -7,6 +7,7 @@
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { loadConfig } from "../config/load.ts";
 import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { type DoctorReport, runDoctor, STRICT_TIER_CHECKS } from "../sandbox/doctor.ts";
 
 const HELP = `mcpx doctor: report which sandbox guarantees hold on this host
@@ -82,16 +83,13 @@ export const command: Command = {
 export function renderReport(report: DoctorReport, strictOk: boolean): string {
   const rows = report.checks.map((c) => [c.tier, c.label, c.ok ? "yes" : "NO", c.detail]);
   const header = ["TIER", "GUARANTEE", "HOLDS", "MEASURED"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (row: string[]) =>
-    row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ");
   const fixes = report.checks.filter((c) => !c.ok && c.fix !== undefined)
     .map((c) => `  ${c.label}: ${c.fix}`);
   const when = `${report.measuredAt}${report.cached ? ", cached; --refresh to measure again" : ""}`;
   return [
     `Sandbox guarantees on this host (uid ${report.uid}, measured ${when})`,
     "",
-    ...[header, ...rows].map(line),
+    formatColumns([header, ...rows]).trimEnd(),
     "",
     ...(fixes.length ? ["Fixes:", ...fixes, ""] : []),
     strictOk

@@ -7,6 +7,7 @@
 import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
 import type { ServerConfig } from "../config/types.ts";
 import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 
 const HELP = `mcpx servers: list the configured MCP servers (connects to none)
 
@@ -57,12 +58,7 @@ export const command: Command = {
       target(s),
       s.disabled ? "disabled" : "",
     ]);
-    const header = ["NAME", "TYPE", "TARGET", ""];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (row: string[]) =>
-      row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ")
-        .trimEnd();
-    io.out(`${[header, ...rows].map(line).join("\n")}\n`);
+    io.out(formatColumns([["NAME", "TYPE", "TARGET", ""], ...rows]));
     return 0;
   },
 };

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { loadConfig } from "../config/load.ts";
 import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { listSkills, readSkillUsage } from "../skills/catalog.ts";
 
 const HELP = `mcpx skills: list the skills and what each does, or print one skill's USAGE
@@ -65,8 +66,7 @@ export const command: Command = {
       io.err(`No skills in ${dir}: write skills/NAME.ts (see skills/README.md).\n`);
       return 0;
     }
-    const width = Math.max(...skills.map((s) => s.name.length));
-    io.out(skills.map((s) => `${s.name.padEnd(width)}  ${s.purpose}`.trimEnd()).join("\n") + "\n");
+    io.out(formatColumns(skills.map((s) => [s.name, s.purpose])));
     return 0;
   },
 };

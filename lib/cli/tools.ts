@@ -13,6 +13,7 @@ import {
   whileSlow,
 } from "./command.ts";
 import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { toolSummary } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
 
@@ -62,10 +63,7 @@ export const command: Command = {
         }
         return 0;
       }
-      const width = Math.max(0, ...tools.map((tool) => tool.name.length));
-      for (const tool of tools) {
-        io.out(`${`${tool.name.padEnd(width)}  ${toolSummary(tool)}`.trimEnd()}\n`);
-      }
+      io.out(formatColumns(tools.map((tool) => [tool.name, toolSummary(tool)])));
       return 0;
     } finally {
       await manager.cleanup();

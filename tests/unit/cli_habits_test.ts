@@ -180,3 +180,18 @@ Deno.test("whileSlow() shows progress only on a terminal and only when the work 
   assert.equal(await whileSlow({ err, isTerminal: true }, "fast", Promise.resolve(2), 10), 2);
   assert.deepEqual(said, ["starting…\n"]);
 });
+
+Deno.test("mcpx servers lists 150,000 servers without overflowing the stack", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mcpx_many_servers_" });
+  try {
+    const servers: Record<string, unknown> = {};
+    for (let i = 0; i < 150_000; i++) servers[`s${i}`] = { command: "x" };
+    await Deno.writeTextFile(`${dir}/mcp_config.json`, JSON.stringify({ mcpServers: servers }));
+    const r = await run(["servers", "--config", `${dir}/mcp_config.json`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split("\n").length, 150_002);
+    assert.match(r.stdout, /\ns149999 +stdio +x\n$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
