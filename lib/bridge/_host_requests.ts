@@ -5,7 +5,7 @@
  * @module
  */
 import type { ToolCaller } from "../client/types.ts";
-import { BridgeError } from "../errors.ts";
+import { BridgeError, type ErrorCode } from "../errors.ts";
 import { type BridgeMethod, isObject, MAX_NAME_LENGTH, quote } from "./_protocol.ts";
 
 /** A request whose parameters were checked. */
@@ -173,4 +173,20 @@ function abortable<T>(
       reject(error);
     });
   });
+}
+
+/** One request the guest made, as kept for the audit trail and `--json` output. */
+export interface BridgeCallRecord {
+  /** `callTool`, `listTools` or `listServers`. */
+  readonly method: "callTool" | "listTools" | "listServers";
+  /** The server, for `callTool` and `listTools`. */
+  readonly server?: string;
+  /** The tool, for `callTool`. */
+  readonly tool?: string;
+  /** Whether the request succeeded. */
+  readonly ok: boolean;
+  /** The stable code of the error, when it failed (`SERVER_NOT_ALLOWED`, `TOOL_ERROR` …). */
+  readonly code?: ErrorCode;
+  /** Milliseconds from receipt of the request to its reply. */
+  readonly durationMs: number;
 }

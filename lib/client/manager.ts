@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { normalizeToolResult } from "../codegen/normalize.ts";
+import { normalizeToolResult } from "./normalize.ts";
 import { ClientError } from "../errors.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
