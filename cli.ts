@@ -7,7 +7,14 @@
  * @module
  */
 import { McpxError, UsageError } from "./lib/errors.ts";
-import { type Command, type CommandIo, COMMON_HELP, errorJson } from "./lib/cli/command.ts";
+import {
+  type Command,
+  type CommandIo,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  didYouMeanOption,
+  errorJson,
+} from "./lib/cli/command.ts";
 import { didYouMean } from "./lib/client/_suggest.ts";
 
 /** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. Help,
@@ -114,8 +121,6 @@ interface Line {
   readonly rest: string[];
 }
 
-const GLOBAL_FLAGS = ["--config", "--verbose", "-v", "--json", "--help", "-h", "--version", "-V"];
-
 function splitLine(argv: readonly string[]): Line {
   const globals: string[] = [];
   let help = false;
@@ -133,7 +138,9 @@ function splitLine(argv: readonly string[]): Line {
       globals.push(word, argv[++i]!);
     } else if (word.startsWith("-") && word !== "--") {
       throw new UsageError(
-        `mcpx: unknown global option ${word}.${didYouMean(word.split("=")[0]!, GLOBAL_FLAGS)} ` +
+        `mcpx: unknown global option ${word}.${
+          didYouMeanOption(word, Object.keys(COMMON_OPTIONS))
+        } ` +
           `Command options go after the command name. Run "mcpx --help".`,
       );
     } else {

@@ -7,8 +7,8 @@
 import {
   type Command,
   COMMON_HELP,
+  defineCommand,
   loadCommandConfig,
-  parseCommandArgs,
   startingMessage,
   whileSlow,
 } from "./command.ts";
@@ -64,19 +64,15 @@ function parseTimeout(text: string | undefined): number | undefined {
 }
 
 /** The `call` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "call",
   summary: "call one tool: mcpx call <server> <tool> key=value …",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("call", argv, {
-      args: { type: "string" },
-      "timeout-ms": { type: "string" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
+  options: {
+    args: { type: "string" },
+    "timeout-ms": { type: "string" },
+  },
+  async run({ values, positionals }, io) {
     const [first, ...rest] = positionals;
     if (first === undefined) {
       throw new UsageError(`mcpx call needs a server and a tool. Run "mcpx call --help".`);
@@ -117,4 +113,4 @@ export const command: Command = {
       await manager.cleanup();
     }
   },
-};
+});

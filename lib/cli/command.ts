@@ -188,14 +188,23 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig["options"
   }
 }
 
+/**
+ * ` Did you mean "--x"?` for an unknown `option` (`--shema`, `--shema=1`) among the long option
+ * `names` (without dashes), or `""`. Compared without the dashes, which would make any two long
+ * options look alike.
+ */
+export function didYouMeanOption(option: string, names: readonly string[]): string {
+  const near = didYouMean(option.split("=")[0]!.replace(/^-+/, ""), names);
+  return near.replace(/"(.+)"\?$/, '"--$1"?');
+}
+
 /** One sentence for a `node:util` parseArgs error, with "did you mean" for an unknown option. */
 function describeParseError(error: unknown, options: CommandOptions): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
-    const flags = Object.keys(options).map((name) => `--${name}`);
-    return `unknown option ${unknown}.${didYouMean(unknown.split("=")[0]!, flags)}`;
+    return `unknown option ${unknown}.${didYouMeanOption(unknown, Object.keys(options))}`;
   }
   const unexpected = /^Unexpected argument '([^']+)'/.exec(message)?.[1];
   if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL" && unexpected !== undefined) {

@@ -7,8 +7,8 @@ import { isAbsolute, join } from "node:path";
 import {
   type Command,
   COMMON_HELP,
+  defineCommand,
   loadCommandConfig,
-  parseCommandArgs,
   whileSlow,
 } from "./command.ts";
 import { McpxError, UsageError } from "../errors.ts";
@@ -49,20 +49,20 @@ function resolvePath(cwd: string, path: string): string {
 }
 
 /** The `discover` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "discover",
   summary: "infer response types from real calls (discovery_config.json)",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("discover", argv, {
-      draft: { type: "boolean" },
-      "no-trial": { type: "boolean" },
-      force: { type: "boolean" },
-      verify: { type: "boolean" },
-      file: { type: "string" },
-      out: { type: "string" },
-      timeout: { type: "string" },
-    });
+  options: {
+    draft: { type: "boolean" },
+    "no-trial": { type: "boolean" },
+    force: { type: "boolean" },
+    verify: { type: "boolean" },
+    file: { type: "string" },
+    out: { type: "string" },
+    timeout: { type: "string" },
+  },
+  async run({ values, positionals }, io) {
     if (values.draft === true && values.verify === true) {
       throw new UsageError("mcpx discover: --draft and --verify cannot be combined.");
     }
@@ -139,7 +139,7 @@ export const command: Command = {
       await manager.cleanup();
     }
   },
-};
+});
 
 async function draft(
   manager: McpClientManager,

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand } from "./command.ts";
 import { loadConfig } from "../config/load.ts";
-import { UsageError } from "../errors.ts";
 import { formatColumns } from "../_columns.ts";
 import { type DoctorReport, runDoctor, STRICT_TIER_CHECKS } from "../sandbox/doctor.ts";
 
@@ -25,21 +24,15 @@ Options:
 ${COMMON_HELP}`;
 
 /** The `doctor` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "doctor",
   summary: "report which sandbox guarantees hold on this host",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("doctor", argv, {
-      refresh: { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) {
-      throw new UsageError(`mcpx doctor takes no arguments, got "${positionals[0]}".`);
-    }
+  options: {
+    refresh: { type: "boolean" },
+  },
+  maxPositionals: 0,
+  async run({ values }, io) {
     const config = await loadConfig({
       ...(values.config === undefined ? {} : { path: values.config }),
       cwd: io.cwd,
@@ -77,7 +70,7 @@ export const command: Command = {
     io.out(renderReport(report, strictOk));
     return 0;
   },
-};
+});
 
 /** The human-readable table. */
 export function renderReport(report: DoctorReport, strictOk: boolean): string {

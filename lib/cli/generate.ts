@@ -4,7 +4,7 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, loadCommandConfig } from "./command.ts";
 import { McpxError } from "../errors.ts";
 import { McpClientManager } from "../client/manager.ts";
 import { generateWrappers, type ServerProgress } from "../codegen/generate.ts";
@@ -53,16 +53,16 @@ function byName<T, U = T>(
 }
 
 /** The `generate` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "generate",
   summary: "write typed wrappers for every server's tools into servers/",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("generate", argv, {
-      check: { type: "boolean" },
-      out: { type: "string" },
-      offline: { type: "boolean" },
-    });
+  options: {
+    check: { type: "boolean" },
+    out: { type: "string" },
+    offline: { type: "boolean" },
+  },
+  async run({ values, positionals }, io) {
     const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
       await manager.initialize();
@@ -132,4 +132,4 @@ export const command: Command = {
       await manager.cleanup();
     }
   },
-};
+});

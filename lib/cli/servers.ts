@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, loadCommandConfig } from "./command.ts";
 import type { ServerConfig } from "../config/types.ts";
-import { UsageError } from "../errors.ts";
 import { formatColumns } from "../_columns.ts";
 
 const HELP = `mcpx servers: list the configured MCP servers (connects to none)
@@ -23,19 +22,13 @@ function target(server: ServerConfig): string {
 }
 
 /** The `servers` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "servers",
   summary: "list the configured MCP servers",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("servers", argv, {});
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) {
-      throw new UsageError(`mcpx servers takes no arguments, got "${positionals[0]}".`);
-    }
+  options: {},
+  maxPositionals: 0,
+  async run({ values }, io) {
     const config = await loadCommandConfig(values, io);
     const servers = Object.values(config.servers);
     if (values.json) {
@@ -61,4 +54,4 @@ export const command: Command = {
     io.out(formatColumns([["NAME", "TYPE", "TARGET", ""], ...rows]));
     return 0;
   },
-};
+});

@@ -5,9 +5,8 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand } from "./command.ts";
 import { loadConfig } from "../config/load.ts";
-import { UsageError } from "../errors.ts";
 import { formatColumns } from "../_columns.ts";
 import { listSkills, readSkillUsage } from "../skills/catalog.ts";
 
@@ -26,21 +25,15 @@ ${COMMON_HELP}
 Run a skill with: mcpx exec skills/NAME.ts --flag value (add --help for its flags)`;
 
 /** The `skills` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "skills",
   summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("skills", argv, {
-      dir: { type: "string" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    if (positionals.length > 1) {
-      throw new UsageError(`mcpx skills takes at most one skill name, got ${positionals.length}.`);
-    }
+  options: {
+    dir: { type: "string" },
+  },
+  maxPositionals: 1,
+  async run({ values, positionals }, io) {
     const dir = values.dir !== undefined ? resolve(io.cwd, values.dir) : join(
       (await loadConfig({
         cwd: io.cwd,
@@ -69,4 +62,4 @@ export const command: Command = {
     io.out(formatColumns(skills.map((s) => [s.name, s.purpose])));
     return 0;
   },
-};
+});

@@ -7,8 +7,8 @@
 import {
   type Command,
   COMMON_HELP,
+  defineCommand,
   loadCommandConfig,
-  parseCommandArgs,
   startingMessage,
   whileSlow,
 } from "./command.ts";
@@ -29,18 +29,14 @@ ${COMMON_HELP}
 Call one with: mcpx call <server> <tool> key=value …`;
 
 /** The `tools` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "tools",
   summary: "list one server's tools (--schema for input schemas)",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("tools", argv, {
-      schema: { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
+  options: {
+    schema: { type: "boolean" },
+  },
+  async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
       throw new UsageError(
         `mcpx tools takes exactly one server name, got ${positionals.length}. ` +
@@ -69,4 +65,4 @@ export const command: Command = {
       await manager.cleanup();
     }
   },
-};
+});
