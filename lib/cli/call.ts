@@ -99,7 +99,9 @@ export const command: Command = defineCommand({
         first,
         tool,
       ];
-      const tools = await whileSlow(io, startingMessage(serverName), manager.listTools(serverName));
+      const tools = await whileSlow(io, manager.listTools(serverName), {
+        message: startingMessage(serverName),
+      });
       const info = tools.find((t) => t.name === toolName);
       const { args, warnings } = coerceArguments(pairs, info?.inputSchema, {
         tool: `${serverName}.${toolName}`,

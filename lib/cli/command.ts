@@ -235,20 +235,25 @@ export function startingMessage(server: string): string {
   return `starting server "${server}" (a first start may download its package)…`;
 }
 
+/** Options of {@linkcode whileSlow}. */
+export interface WhileSlowOptions {
+  /** The progress line. */
+  readonly message: string;
+  /** How long the work may take before the line is shown. @default 700 */
+  readonly afterMs?: number;
+}
+
 /**
  * Resolves to `work`'s value; when it takes longer than `afterMs` and stderr is a terminal,
- * says `text` on stderr meanwhile (so a slow first start is not silence). Never on a pipe.
- *
- * @default afterMs 700
+ * says `message` on stderr meanwhile (so a slow first start is not silence). Never on a pipe.
  */
 export async function whileSlow<T>(
   io: Pick<CommandIo, "err" | "isTerminal">,
-  text: string,
   work: Promise<T>,
-  afterMs = 700,
+  options: WhileSlowOptions,
 ): Promise<T> {
   if (io.isTerminal !== true) return await work;
-  const timer = setTimeout(() => io.err(`${text}\n`), afterMs);
+  const timer = setTimeout(() => io.err(`${options.message}\n`), options.afterMs ?? 700);
   try {
     return await work;
   } finally {

@@ -94,11 +94,9 @@ export const command: Command = defineCommand({
       if (values.draft === true) return await draft(manager, file, positionals, values, io);
       const discovery = await loadDiscoveryConfig(file);
       if (values.verify === true) {
-        const result = await whileSlow(
-          io,
-          STARTING,
-          verifyDiscovery(config, manager, discovery, common),
-        );
+        const result = await whileSlow(io, verifyDiscovery(config, manager, discovery, common), {
+          message: STARTING,
+        });
         if (values.json === true) io.out(`${JSON.stringify(result)}\n`);
         for (const finding of values.json === true ? [] : result.drift) {
           io.out(`drift: ${finding.server}.${finding.tool}\n`);
@@ -115,11 +113,9 @@ export const command: Command = defineCommand({
         if (values.json !== true) io.out(`no drift in ${result.checked} response(s)\n`);
         return 0;
       }
-      const report = await whileSlow(
-        io,
-        STARTING,
-        runDiscovery(config, manager, discovery, common),
-      );
+      const report = await whileSlow(io, runDiscovery(config, manager, discovery, common), {
+        message: STARTING,
+      });
       if (values.json === true) {
         io.out(`${JSON.stringify({ samples: report.samples, failures: report.failures })}\n`);
       } else {

@@ -46,7 +46,9 @@ export const command: Command = defineCommand({
     const server = positionals[0]!;
     const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
-      const tools = await whileSlow(io, startingMessage(server), manager.listTools(server));
+      const tools = await whileSlow(io, manager.listTools(server), {
+        message: startingMessage(server),
+      });
       if (values.json) {
         const shown = values.schema ? tools : tools.map(({ inputSchema: _, ...rest }) => rest);
         io.out(`${JSON.stringify(shown, null, 2)}\n`);

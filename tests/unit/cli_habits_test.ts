@@ -174,10 +174,22 @@ Deno.test("whileSlow() shows progress only on a terminal and only when the work 
   const said: string[] = [];
   const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(1), 60));
   const err = (text: string) => void said.push(text);
-  assert.equal(await whileSlow({ err, isTerminal: true }, "starting…", slow(), 10), 1);
+  assert.equal(
+    await whileSlow({ err, isTerminal: true }, slow(), { message: "starting…", afterMs: 10 }),
+    1,
+  );
   assert.deepEqual(said, ["starting…\n"]);
-  assert.equal(await whileSlow({ err, isTerminal: false }, "piped", slow(), 10), 1);
-  assert.equal(await whileSlow({ err, isTerminal: true }, "fast", Promise.resolve(2), 10), 2);
+  assert.equal(
+    await whileSlow({ err, isTerminal: false }, slow(), { message: "piped", afterMs: 10 }),
+    1,
+  );
+  assert.equal(
+    await whileSlow({ err, isTerminal: true }, Promise.resolve(2), {
+      message: "fast",
+      afterMs: 10,
+    }),
+    2,
+  );
   assert.deepEqual(said, ["starting…\n"]);
 });
 
