@@ -26,7 +26,7 @@
  * @module
  */
 import type { ToolCaller } from "../client/types.ts";
-import { BridgeError, type ErrorCode } from "../errors.ts";
+import { BridgeError } from "../errors.ts";
 import { HostConnection } from "./_host_connection.ts";
 import type { Allowlist, BridgeCallRecord } from "./_host_requests.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "./_protocol.ts";
