@@ -106,7 +106,12 @@ ${described.join("\n")}
 ${cases.join("\n")}
   esac
 }
-compdef _mcpx mcpx
+# Autoloaded from $fpath (the file is the function) or sourced (then register it).
+if [ "$funcstack[1]" = "_mcpx" ]; then
+  _mcpx "$@"
+else
+  compdef _mcpx mcpx
+fi
 `;
 }
 
@@ -118,6 +123,9 @@ function fish(commands: readonly Completion[]): string {
     `complete -c mcpx -n "not __fish_seen_subcommand_from ${names} help" -a help -d "show help for a command"`,
     `complete -c mcpx -n "__fish_seen_subcommand_from help" -a "${names}"`,
     ...["config", "verbose", "json", "help", "version"].map((f) => `complete -c mcpx -l ${f}`),
+    // Paths after exec (the skill or script) and for --config.
+    'complete -c mcpx -n "__fish_seen_subcommand_from exec" -F',
+    "complete -c mcpx -l config -F",
   ];
   for (const c of commands) {
     lines.push(
