@@ -52,6 +52,7 @@ function asMcpx(line: string): string[] | undefined {
   const all = words(line);
   if (all[0] === "mcpx") return all.slice(1);
   const [task = "", ...rest] = all.slice(2); // deno task <task> …
+  if (/^[<[…]/.test(task)) return undefined; // a placeholder: "deno task …"
   assert.ok(TASKS.includes(task), `"${line}": deno.json has no task "${task}"`);
   if (task === "mcpx") return rest;
   return task in COMMANDS ? [task, ...rest] : undefined;
