@@ -68,6 +68,7 @@ export const command: Command = defineCommand({
   name: "call",
   summary: "call one tool: mcpx call <server> <tool> key=value …",
   help: HELP,
+  firstArgument: "server",
   options: {
     args: { type: "string" },
     "timeout-ms": { type: "string" },

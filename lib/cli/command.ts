@@ -53,7 +53,12 @@ export interface Command {
   /** Where the command's own arguments end (default: at `--`). `exec` stops at the skill path:
    * what follows is the skill's, `--help` included. */
   ownArgvEnd?(argv: readonly string[]): number;
+  /** What its first positional argument names, for shell completion. */
+  readonly firstArgument?: FirstArgument;
 }
+
+/** Kinds of names a command's first argument can be completed from. */
+export type FirstArgument = "server" | "skill";
 
 /** The parsed arguments handed to a command made by {@linkcode defineCommand}. */
 export interface ParsedArgs<O extends CommandOptions> {
@@ -75,6 +80,8 @@ export interface CommandSpec<O extends CommandOptions> {
   readonly options: O;
   /** The most positional words it takes; more is a usage error. Default: any number. */
   readonly maxPositionals?: number;
+  /** What its first positional argument names, for shell completion. */
+  readonly firstArgument?: FirstArgument;
   /** Runs with parsed arguments; resolves to the exit status. */
   run(args: ParsedArgs<O>, io: CommandIo): Promise<number>;
 }
@@ -107,6 +114,7 @@ export function defineCommand<O extends CommandOptions>(spec: CommandSpec<O>): C
     summary: spec.summary,
     help: spec.help,
     options: spec.options,
+    ...(spec.firstArgument === undefined ? {} : { firstArgument: spec.firstArgument }),
     async run(argv, io) {
       const { values, positionals } = parseCommandArgs(spec.name, argv, spec.options);
       if ((values as { help?: boolean }).help) {

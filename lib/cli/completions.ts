@@ -5,9 +5,18 @@
  *
  * @module
  */
-import { type Command, commandFlags, COMMON_HELP, defineCommand } from "./command.ts";
+import { join } from "node:path";
+import {
+  type Command,
+  commandFlags,
+  COMMON_HELP,
+  defineCommand,
+  type FirstArgument,
+  loadCommandConfig,
+} from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { didYouMean } from "../client/_suggest.ts";
+import { listSkills } from "../skills/catalog.ts";
 
 /** The shells a script can be written for. */
 export const SHELLS = ["bash", "zsh", "fish"] as const;
@@ -25,28 +34,42 @@ interface Completion {
   readonly name: string;
   readonly summary: string;
   readonly flags: string[];
+  readonly firstArgument: FirstArgument | undefined;
+}
+
+/** The shell asks `mcpx completions --list server|skill` for names (of the config in use). */
+const LISTS: readonly FirstArgument[] = ["server", "skill"];
+
+function listCall(kind: FirstArgument): string {
+  return `mcpx completions --list ${kind} 2>/dev/null`;
 }
 
 const HELP = `mcpx completions: print a shell completion script
 
 Usage:
   mcpx completions bash|zsh|fish
+  mcpx completions --list server|skill   the names the scripts complete (one per line)
 
 Install:
   bash   mcpx completions bash > ~/.local/share/bash-completion/completions/mcpx
   zsh    mcpx completions zsh > "\${fpath[1]}/_mcpx"   (then restart zsh)
   fish   mcpx completions fish > ~/.config/fish/completions/mcpx.fish
 
-Completes command names, each command's options, and "mcpx help <command>".
+Completes command names, each command's options, "mcpx help <command>", and server or skill
+names where a command takes one (mcpx tools <server>, mcpx skills <name>).
 ${COMMON_HELP}`;
 
 function bash(commands: readonly Completion[]): string {
-  const cases = commands.map((c) => `    ${c.name}) opts="${c.flags.join(" ")}" ;;`).join("\n");
+  const cases = commands.map((c) => {
+    const names = c.firstArgument === undefined ? "" : ` first="$(${listCall(c.firstArgument)})"`;
+    return `    ${c.name}) opts="${c.flags.join(" ")}";${names} ;;`;
+  }).join("\n");
   return `# bash completion for mcpx (mcpx completions bash)
 _mcpx() {
-  local cur cmd opts i
+  local cur cmd opts first i
   cur="\${COMP_WORDS[COMP_CWORD]}"
   cmd=""
+  first=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
       --config) ((i++)) ;;
@@ -61,6 +84,9 @@ _mcpx() {
     case "$cmd" in
 ${cases}
     esac
+    if [[ "$cur" != -* && -n "$first" && "\${COMP_WORDS[COMP_CWORD-1]}" == "$cmd" ]]; then
+      COMPREPLY=($(compgen -W "$first" -- "$cur")); return
+    fi
     [[ "$cur" == -* ]] || { COMPREPLY=($(compgen -f -- "$cur")); return; }
   fi
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
@@ -77,9 +103,14 @@ function zsh(commands: readonly Completion[]): string {
   const described = commands.map((c) =>
     `    '${c.name}:${quoteSingle(c.summary.replaceAll(":", "\\:"))}'`
   );
-  const cases = commands.map((c) =>
-    `    ${c.name}) _arguments ${c.flags.map((f) => `'${f}'`).join(" ")} '*:file:_files' ;;`
-  );
+  const cases = commands.map((c) => {
+    const first = c.firstArgument === undefined
+      ? ""
+      : ` '1:${c.firstArgument}:(\$(${listCall(c.firstArgument)}))'`;
+    return `    ${c.name}) _arguments ${
+      c.flags.map((f) => `'${f}'`).join(" ")
+    }${first} '*:file:_files' ;;`;
+  });
   return `#compdef mcpx
 # zsh completion for mcpx (mcpx completions zsh)
 _mcpx() {
@@ -101,6 +132,9 @@ ${described.join("\n")}
     else _describe command commands; fi
     return
   fi
+  # From here on the command is words[1], as _arguments expects.
+  (( CURRENT -= i - 1 ))
+  shift $(( i - 1 )) words
   case "$cmd" in
     help) _describe command commands ;;
 ${cases.join("\n")}
@@ -128,6 +162,13 @@ function fish(commands: readonly Completion[]): string {
     "complete -c mcpx -l config -F",
   ];
   for (const c of commands) {
+    if (c.firstArgument !== undefined) {
+      lines.push(
+        `complete -c mcpx -n "__fish_seen_subcommand_from ${c.name}" -a "(${
+          listCall(c.firstArgument)
+        })"`,
+      );
+    }
     lines.push(
       `complete -c mcpx -n "not __fish_seen_subcommand_from ${names} help" -a ${c.name} -d '${
         quoteSingle(c.summary)
@@ -148,9 +189,10 @@ export function completionsCommand(registry: Readonly<Record<string, RegistryEnt
     name: "completions",
     summary: "print a shell completion script: mcpx completions bash|zsh|fish",
     help: HELP,
-    options: {},
+    options: { list: { type: "string" } },
     maxPositionals: 1,
-    async run({ positionals }, io) {
+    async run({ values, positionals }, io) {
+      if (values.list !== undefined) return await printNames(values.list, values, io);
       const [shell] = positionals;
       if (shell === undefined || !(SHELLS as readonly string[]).includes(shell)) {
         const what = shell === undefined
@@ -160,11 +202,36 @@ export function completionsCommand(registry: Readonly<Record<string, RegistryEnt
       }
       const commands: Completion[] = [];
       for (const [name, entry] of Object.entries(registry)) {
-        const flags = name === "completions" ? [] : commandFlags(await entry.load());
-        commands.push({ name, summary: entry.summary, flags });
+        const command = name === "completions" ? undefined : await entry.load();
+        commands.push({
+          name,
+          summary: entry.summary,
+          flags: command === undefined ? ["--list"] : commandFlags(command),
+          firstArgument: command?.firstArgument,
+        });
       }
       io.out(RENDER[shell as keyof typeof RENDER](commands));
       return 0;
     },
   });
+}
+
+/** `mcpx completions --list server|skill`: the names, one per line, from the config in use. */
+async function printNames(
+  kind: string,
+  values: { config?: string | undefined },
+  io: Parameters<Command["run"]>[1],
+): Promise<number> {
+  if (!(LISTS as readonly string[]).includes(kind)) {
+    throw new UsageError(
+      `mcpx completions: --list takes ${LISTS.join(" or ")}, got "${kind}".` +
+        `${didYouMean(kind, LISTS)}`,
+    );
+  }
+  const config = await loadCommandConfig(values, io);
+  const names = kind === "server"
+    ? Object.values(config.servers).filter((s) => !s.disabled).map((s) => s.name)
+    : (await listSkills(join(config.root, "skills"))).map((s) => s.name);
+  io.out(names.map((name) => `${name}\n`).join(""));
+  return 0;
 }

@@ -29,6 +29,7 @@ export const command: Command = defineCommand({
   name: "skills",
   summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
   help: HELP,
+  firstArgument: "skill",
   options: {
     dir: { type: "string" },
   },

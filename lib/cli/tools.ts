@@ -33,6 +33,7 @@ export const command: Command = defineCommand({
   name: "tools",
   summary: "list one server's tools (--schema for input schemas)",
   help: HELP,
+  firstArgument: "server",
   options: {
     schema: { type: "boolean" },
   },

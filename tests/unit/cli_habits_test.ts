@@ -126,10 +126,19 @@ Deno.test("completions: bash completes commands and a command's options from the
   const r = await run(["completions", "bash"]);
   assert.equal(r.code, 0);
   const script = await Deno.makeTempFile({ suffix: ".bash" });
+  // The script asks "mcpx completions --list …" for server and skill names: an mcpx on PATH.
+  const bin = await Deno.makeTempDir({ prefix: "mcpx_bin_" });
+  await Deno.writeTextFile(
+    `${bin}/mcpx`,
+    `#!/bin/sh\nexec "${Deno.execPath()}" run -A --quiet "${CLI}" "$@"\n`,
+  );
+  await Deno.chmod(`${bin}/mcpx`, 0o755);
   try {
     await Deno.writeTextFile(script, r.stdout);
     const complete = async (...words: string[]) => {
       const out = await new Deno.Command("bash", {
+        cwd: ROOT,
+        env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
         args: [
           "-c",
           `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); ` +
@@ -141,8 +150,11 @@ Deno.test("completions: bash completes commands and a command's options from the
     assert.deepEqual(await complete("mcpx", "se"), ["servers", "serve"]);
     assert.deepEqual(await complete("mcpx", "--json", "tools", "--sch"), ["--schema"]);
     assert.deepEqual(await complete("mcpx", "call", "x", "--timeout"), ["--timeout-ms"]);
+    assert.deepEqual(await complete("mcpx", "tools", "ev"), ["everything"]);
+    assert.deepEqual(await complete("mcpx", "--json", "skills", "fe"), ["fetch"]);
   } finally {
     await Deno.remove(script);
+    await Deno.remove(bin, { recursive: true });
   }
   for (const shell of ["zsh", "fish"]) {
     const s = await run(["completions", shell]);
