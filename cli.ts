@@ -7,10 +7,19 @@
  * @module
  */
 import { McpxError, UsageError } from "./lib/errors.ts";
-import type { Command, CommandIo } from "./lib/cli/command.ts";
+import {
+  type Command,
+  type CommandIo,
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  didYouMeanOption,
+  errorJson,
+} from "./lib/cli/command.ts";
+import { didYouMean } from "./lib/client/_suggest.ts";
 
-/** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+/** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. Help,
+ * completions and "did you mean" derive from this registry. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   servers: {
     summary: "list the configured MCP servers (--status checks each one)",
     load: async () => (await import("./lib/cli/servers.ts")).command,
@@ -71,6 +80,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,
   },
+  completions: {
+    summary: "print a shell completion script: mcpx completions bash|zsh|fish",
+    load: async () => (await import("./lib/cli/completions.ts")).completionsCommand(COMMANDS),
+  },
 };
 
 const VERSION = "0.1.0";
@@ -82,23 +95,19 @@ function mainHelp(): string {
   );
   return `mcpx ${VERSION}: run MCP tools and sandboxed skills from code
 
-Usage: mcpx <command> [options]
+Usage: mcpx [global options] <command> [options]
 
 Commands:
 ${lines.join("\n")}
+${COMMON_HELP.replace("Common options:", "Global options (anywhere on the line):")}
+  -V, --version   print the version
 
-Run "mcpx <command> --help" for a command's options.
+Run "mcpx help <command>" (or "mcpx <command> --help") for a command's options.
 `;
 }
 
-function isVerbose(argv: string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--verbose" || a === "-v");
-}
-
-function formatError(error: unknown, verbose: boolean): string {
-  const red = Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR");
-  const label = red ? "\x1b[31merror\x1b[0m" : "error";
+function formatError(error: unknown, verbose: boolean, color: boolean): string {
+  const label = color ? "\x1b[31merror\x1b[0m" : "error";
   const message = error instanceof Error ? error.message : String(error);
   let text = `${label}: ${message}\n`;
   if (verbose && error instanceof Error) {
@@ -114,31 +123,104 @@ function formatError(error: unknown, verbose: boolean): string {
   return text;
 }
 
-/** Runs `mcpx` with `argv` and resolves to its exit status. Exported for in-process tests. */
-export async function main(argv: string[], io: CommandIo): Promise<number> {
-  const verbose = isVerbose(argv);
-  try {
-    const [name, ...rest] = argv;
-    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-      io.out(mainHelp());
-      return 0;
+/** The global options written before the command name, and what follows them. */
+interface Line {
+  /** Global options before the command (`--help`, `-h`, `--version`, `-V` taken out). */
+  readonly globals: string[];
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly name: string | undefined;
+  readonly rest: string[];
+}
+
+function splitLine(argv: readonly string[]): Line {
+  const globals: string[] = [];
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--help" || word === "-h") help = true;
+    else if (word === "--version" || word === "-V") version = true;
+    else if (word === "--verbose" || word === "-v" || word === "--json") globals.push(word);
+    else if (word.startsWith("--config=")) globals.push(word);
+    else if (word === "--config") {
+      if (argv[i + 1] === undefined) {
+        throw new UsageError('mcpx: --config needs a path. Run "mcpx --help".');
+      }
+      globals.push(word, argv[++i]!);
+    } else if (word.startsWith("-") && word !== "--") {
+      throw new UsageError(
+        `mcpx: unknown global option ${word}.${
+          didYouMeanOption(word, Object.keys(COMMON_OPTIONS))
+        } ` +
+          `Command options go after the command name. Run "mcpx --help".`,
+      );
+    } else {
+      const at = word === "--" ? i + 1 : i;
+      return { globals, help, version, name: argv[at], rest: argv.slice(at + 1) };
     }
-    if (name === "--version" || name === "-V") {
+  }
+  return { globals, help, version, name: undefined, rest: [] };
+}
+
+async function loadCommand(name: string): Promise<Command> {
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    throw new UsageError(
+      `Unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))} ` +
+        `Run "mcpx --help" to list commands.`,
+    );
+  }
+  return await entry.load();
+}
+
+function printHelp(io: CommandIo, text: string): number {
+  io.out(text.endsWith("\n") ? text : `${text}\n`);
+  return 0;
+}
+
+/**
+ * Runs `mcpx` with `argv` and resolves to its exit status. Global options (`--config`,
+ * `-v/--verbose`, `--json`, `--help`) may stand anywhere before a command's own arguments end;
+ * `--help` there wins over everything else. Exported for in-process tests and a future daemon.
+ */
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  let verbose = argv.includes("--verbose") || argv.includes("-v");
+  let json = false;
+  let wroteOut = false;
+  try {
+    const line = splitLine(argv);
+    verbose = line.globals.includes("--verbose") || line.globals.includes("-v");
+    json = line.globals.includes("--json");
+    if (line.version && line.name === undefined) {
       io.out(`mcpx ${VERSION}\n`);
       return 0;
     }
-    const entry = COMMANDS[name];
-    if (entry === undefined) {
-      throw new UsageError(`Unknown command "${name}". Run "mcpx --help" to list commands.`);
+    if (line.name === undefined) return printHelp(io, mainHelp());
+    if (line.name === "help") {
+      const topic = line.rest.find((word) => !word.startsWith("-"));
+      return printHelp(io, topic === undefined ? mainHelp() : (await loadCommand(topic)).help);
     }
-    const command = await entry.load();
-    if (rest[0] === "--help" || rest[0] === "-h") {
-      io.out(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
-      return 0;
+    const command = await loadCommand(line.name);
+    const end = command.ownArgvEnd?.(line.rest) ?? line.rest.indexOf("--");
+    const own = end === -1 ? line.rest : line.rest.slice(0, end);
+    verbose ||= own.includes("--verbose") || own.includes("-v");
+    json ||= own.includes("--json");
+    if (line.help || own.includes("--help") || own.includes("-h")) {
+      return printHelp(io, command.help);
     }
-    return await command.run(rest, io);
+    return await command.run([...line.globals, ...line.rest], {
+      ...io,
+      out: (text) => {
+        wroteOut = true;
+        io.out(text);
+      },
+    });
   } catch (error) {
-    io.err(formatError(error, verbose));
+    if (error instanceof ClosedPipe) return 0;
+    // Under --json stdout holds one object: a result that carries its own "error", or this.
+    if (json && !wroteOut) io.out(errorJson(error));
+    io.err(formatError(error, verbose, io.isTerminal === true && !io.env.NO_COLOR));
     if (error instanceof UsageError) return 2;
     if (!(error instanceof McpxError) && !verbose) {
       io.err("This is a bug in mcpx; rerun with --verbose and report the stack trace.\n");
@@ -147,22 +229,38 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+/** Thrown by the writers of the real stdout/stderr once the reader went away (`| head`). */
+class ClosedPipe extends Error {}
+
+/** A writer for `file` that throws {@linkcode ClosedPipe} once, then drops further output. */
+function writer(file: typeof Deno.stdout): (text: string) => void {
   const encoder = new TextEncoder();
-  const writeAll = (file: typeof Deno.stdout, text: string) => {
+  let closed = false;
+  return (text) => {
+    if (closed) return;
     const bytes = encoder.encode(text);
-    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+    try {
+      for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      closed = true;
+      throw new ClosedPipe("the reader of the output went away", { cause: error });
+    }
   };
+}
+
+if (import.meta.main) {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   const status = await main(Deno.args, {
-    out: (text) => writeAll(Deno.stdout, text),
-    err: (text) => writeAll(Deno.stderr, text),
+    out: writer(Deno.stdout),
+    err: writer(Deno.stderr),
     cwd: Deno.cwd(),
     env: Deno.env.toObject(),
     signal: controller.signal,
+    isTerminal: Deno.stderr.isTerminal(),
   });
   Deno.exit(status);
 }

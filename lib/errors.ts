@@ -33,6 +33,7 @@ export type ErrorCode =
   | "SANDBOX_UNAVAILABLE"
   | "SANDBOX_ERROR"
   | "USAGE"
+  | "STALE"
   | "INTERNAL";
 
 /** Options accepted by every mcpx error. */

@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, startingMessage, whileSlow } from "./command.ts";
 import { parseTimeoutMs } from "./_timeout.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
 import { formatToolResult } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
+import { coerceArguments, readKeyValues } from "./_tool_args.ts";
 
 const HELP = `mcpx call: call one MCP tool and print its result
 
@@ -19,38 +20,20 @@ Usage:
   mcpx call --stdio "CMD ARGS" | --http-url URL <tool> [key=value …]
 
 Arguments:
-  key=value       one tool argument; the value is parsed as JSON when it parses (a=2 is the
-                  number 2, s='"2"' the string "2", t=true, l='[1,2]'), else kept as a string
-  --args JSON     a JSON object of arguments; key=value pairs override its keys
+  key=value       one tool argument, typed by the tool's input schema: text where it says
+                  string (message=123 sends "123"), a number, boolean, array (JSON or a,b,c)
+                  or object (JSON) where it says so; JSON-or-text when it says nothing
+  key=@FILE       the argument's value is the text of FILE (key=@@x is the text "@x")
+  --args JSON     a JSON object of arguments, sent as typed; key=value pairs override its keys
   --timeout-ms N  give up after N milliseconds (the call is cancelled on the server)
 ${ADHOC_HELP}
 ${COMMON_HELP}
 
+An argument the tool does not declare is sent anyway, with a warning on stderr.
+
 Output: the result's value (text as is, anything else as JSON) and one line per image, audio or
 resource item, e.g. [image/png, 1234 bytes]. --json prints the whole result.
 Exit status: 0 ok, 1 when the call or the tool fails, 2 for usage errors.`;
-
-/** Parses `key=value` words into tool arguments (values as JSON when they parse). */
-export function parseKeyValues(words: readonly string[]): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  for (const word of words) {
-    const at = word.indexOf("=");
-    if (at <= 0) {
-      throw new UsageError(
-        `mcpx call: expected key=value, got "${word}". Quote values with spaces: key="a b".`,
-      );
-    }
-    const raw = word.slice(at + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // Not JSON: keep the text.
-    }
-    args[word.slice(0, at)] = value;
-  }
-  return args;
-}
 
 function parseArgsOption(json: string | undefined): Record<string, unknown> {
   if (json === undefined) return {};
@@ -69,20 +52,17 @@ function parseArgsOption(json: string | undefined): Record<string, unknown> {
 }
 
 /** The `call` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "call",
   summary: "call one tool: mcpx call <server> <tool> key=value …",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("call", argv, {
-      ...ADHOC_OPTIONS,
-      args: { type: "string" },
-      "timeout-ms": { type: "string" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
+  firstArgument: "server",
+  options: {
+    ...ADHOC_OPTIONS,
+    args: { type: "string" },
+    "timeout-ms": { type: "string" },
+  },
+  async run({ values, positionals }, io) {
     const { config, adhoc } = await loadCommandServers(values, io);
     const words = [...positionals];
     if (adhoc !== undefined) words.unshift(takeServer(words, adhoc, "call"));
@@ -100,7 +80,8 @@ export const command: Command = {
         }" to list them.`,
       );
     }
-    const args = { ...parseArgsOption(values.args), ...parseKeyValues(rest) };
+    const base = parseArgsOption(values.args);
+    const pairs = await readKeyValues(rest, io.cwd);
     const timeoutMs = parseTimeoutMs(values["timeout-ms"], "call");
     const options = {
       signal: io.signal,
@@ -108,13 +89,25 @@ export const command: Command = {
     };
     const manager = new McpClientManager({ config });
     try {
-      const result = tool === undefined
-        ? await manager.callTool(first, args, options)
-        : await manager.callTool(first, tool, args, options);
+      await manager.initialize();
+      const [serverName, toolName] = tool === undefined ? manager.splitQualifiedName(first) : [
+        first,
+        tool,
+      ];
+      const tools = await whileSlow(io, manager.listTools(serverName), {
+        message: startingMessage(serverName),
+      });
+      const info = tools.find((t) => t.name === toolName);
+      const { args, warnings } = coerceArguments(pairs, info?.inputSchema, {
+        tool: `${serverName}.${toolName}`,
+        base,
+      });
+      for (const warning of warnings) io.err(`warning: ${warning}\n`);
+      const result = await manager.callTool(serverName, toolName, args, options);
       io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
       return 0;
     } finally {
       await manager.cleanup();
     }
   },
-};
+});

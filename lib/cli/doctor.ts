@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand } from "./command.ts";
 import { loadConfig } from "../config/load.ts";
-import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { type DoctorReport, runDoctor, STRICT_TIER_CHECKS } from "../sandbox/doctor.ts";
 
 const HELP = `mcpx doctor: report which sandbox guarantees hold on this host
@@ -24,21 +24,15 @@ Options:
 ${COMMON_HELP}`;
 
 /** The `doctor` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "doctor",
   summary: "report which sandbox guarantees hold on this host",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("doctor", argv, {
-      refresh: { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) {
-      throw new UsageError(`mcpx doctor takes no arguments, got "${positionals[0]}".`);
-    }
+  options: {
+    refresh: { type: "boolean" },
+  },
+  maxPositionals: 0,
+  async run({ values }, io) {
     const config = await loadConfig({
       ...(values.config === undefined ? {} : { path: values.config }),
       cwd: io.cwd,
@@ -76,22 +70,19 @@ export const command: Command = {
     io.out(renderReport(report, strictOk));
     return 0;
   },
-};
+});
 
 /** The human-readable table. */
 export function renderReport(report: DoctorReport, strictOk: boolean): string {
   const rows = report.checks.map((c) => [c.tier, c.label, c.ok ? "yes" : "NO", c.detail]);
   const header = ["TIER", "GUARANTEE", "HOLDS", "MEASURED"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (row: string[]) =>
-    row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ");
   const fixes = report.checks.filter((c) => !c.ok && c.fix !== undefined)
     .map((c) => `  ${c.label}: ${c.fix}`);
   const when = `${report.measuredAt}${report.cached ? ", cached; --refresh to measure again" : ""}`;
   return [
     `Sandbox guarantees on this host (uid ${report.uid}, measured ${when})`,
     "",
-    ...[header, ...rows].map(line),
+    formatColumns([header, ...rows]).trimEnd(),
     "",
     ...(fixes.length ? ["Fixes:", ...fixes, ""] : []),
     strictOk

@@ -10,6 +10,7 @@ import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
+import { V8FatalFilter } from "./_v8_fatal_filter.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -128,6 +129,16 @@ export const command: Command = {
   name: "exec",
   summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
   help: HELP,
+  options: OPTIONS,
+  ownArgvEnd(argv) {
+    // The skill's own arguments (its --help included) start after the path.
+    for (let i = 0; i < argv.length; i++) {
+      const word = argv[i]!;
+      if (word === "--" || !word.startsWith("-")) return i;
+      if (TAKES_VALUE.has(word)) i++;
+    }
+    return argv.length;
+  },
   async run(argv, io) {
     const [harnessArgv, path, skillArgv] = splitExecArgv(argv);
     const { values } = parseCommandArgs("exec", harnessArgv, OPTIONS, { allowPositionals: false });
@@ -147,6 +158,8 @@ export const command: Command = {
     const err: string[] = [];
     const outDecoder = new TextDecoder();
     const errDecoder = new TextDecoder();
+    // Without --verbose, V8's fatal report (heap OOM) is dropped; mcpx's one-line notice stays.
+    const errFilter = new V8FatalFilter((text) => json ? err.push(text) : io.err(text));
     const timeoutSeconds = parseTimeout(values.timeout);
     const options: ExecOptions = {
       config,
@@ -164,7 +177,8 @@ export const command: Command = {
       },
       onStderr: (chunk) => {
         const text = errDecoder.decode(chunk, { stream: true });
-        if (json) err.push(text);
+        if (values.verbose !== true) errFilter.push(text);
+        else if (json) err.push(text);
         else io.err(text);
       },
       ...(values.tier === undefined ? {} : { tier: values.tier as Tier }),
@@ -182,6 +196,8 @@ export const command: Command = {
       }
       throw error;
     }
+    errFilter.push(errDecoder.decode());
+    errFilter.end();
     if (result.help !== undefined) {
       io.out(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
       return 0;
@@ -192,7 +208,7 @@ export const command: Command = {
           JSON.stringify({
             exitCode: result.exitCode,
             stdout: out.join("") + outDecoder.decode(),
-            stderr: err.join("") + errDecoder.decode(),
+            stderr: err.join(""),
             durationMs: Math.round(result.durationMs),
             toolCalls: result.toolCalls,
             timedOut: result.timedOut,

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, loadCommandConfig } from "./command.ts";
 import { McpClientManager } from "../client/manager.ts";
-import { UsageError } from "../errors.ts";
 import { listMcpxTools } from "../serve/tools_list.ts";
 import { buildTokenReport, formatTokenReport } from "../tokens/report.ts";
 import { collectTokenSources } from "../tokens/sources.ts";
@@ -26,22 +25,16 @@ Options:
 ${COMMON_HELP}`;
 
 /** The `tokens` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "tokens",
   summary: "measure the token cost of tool definitions vs. skills and wrappers",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("tokens", argv, {
-      skill: { type: "string" },
-      markdown: { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) {
-      throw new UsageError(`mcpx tokens takes no arguments, got "${positionals[0]}".`);
-    }
+  options: {
+    skill: { type: "string" },
+    markdown: { type: "boolean" },
+  },
+  maxPositionals: 0,
+  async run({ values }, io) {
     const config = await loadCommandConfig(values, io);
     const manager = new McpClientManager({ config });
     try {
@@ -61,4 +54,4 @@ export const command: Command = {
       await manager.cleanup();
     }
   },
-};
+});

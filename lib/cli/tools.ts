@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, startingMessage, whileSlow } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { toolSummary } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
 
@@ -24,19 +25,16 @@ ${COMMON_HELP}
 Call one with: mcpx call <server> <tool> key=value …`;
 
 /** The `tools` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "tools",
   summary: "list one server's tools (--schema for input schemas)",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("tools", argv, {
-      ...ADHOC_OPTIONS,
-      schema: { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
+  firstArgument: "server",
+  options: {
+    ...ADHOC_OPTIONS,
+    schema: { type: "boolean" },
+  },
+  async run({ values, positionals }, io) {
     const { config, adhoc } = await loadCommandServers(values, io);
     const rest = [...positionals];
     const server = takeServer(rest, adhoc, "tools");
@@ -52,7 +50,9 @@ export const command: Command = {
     }
     const manager = new McpClientManager({ config });
     try {
-      const tools = await manager.listTools(server);
+      const tools = await whileSlow(io, manager.listTools(server), {
+        message: startingMessage(server),
+      });
       if (values.json) {
         const shown = values.schema ? tools : tools.map(({ inputSchema: _, ...rest }) => rest);
         io.out(`${JSON.stringify(shown, null, 2)}\n`);
@@ -65,13 +65,10 @@ export const command: Command = {
         }
         return 0;
       }
-      const width = Math.max(0, ...tools.map((tool) => tool.name.length));
-      for (const tool of tools) {
-        io.out(`${`${tool.name.padEnd(width)}  ${toolSummary(tool)}`.trimEnd()}\n`);
-      }
+      io.out(formatColumns(tools.map((tool) => [tool.name, toolSummary(tool)])));
       return 0;
     } finally {
       await manager.cleanup();
     }
   },
-};
+});

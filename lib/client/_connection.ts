@@ -20,7 +20,7 @@ import {
 } from "./_sdk.ts";
 import { transportAuth } from "../auth/connect.ts";
 import { StderrRing } from "./_stderr_ring.ts";
-import { findCommand } from "./_which.ts";
+import { findCommand, findNonExecutable } from "./_which.ts";
 import type { ToolInfo } from "./types.ts";
 
 /** Name and version mcpx announces to servers. */
@@ -66,6 +66,9 @@ export interface Connection {
   readonly isClosed: boolean;
   /** The cached tool list; dropped on `notifications/tools/list_changed`. */
   tools: Promise<readonly ToolInfo[]> | undefined;
+  /** The first errors the transport reported (e.g. a message over the SDK's size limit, then
+   * the parse errors of its remains): often the true cause when the connection then closes. */
+  readonly transportErrors: readonly unknown[];
   /** Closes the connection (and stops the child) promptly. Idempotent. */
   close(): Promise<void>;
 }
@@ -182,6 +185,14 @@ function childEnv(config: StdioServerConfig, env: Readonly<Record<string, string
   return { ...base, ...config.env };
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function describeTarget(config: ServerConfig): string {
   return config.type === "stdio" ? `command "${config.command}"` : config.url;
 }
@@ -220,12 +231,24 @@ function authRequired(config: ServerConfig, status: number, cause: unknown): Cli
 
 async function openStdio(config: StdioServerConfig, options: OpenOptions): Promise<Connection> {
   const env = childEnv(config, options.env);
+  if (!isDirectory(config.cwd)) {
+    throw new ClientError(
+      "CONNECT_FAILED",
+      `Cannot start server "${config.name}": its working directory "${config.cwd}" does not ` +
+        `exist (or is not a directory); create it or fix "cwd" in mcp_config.json.`,
+      { data: { server: config.name, cwd: config.cwd } },
+    );
+  }
   const command = findCommand(config.command, env.PATH ?? "", config.cwd);
   if (command === undefined) {
+    const found = findNonExecutable(config.command, env.PATH ?? "", config.cwd);
     throw new ClientError(
       "COMMAND_NOT_FOUND",
-      `Cannot start server "${config.name}": command "${config.command}" not found on PATH; ` +
-        `install it or fix "command" in mcp_config.json.`,
+      found === undefined
+        ? `Cannot start server "${config.name}": command "${config.command}" not found on ` +
+          `PATH; install it or fix "command" in mcp_config.json.`
+        : `Cannot start server "${config.name}": command "${config.command}" (${found}) is not ` +
+          `executable; make it executable (chmod +x) or fix "command" in mcp_config.json.`,
       { data: { server: config.name, command: config.command } },
     );
   }
@@ -344,6 +367,10 @@ function track(
   const closed = new Promise<void>((resolve) => markClosed = resolve);
   let closing: Promise<void> | undefined;
   let pid: number | undefined;
+  const transportErrors: unknown[] = [];
+  client.onerror = (error) => {
+    if (transportErrors.length < 8) transportErrors.push(error);
+  };
   client.onclose = () => {
     if (isClosed) return;
     isClosed = true;
@@ -361,6 +388,7 @@ function track(
       return isClosed;
     },
     tools: undefined,
+    transportErrors,
     close() {
       return closing ??= parts.stop(connection).finally(() => {
         if (!isClosed) {

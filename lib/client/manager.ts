@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { normalizeToolResult } from "../codegen/normalize.ts";
+import { normalizeToolResult } from "./normalize.ts";
 import { ClientError } from "../errors.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
@@ -442,6 +442,12 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
     let counter = this.#counters.get(server);
     if (counter === undefined) this.#counters.set(server, counter = { connects: 0, calls: 0 });
     return counter;
+  }
+
+  /** `[server, tool]` of a qualified `server__tool` name (the longest configured server wins);
+   * throws `UNKNOWN_SERVER` when no configured server prefixes it. */
+  splitQualifiedName(name: string): [string, string] {
+    return this.#splitQualified(name);
   }
 
   #splitQualified(name: string): [string, string] {

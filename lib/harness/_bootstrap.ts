@@ -15,6 +15,25 @@
 import { installBridge } from "../bridge/guest.ts";
 import { runSkillModule } from "../skills/run.ts";
 
+/** An uncaught error or unhandled rejection in the skill is one `error:` line (the stack too
+ * with --verbose) and exit status 1, not Deno's multi-line report. */
+function reportUncaughtInOneLine(verbose: boolean): void {
+  const report = (what: string, reason: unknown) => {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    console.error(`error: ${message} (${what} in the skill)`);
+    if (verbose && reason instanceof Error && reason.stack) console.error(reason.stack);
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    report("an unhandled promise rejection", event.reason);
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    report("an uncaught error", event.error);
+  });
+}
+
 async function main(args: string[]): Promise<number> {
   const [socketPath, skillPath, argsJson, workspace, verbose] = args;
   if (
@@ -24,6 +43,7 @@ async function main(args: string[]): Promise<number> {
     console.error("error: mcpx bootstrap: missing arguments (this is a bug in mcpx)");
     return 70;
   }
+  reportUncaughtInOneLine(verbose === "1");
   const guest = await installBridge(socketPath);
   try {
     return await runSkillModule(skillPath, JSON.parse(argsJson), {

@@ -112,7 +112,7 @@ class PodmanTier implements SandboxTier {
         ulimitArgs: ulimitArgs(host.rootless),
         envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: denoDir }),
       };
-      return await runContainer(spec, buildRunArgs(spec, context, mounts));
+      return await runContainer(spec, buildRunArgs(spec, context, mounts), privateDir);
     } finally {
       await removeContainer(name);
       await Deno.remove(privateDir, { recursive: true }).catch(() => undefined);
@@ -120,13 +120,18 @@ class PodmanTier implements SandboxTier {
   }
 }
 
-async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<SandboxRunOutcome> {
+async function runContainer(
+  spec: SandboxRunSpec,
+  args: string[],
+  cwd: string,
+): Promise<SandboxRunOutcome> {
   const name = containerName(spec.runId);
   if (spec.signal?.aborted) return aborted();
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(podmanCommand(), {
       args,
+      cwd, // conmon writes files such as "oom" into its working directory: never the user's
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

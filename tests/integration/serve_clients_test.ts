@@ -7,7 +7,7 @@ import { CLI, ROOT } from "../helpers/paths.ts";
 import { join } from "../helpers/_node_path.ts";
 import { FIXTURE_CONFIG } from "../fixtures/serve/_setup.ts";
 
-/** Pinned specifiers; `.ci/prepare` caches them. */
+/** Pinned specifiers; `deno task prepare` (run by `deno task test`) caches them. */
 const INSPECTOR_CLI = "npm:@modelcontextprotocol/inspector-cli@1.0.3/build/index.js";
 const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { normalizeFields, normalizeToolResult } from "../../lib/codegen/normalize.ts";
+import { normalizeFields, normalizeToolResult } from "../../lib/client/normalize.ts";
 
 Deno.test("normalizeFields() with none returns the value untouched", () => {
   const value = { created_at: 1, "system.parent": [{ A_B: 2 }] };

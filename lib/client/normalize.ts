@@ -7,7 +7,7 @@
  * @module
  */
 import type { NormalizeStrategy } from "../config/types.ts";
-import type { ToolResult } from "../client/types.ts";
+import type { ToolResult } from "./types.ts";
 
 function capitalizeFirst(segment: string): string {
   return segment.charAt(0).toUpperCase() + segment.slice(1);
