@@ -23,6 +23,12 @@ export interface ServerConfigBase {
   readonly timeoutMs: number;
   /** Field normalization applied to results. */
   readonly normalize: NormalizeStrategy;
+  /**
+   * Set when the entry cannot be used as written (an unset `${VAR}`, a VS Code input without a
+   * value, a missing `envFile`): the one-line reason, which every use of the server fails with.
+   * The other servers of the file are unaffected.
+   */
+  readonly unavailable?: string;
 }
 
 /** A server started as a child process speaking MCP over stdin/stdout. */
@@ -86,6 +92,8 @@ export interface SandboxConfig {
 export interface McpxConfig {
   /** Absolute path of the file used, or `undefined` when none was found (empty defaults). */
   readonly path: string | undefined;
+  /** The format of that file (`mcpx`, `cursor`, `vscode` …); absent when none was found. */
+  readonly format?: string;
   /** Project root: the config file's folder, else the current directory. */
   readonly root: string;
   /** Servers by name, in file order. */
