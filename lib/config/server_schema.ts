@@ -77,6 +77,8 @@ const normalizeSchema = z.union([
 
 function httpUrl(vars: Variables) {
   return interpolated(vars).transform((value, ctx) => {
+    // A lenient parse only describes an unavailable server; its URL may hold a reference.
+    if (vars.lenient) return value;
     let url: URL | undefined;
     try {
       url = new URL(value);
@@ -122,6 +124,8 @@ export function serverEntrySchema(vars: Variables) {
     normalize: normalizeSchema.optional(),
   }, { error: expected("an object", 'write "<name>": { "command": "<program>" }') })
     .check((ctx) => {
+      // A field that already failed (an unset variable in "url") says nothing about the shape.
+      if (ctx.issues.length > 0) return;
       const entry = ctx.value;
       const type = entry.type ?? entry.transportType;
       const stdio = type === "stdio" || (type === undefined && entry.url === undefined);

@@ -126,7 +126,7 @@ export function endsWith(path: string, ...segments: string[]): boolean {
 
 /** Escapes `${` so that a value from a client without `${…}` syntax is kept as written. */
 export function literal(value: unknown): unknown {
-  if (typeof value === "string") return value.replaceAll("${", "$${");
+  if (typeof value === "string") return value.replaceAll("${", () => "$${");
   if (Array.isArray(value)) return value.map(literal);
   const object = objectOf(value);
   if (object === undefined) return value;
