@@ -11,7 +11,7 @@ import { formatJsonPath } from "./_describe.ts";
 import { parseSyntax } from "./_syntax.ts";
 import { unknownKeyWarnings } from "./_warnings.ts";
 import { DEFAULT_SANDBOX } from "./defaults.ts";
-import { detectFormat, formatById, syntaxOf } from "./formats/mod.ts";
+import { detectFormat, formatById, FORMATS, syntaxOf } from "./formats/mod.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
@@ -118,9 +118,11 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   const raw = parseSyntax(text, chosen?.syntax ?? syntaxOf(path), file);
   const format = chosen ?? detectFormat(path, raw);
   let sandbox: SandboxEntry | undefined;
+  let imports: string[] | undefined;
   const warnings: string[] = [];
   if (format.id === "mcpx") {
-    const result = configFileSchema().safeParse(raw);
+    const ids = FORMATS.filter((f) => f.id !== "mcpx").map((f) => f.id);
+    const result = configFileSchema(ids).safeParse(raw);
     if (!result.success) {
       fail(
         result.error.issues.map((issue) => {
@@ -131,6 +133,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
       );
     }
     sandbox = result.data.sandbox;
+    imports = result.data.imports;
     warnings.push(...unknownKeyWarnings(raw, file));
   } else if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     fail([`${file}: expected a ${format.client} config object, got ${typeof raw}`]);
@@ -160,5 +163,6 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
     servers: resolved.servers,
     sandbox: resolveSandbox(sandbox),
     warnings,
+    ...(imports === undefined ? {} : { imports }),
   };
 }

@@ -9,8 +9,8 @@ import { z } from "zod";
 import { expected, pushIssue } from "./_zod.ts";
 import { sandboxSchema } from "./sandbox_schema.ts";
 
-/** Top-level keys; `$schema` is allowed for editors. */
-export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "$schema"] as const;
+/** Top-level keys; `$schema` is allowed for editors; `imports` names clients read live. */
+export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "imports", "$schema"] as const;
 
 /** What is wrong with a server name, if anything. */
 export function serverNameProblem(name: string): string | undefined {
@@ -40,12 +40,19 @@ export function serverMapSchema(example: string) {
   }, map);
 }
 
-/** The schema of the whole file. */
-export function configFileSchema() {
+/** The schema of the whole file; `clients` are the format ids `imports` may name. */
+export function configFileSchema(clients: readonly string[]) {
   return z.object({
     mcpServers: serverMapSchema('write "mcpServers": { "<name>": { "command": "<program>" } }')
       .optional(),
     sandbox: sandboxSchema.optional(),
+    imports: z.array(
+      z.string().refine((id) => clients.includes(id), {
+        error: (issue) =>
+          `unknown client ${JSON.stringify(issue.input)} (use one of: ${clients.join(", ")})`,
+      }),
+      { error: expected("an array of client names", 'write "imports": ["cursor"]') },
+    ).optional(),
   }, { error: expected("a JSON object", 'write { "mcpServers": { … } }') });
 }
 

@@ -100,6 +100,10 @@ export interface McpxConfig {
   readonly servers: Readonly<Record<string, ServerConfig>>;
   /** The `sandbox` section with defaults applied. */
   readonly sandbox: SandboxConfig;
+  /** Clients whose configs are read live (`"imports"`), in order. */
+  readonly imports?: readonly string[];
+  /** Where each server came from when not from `path` (servers of `imports`), by name. */
+  readonly origins?: Readonly<Record<string, string>>;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

@@ -3,24 +3,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../lib/config/parse.ts";
 import { findSources } from "../../lib/config/sources.ts";
 import type { HttpServerConfig, McpxConfig, StdioServerConfig } from "../../lib/config/types.ts";
-import { ROOT } from "../helpers/paths.ts";
-
-const FIXTURES = `${ROOT}/tests/fixtures/config/clients`;
-
-/** A copy of the fixture folder (home/ and home/project/), with the project path filled in. */
-async function clientFolder(): Promise<
-  { home: string; project: string; dispose(): Promise<void> }
-> {
-  const base = await Deno.makeTempDir({ prefix: "mcpx-clients-" });
-  const home = join(base, "home");
-  const project = join(home, "project");
-  await new Deno.Command("cp", { args: ["-r", `${FIXTURES}/home`, home] }).output();
-  await new Deno.Command("cp", { args: ["-r", `${FIXTURES}/project`, project] }).output();
-  const claude = join(home, ".claude.json");
-  const text = await Deno.readTextFile(claude);
-  await Deno.writeTextFile(claude, text.replace("PROJECT_PATH", project));
-  return { home, project, dispose: () => Deno.remove(base, { recursive: true }) };
-}
+import { clientHome } from "../helpers/client_configs.ts";
 
 const ENV = {
   MCPX_TEST_PORT: "48123",
@@ -41,7 +24,7 @@ const stdio = (config: McpxConfig, name: string) => config.servers[name] as Stdi
 const http = (config: McpxConfig, name: string) => config.servers[name] as HttpServerConfig;
 
 Deno.test("a folder with one config of each client lists every server, by client", async () => {
-  const folder = await clientFolder();
+  const folder = await clientHome();
   try {
     const env = { ...ENV, HOME: folder.home };
     const sources = await findSources({ cwd: folder.project, env });
@@ -70,7 +53,7 @@ Deno.test("a folder with one config of each client lists every server, by client
 });
 
 Deno.test("each client's own syntax translates to the same servers", async (t) => {
-  const folder = await clientFolder();
+  const folder = await clientHome();
   const { home, project } = folder;
   const env = { ...ENV, HOME: home };
   try {
@@ -158,7 +141,7 @@ Deno.test("each client's own syntax translates to the same servers", async (t) =
 });
 
 Deno.test("an unset variable fails only the server that uses it, with one line", async (t) => {
-  const folder = await clientFolder();
+  const folder = await clientHome();
   const { home, project } = folder;
   try {
     await t.step("Cursor ${env:…}", () => {
