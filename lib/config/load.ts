@@ -13,6 +13,7 @@ import { ConfigError } from "../errors.ts";
 import { CONFIG_FILE_NAME, DEFAULT_SANDBOX } from "./defaults.ts";
 import { formatById } from "./formats/mod.ts";
 import { displayConfigPath, parseConfig } from "./parse.ts";
+import { type AskInput, askInputs, askOnTerminal } from "./inputs.ts";
 import { findSources } from "./sources.ts";
 import type { McpxConfig, ServerConfig } from "./types.ts";
 
@@ -32,6 +33,12 @@ export interface LoadConfigOptions {
    * @default {Deno.env.toObject()}
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Asks for VS Code `${input:id}` values that have no `MCPX_INPUT_<ID>`.
+   *
+   * @default {askOnTerminal: a prompt on stderr when stdin and stderr are terminals}
+   */
+  ask?: AskInput;
 }
 
 /** One place the loader looks, in order. */
@@ -130,8 +137,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<McpxC
   for (const candidate of configCandidates({ ...options, cwd, env })) {
     const text = await readIfPresent(candidate, cwd);
     if (text === undefined) continue;
-    const config = parseConfig(text, { path: candidate.path, env, cwd });
-    return config.imports === undefined ? config : await withImports(config, cwd, env);
+    const ask = options.ask ?? askOnTerminal;
+    const inputs = await askInputs(text, { path: candidate.path, env, ask });
+    const config = parseConfig(text, { path: candidate.path, env, cwd, inputs });
+    return config.imports === undefined ? config : await withImports(config, cwd, env, ask);
   }
   return {
     path: undefined,
@@ -151,6 +160,7 @@ async function withImports(
   config: McpxConfig,
   cwd: string,
   env: Readonly<Record<string, string>>,
+  ask: AskInput,
 ): Promise<McpxConfig> {
   const servers: Record<string, ServerConfig> = { ...config.servers };
   const origins: Record<string, string> = {};
@@ -169,7 +179,8 @@ async function withImports(
       const shown = displayConfigPath(location.path, cwd);
       let imported: McpxConfig;
       try {
-        imported = parseConfig(text, { path: location.path, env, cwd, format: id });
+        const inputs = await askInputs(text, { path: location.path, env, format: id, ask });
+        imported = parseConfig(text, { path: location.path, env, cwd, format: id, inputs });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         warnings.push(`${own}: imports: ${message}; its servers are skipped`);

@@ -21,8 +21,11 @@ export interface ClientHome {
   dispose(): Promise<void>;
 }
 
-/** Copies the fixtures into a new temporary home, filling in the project's absolute path. */
-export async function clientHome(): Promise<ClientHome> {
+/**
+ * Copies the fixtures into a new temporary home, filling in the project's absolute path and,
+ * when given, the port of a loopback server for files that cannot name a variable (Codex).
+ */
+export async function clientHome(options: { port?: number } = {}): Promise<ClientHome> {
   const base = await Deno.makeTempDir({ prefix: "mcpx-clients-" });
   const home = join(base, "home");
   const project = join(home, "project");
@@ -32,10 +35,13 @@ export async function clientHome(): Promise<ClientHome> {
       .output();
     if (!out.success) throw new Error(`cp failed: ${new TextDecoder().decode(out.stderr)}`);
   }
-  const claude = join(home, ".claude.json");
-  await Deno.writeTextFile(
-    claude,
-    (await Deno.readTextFile(claude)).replace("PROJECT_PATH", project),
-  );
+  const fill = async (path: string, from: string, to: string) =>
+    await Deno.writeTextFile(path, (await Deno.readTextFile(path)).replaceAll(from, to));
+  await fill(join(home, ".claude.json"), "PROJECT_PATH", project);
+  if (options.port !== undefined) {
+    for (const file of [".codex/config.toml", ".config/opencode/opencode.json"]) {
+      await fill(join(home, file), "48123", String(options.port));
+    }
+  }
   return { home, project, dispose: () => Deno.remove(base, { recursive: true }) };
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { InputSpec } from "../../lib/config/formats/mod.ts";
+import { loadConfig } from "../../lib/config/load.ts";
 import { parseConfig } from "../../lib/config/parse.ts";
 import { findSources } from "../../lib/config/sources.ts";
 import type { HttpServerConfig, McpxConfig, StdioServerConfig } from "../../lib/config/types.ts";
@@ -7,6 +9,7 @@ import { clientHome } from "../helpers/client_configs.ts";
 
 const ENV = {
   MCPX_TEST_PORT: "48123",
+  MCPX_TEST_SSE_PORT: "48124",
   CURSOR_API_KEY: "cursor-secret",
   GEMINI_TOKEN: "gemini-secret",
   CODEX_TOKEN: "codex-secret",
@@ -44,7 +47,7 @@ Deno.test("a folder with one config of each client lists every server, by client
       ["opencode", "user", ["opencode-local", "opencode-remote"]],
     ]);
     for (const source of sources) {
-      assert.equal(source.error, undefined, source.error);
+      assert.equal(source.error, undefined, source.error ?? "");
       for (const server of source.servers) assert.equal(server.unavailable, undefined);
     }
   } finally {
@@ -223,5 +226,53 @@ Deno.test("syntax errors in each syntax are one line with line and column", asyn
         return true;
       });
     });
+  }
+});
+
+Deno.test("VS Code inputs are asked for once, by description, when no MCPX_INPUT_<ID> is set", async (t) => {
+  const { home, project, dispose } = await clientHome();
+  const path = join(project, ".vscode", "mcp.json");
+  const env = { HOME: home, MCPX_TEST_PORT: "1" };
+  try {
+    await t.step("an answer fills every reference to the input", async () => {
+      const asked: InputSpec[] = [];
+      const config = await loadConfig({
+        path,
+        cwd: project,
+        env,
+        ask: (input) => Promise.resolve((asked.push(input), "typed-secret")),
+      });
+      assert.deepEqual(asked, [
+        { id: "perplexity-key", description: "Perplexity API Key", password: true },
+      ]);
+      assert.deepEqual(stdio(config, "vscode-perplexity").env, {
+        PERPLEXITY_API_KEY: "typed-secret",
+      });
+      assert.equal(http(config, "vscode-http").headers.Authorization, "Bearer typed-secret");
+    });
+    await t.step(
+      "no answer (no terminal) leaves those servers unavailable, not the others",
+      async () => {
+        const config = await loadConfig({
+          path,
+          cwd: project,
+          env,
+          ask: () => Promise.resolve(undefined),
+        });
+        assert.match(config.servers["vscode-http"]!.unavailable!, /MCPX_INPUT_PERPLEXITY_KEY/);
+        assert.equal(config.servers["vscode-memory"]!.unavailable, undefined);
+      },
+    );
+    await t.step("MCPX_INPUT_<ID> means nobody is asked", async () => {
+      const config = await loadConfig({
+        path,
+        cwd: project,
+        env: { ...env, MCPX_INPUT_PERPLEXITY_KEY: "from-env" },
+        ask: () => Promise.reject(new Error("must not ask")),
+      });
+      assert.equal(http(config, "vscode-http").headers.Authorization, "Bearer from-env");
+    });
+  } finally {
+    await dispose();
   }
 });
