@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { InputSpec } from "../../lib/config/formats/mod.ts";
+import { FORMATS, type InputSpec } from "../../lib/config/formats/mod.ts";
 import { loadConfig } from "../../lib/config/load.ts";
 import { parseConfig } from "../../lib/config/parse.ts";
 import { findSources } from "../../lib/config/sources.ts";
 import type { HttpServerConfig, McpxConfig, StdioServerConfig } from "../../lib/config/types.ts";
 import { clientHome } from "../helpers/client_configs.ts";
+import { ROOT } from "../helpers/paths.ts";
 
 const ENV = {
   MCPX_TEST_PORT: "48123",
@@ -274,5 +275,18 @@ Deno.test("VS Code inputs are asked for once, by description, when no MCPX_INPUT
     });
   } finally {
     await dispose();
+  }
+});
+
+Deno.test("docs/config.md has a row for every format with its source documents", async () => {
+  const docs = await Deno.readTextFile(`${ROOT}/docs/config.md`);
+  const readme = await Deno.readTextFile(`${ROOT}/tests/fixtures/config/clients/README.md`);
+  for (const format of FORMATS.filter((f) => f.id !== "mcpx")) {
+    const row = docs.split("\n").find((line) =>
+      line.startsWith(`| ${format.client} (\`${format.id}\`)`)
+    );
+    assert.ok(row !== undefined, `docs/config.md lists ${format.id}`);
+    for (const url of format.docs) assert.ok(row.includes(url), `${format.id} cites ${url}`);
+    assert.ok(readme.includes(format.client), `the fixtures' README covers ${format.client}`);
   }
 });

@@ -11,10 +11,7 @@ import { type ConfigFormat, endsWith, objectOf, translateMap } from "./_format.t
 export const claudeDesktop: ConfigFormat = {
   id: "claude-desktop",
   client: "Claude Desktop",
-  docs: [
-    "https://modelcontextprotocol.io/quickstart/user",
-    "https://support.claude.com/en/articles/10949351-getting-started-with-local-mcp-servers-on-claude-desktop",
-  ],
+  docs: ["https://modelcontextprotocol.io/quickstart/user"],
   syntax: "json",
   locations: ({ home, env }) => [
     {
