@@ -20,6 +20,12 @@ export interface FormatConfigOptions {
 export interface ConfigReport {
   /** Absolute path of the file used, or `null` when none was found. */
   readonly path: string | null;
+  /** Its format (`mcpx`, `cursor`, `vscode` …), or `null`. */
+  readonly format: string | null;
+  /** Clients read live through `"imports"`. */
+  readonly imports: readonly string[];
+  /** For servers from imported clients: the file each came from, by name. */
+  readonly origins: Readonly<Record<string, string>>;
   /** The project root. */
   readonly root: string;
   /** Every file looked at, in order (the first existing one is used). */
@@ -52,6 +58,9 @@ export function configReport(config: McpxConfig, options: FormatConfigOptions): 
   );
   return {
     path: config.path ?? null,
+    format: config.format ?? null,
+    imports: config.imports ?? [],
+    origins: config.origins ?? {},
     root: config.root,
     searched: options.candidates.map((candidate) => candidate.path),
     sandbox: { ...config.sandbox, image: config.sandbox.image ?? null },
@@ -153,8 +162,21 @@ export function formatConfig(config: McpxConfig, options: FormatConfigOptions): 
     `servers (${servers.length}):`,
     ...servers.flatMap((server) => serverLines(server, config.origins?.[server.name])),
   ];
-  return [...head, `root: ${config.root}`, "", ...sandboxLines(config.sandbox), "", ...serverPart]
-    .join("\n") + "\n";
+  const order = config.path === undefined ? [] : [
+    `search order: ${
+      options.candidates.map((c) => c.path === config.path ? `${c.path} (used)` : c.path).join(", ")
+    }`,
+  ];
+  return [
+    ...head,
+    `root: ${config.root}`,
+    ...order,
+    "other clients' configs: mcpx config --sources",
+    "",
+    ...sandboxLines(config.sandbox),
+    "",
+    ...serverPart,
+  ].join("\n") + "\n";
 }
 
 /** The order in which mcpx looks for its config, for `mcpx config --sources`. */
