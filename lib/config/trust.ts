@@ -62,10 +62,19 @@ function runtimeOf(command: string): "deno" | "node" | "python" | "other" {
   return "other";
 }
 
+/** What to suggest per runtime. */
 const VARIABLES = {
   deno: ["DENO_CERT", "DENO_TLS_CA_STORE=system"],
   node: ["NODE_EXTRA_CA_CERTS"],
   python: ["SSL_CERT_FILE"],
+  other: ["SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "DENO_CERT"],
+} as const;
+
+/** What each runtime reads (Deno also reads NODE_EXTRA_CA_CERTS), to name a set culprit. */
+const READ = {
+  deno: ["DENO_CERT", "NODE_EXTRA_CA_CERTS"],
+  node: ["NODE_EXTRA_CA_CERTS"],
+  python: ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"],
   other: ["SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "DENO_CERT"],
 } as const;
 
@@ -89,7 +98,7 @@ export function tlsTrustHint(
   if (match === null) return undefined;
   const runtime = context.command === undefined ? "deno" : runtimeOf(context.command);
   const names = VARIABLES[runtime];
-  const set = names.map((name) => name.split("=")[0]!).filter((name) => context.env[name]);
+  const set = READ[runtime].filter((name) => context.env[name]);
   const advice = set.length > 0
     ? `${set.map((name) => `${name}=${context.env[name]}`).join(", ")} is set but does not ` +
       `hold the CA that signed the certificate (point it at your organisation's CA bundle)`
