@@ -11,7 +11,13 @@ import { dirname } from "node:path";
 import { applyEdits, modify } from "jsonc-parser";
 import { ConfigError, UsageError } from "../errors.ts";
 import { parseJsonc } from "./_syntax.ts";
-import { type ConfigFormat, formatById, FORMATS, type TranslatedServer } from "./formats/mod.ts";
+import {
+  type ConfigFormat,
+  detectFormat,
+  formatById,
+  FORMATS,
+  type TranslatedServer,
+} from "./formats/mod.ts";
 import { mapStrings, objectOf } from "./formats/_format.ts";
 import { displayConfigPath } from "./parse.ts";
 import { IGNORED_SERVER_KEYS, SERVER_KEYS } from "./server_schema.ts";
@@ -120,7 +126,15 @@ export async function importClient(client: string, options: ImportOptions): Prom
     text = '{\n  "mcpServers": {}\n}\n';
   }
   const original = text;
-  const raw = objectOf(parseJsonc(text, shown)) ?? {};
+  const parsed = parseJsonc(text, shown);
+  const targetFormat = detectFormat(options.target, parsed);
+  if (targetFormat.id !== "mcpx") {
+    throw new UsageError(
+      `mcpx config import: ${shown} is a ${targetFormat.client} file; import writes mcpx's own ` +
+        `mcp_config.json (leave out --config, or point it at an mcp_config.json)`,
+    );
+  }
+  const raw = objectOf(parsed) ?? {};
   const existing = objectOf(raw.mcpServers) ?? {};
   const added: string[] = [];
   const unchanged: string[] = [];

@@ -109,6 +109,12 @@ const BROKEN: [name: string, text: string, message: string][] = [
     'server or "url" for an HTTP server)',
   ],
   [
+    "an unknown client in imports",
+    '{ "imports": ["cursor", "atom"] }',
+    'mcp_config.json: imports[1]: unknown client "atom" (use one of: claude-code, ' +
+    "claude-desktop, cursor, vscode, windsurf, gemini, codex, opencode)",
+  ],
+  [
     "an empty server name",
     servers('"": { "command": "uvx" }'),
     'mcp_config.json: mcpServers[""]: server name is empty (use a name like "git")',

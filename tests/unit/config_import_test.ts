@@ -129,6 +129,19 @@ Deno.test("mcpx config import: live by default, --copy writes entries, conflicts
           `${home}/.codex/config.toml)\n`,
       );
     });
+    await t.step("import never writes into another client's file", async () => {
+      const r = await mcpx(
+        ["config", "import", "cursor", "--config", ".vscode/mcp.json"],
+        project,
+        env,
+      );
+      assert.equal(r.code, 2);
+      assert.equal(
+        r.stderr,
+        "error: mcpx config import: .vscode/mcp.json is a VS Code file; import writes mcpx's own " +
+          "mcp_config.json (leave out --config, or point it at an mcp_config.json)\n",
+      );
+    });
     await t.step("an unknown client is a usage error naming the clients", async () => {
       const r = await mcpx(["config", "import", "atom"], project, env);
       assert.equal(r.code, 2);
