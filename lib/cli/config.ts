@@ -17,6 +17,20 @@ import { findSources } from "../config/sources.ts";
 
 const CLIENTS = FORMATS.filter((f) => f.id !== "mcpx").map((f) => f.id).join(", ");
 
+/** `text` in lines of at most `width` characters, each indented by `indent` spaces. */
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines.map((l) => `${" ".repeat(indent)}${l}`).join("\n");
+}
+
 const HELP = `mcpx config: show which config file is used and the resolved servers
 
 Usage: mcpx config [--config PATH] [--json]
@@ -33,9 +47,11 @@ with secret-looking values masked). Unknown keys are reported as warnings on std
 Options:
   --sources   list every client config found in this project and home folder, and its servers
   import <client>
-              add the client's servers to mcp_config.json: by default as "imports" (read live
-              from the client's own files); with --copy as entries of mcpServers. A different
-              server of the same name is refused unless --force. Clients: ${CLIENTS}
+              make a client's servers mcpx's: by default adds the client to "imports" (its
+              own files are read live; mcp_config.json's entries win by name); with --copy,
+              writes its entries into mcpServers, refusing a different same-named server
+              unless --force. Clients:
+${wrap(CLIENTS, 14, 96)}
 
 Exit status: 0 when the config is valid (or absent), 1 when it is invalid, 2 on bad usage.
 ${COMMON_HELP}`;
