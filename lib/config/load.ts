@@ -38,7 +38,11 @@ export interface LoadConfigOptions {
    *
    * @default {askOnTerminal: a prompt on stderr when stdin and stderr are terminals}
    */
-  ask?: AskInput;
+  ask?: (input: {
+    readonly id: string;
+    readonly description: string;
+    readonly password: boolean;
+  }) => Promise<string | undefined>;
 }
 
 /** One place the loader looks, in order. */
