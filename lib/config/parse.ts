@@ -12,6 +12,7 @@ import { parseSyntax } from "./_syntax.ts";
 import { unknownKeyWarnings } from "./_warnings.ts";
 import { DEFAULT_SANDBOX } from "./defaults.ts";
 import { detectFormat, formatById, FORMATS, syntaxOf } from "./formats/mod.ts";
+import { ServerMapError } from "./formats/_format.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
@@ -139,7 +140,13 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
     fail([`${file}: expected a ${format.client} config object, got ${typeof raw}`]);
   }
   const home = options.env.HOME ?? options.env.USERPROFILE ?? "";
-  const translation = format.translate(raw, { path, project: cwd, home });
+  let translation;
+  try {
+    translation = format.translate(raw, { path, project: cwd, home });
+  } catch (error) {
+    if (!(error instanceof ServerMapError)) throw error;
+    fail([`${file}: ${formatJsonPath(error.path)}: ${error.message}`], error);
+  }
   const root = translation.root ?? dirname(path);
   const vars = {
     env: options.env,

@@ -290,3 +290,27 @@ Deno.test("docs/config.md has a row for every format with its source documents",
     assert.ok(readme.includes(format.client), `the fixtures' README covers ${format.client}`);
   }
 });
+
+Deno.test("a file is read in the format of its content when its name is mcpx's", async (t) => {
+  const load = (raw: unknown, path = "/p/mcp_config.json") =>
+    parseConfig(JSON.stringify(raw), { path, cwd: "/p", env: {} });
+  await t.step("VS Code's servers", () => {
+    const config = load({ servers: { a: { type: "stdio", command: "x" } } });
+    assert.equal(config.format, "vscode");
+    assert.equal(stdio(config, "a").command, "x");
+  });
+  await t.step("Windsurf's serverUrl", () => {
+    const config = load({ mcpServers: { a: { serverUrl: "http://127.0.0.1:1/mcp" } } });
+    assert.equal(http(config, "a").url, "http://127.0.0.1:1/mcp");
+  });
+  await t.step("Gemini's httpUrl and milliseconds", () => {
+    const config = load({ mcpServers: { a: { httpUrl: "http://127.0.0.1:1/mcp", timeout: 900 } } });
+    assert.equal(http(config, "a").timeoutMs, 900);
+  });
+  await t.step("a server map that is not a map is one line, never zero servers", () => {
+    assert.throws(() => load({ servers: [] }, "/p/.vscode/mcp.json"), {
+      message: ".vscode/mcp.json: servers: expected an object mapping server names to entries, " +
+        'got an array (write "servers": { "<name>": { … } })',
+    });
+  });
+});

@@ -98,9 +98,22 @@ export function objectOf(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
+/** A server map that is not a map: caught by the parser and reported with the file's name. */
+export class ServerMapError extends Error {
+  /** Where the map is. */
+  readonly path: readonly PropertyKey[];
+  /** @param path where the map is; @param message what is wrong, with the fix. */
+  constructor(path: readonly PropertyKey[], message: string) {
+    super(message);
+    this.path = path;
+  }
+}
+
 /**
  * Translates the entries of a `{ name: entry }` map found at `path`, through `each` (which
  * returns the entry in mcpx's shape and any renamed keys).
+ *
+ * @throws {ServerMapError} when `map` is present but not an object.
  */
 export function translateMap(
   map: unknown,
@@ -110,6 +123,14 @@ export function translateMap(
   ) => ({ entry }),
 ): TranslatedServer[] {
   const servers = objectOf(map);
+  if (servers === undefined && map !== undefined) {
+    throw new ServerMapError(
+      path,
+      `expected an object mapping server names to entries, got ${
+        Array.isArray(map) ? "an array" : typeof map
+      } (write "${String(path.at(-1))}": { "<name>": { … } })`,
+    );
+  }
   if (servers === undefined) return [];
   return Object.entries(servers).map(([name, value]) => {
     const entry = objectOf(value);

@@ -19,11 +19,18 @@ export const mcpx: ConfigFormat = {
       scope: "user",
     },
   ],
-  detect: (path, raw) =>
-    endsWith(path, "mcp_config.json") && !endsWith(path, "windsurf", "mcp_config.json")
-      ? 3
-      : objectOf(raw)?.sandbox !== undefined
-      ? 2
-      : 0,
+  detect: (path, raw) => {
+    const file = objectOf(raw);
+    if (file?.sandbox !== undefined) return 3;
+    if (!endsWith(path, "mcp_config.json") || endsWith(path, "windsurf", "mcp_config.json")) {
+      return 0;
+    }
+    // Another client's content under mcpx's file name: let that client's detector claim it.
+    const entries = Object.values(objectOf(file?.mcpServers) ?? {}).map(objectOf);
+    const foreign = file?.mcpServers === undefined &&
+        (file?.servers !== undefined || file?.mcp !== undefined) ||
+      entries.some((entry) => entry?.serverUrl !== undefined || entry?.httpUrl !== undefined);
+    return foreign ? 1 : 3;
+  },
   translate: (raw) => ({ servers: translateMap(objectOf(raw)?.mcpServers, ["mcpServers"]) }),
 };
