@@ -5,6 +5,8 @@
  * - `${env:NAME}` and `${NAME}`: the variable's value; an unset variable is an error.
  * - `${env:NAME:-fallback}`, `${NAME:-fallback}`: the value, or `fallback` when unset or empty.
  * - `${input:id}`: a VS Code input, from `MCPX_INPUT_<ID>` or a prompt (see `inputs.ts`).
+ * - `${file:path}`: the contents of a file (trailing newline removed), relative to `configDir`
+ *   (`~/` is the home folder), as Windsurf's `${file:…}` and opencode's `{file:…}` read.
  * - `${configDir}`, `${userHome}`, `${workspaceFolder}`, `${workspaceFolderBasename}`,
  *   `${pathSeparator}` and `${/}`: named values supplied by the loader (named values win over
  *   environment variables of the same name).
@@ -14,10 +16,11 @@
  *
  * @module
  */
+import { join, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
 
 const PATTERN =
-  /\$\$\{|\$\{(?:input:([\w.-]+)|(?:env:)?([A-Za-z_][A-Za-z0-9_]*)|(\/))(?::-([^}]*))?\}/g;
+  /\$\$\{|\$\{(?:input:([\w.-]+)|(?:env:)?([A-Za-z_][A-Za-z0-9_]*)|(\/)|file:((?:(?!:-)[^}])+))(?::-([^}]*))?\}/g;
 
 /** What references resolve against. */
 export interface Variables {
@@ -40,6 +43,29 @@ function lookup(map: Readonly<Record<string, string>> | undefined, key: string) 
   return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
+function readReferencedFile(
+  file: string,
+  vars: Variables,
+  match: string,
+  fallback: string | undefined,
+): string {
+  const home = lookup(vars.named, "userHome") ?? lookup(vars.env, "HOME") ?? "";
+  const base = lookup(vars.named, "configDir") ?? ".";
+  const path = file.startsWith("~/") ? join(home, file.slice(2)) : resolve(base, file);
+  try {
+    return Deno.readTextFileSync(path).replace(/\r?\n$/, "");
+  } catch (error) {
+    if (fallback !== undefined) return fallback;
+    if (vars.lenient) return match;
+    const reason = error instanceof Deno.errors.NotFound ? "not found" : String(error);
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `cannot read ${path} for \${file:${file}}: ${reason} (create it, or fix the reference)`,
+      { data: { file: path } },
+    );
+  }
+}
+
 /**
  * Replaces every reference in `template` (see the module doc).
  *
@@ -57,9 +83,10 @@ export function interpolate(template: string, vars: Variables): string {
   if (!template.includes("$")) return template;
   return template.replace(
     PATTERN,
-    (match, input?: string, name?: string, slash?: string, fallback?: string) => {
+    (match, input?: string, name?: string, slash?: string, file?: string, fallback?: string) => {
       if (match === "$${") return "${";
       if (slash !== undefined) return "/";
+      if (file !== undefined) return readReferencedFile(file, vars, match, fallback);
       if (input !== undefined) {
         const value = lookup(vars.inputs, input) ?? lookup(vars.env, inputVariable(input));
         if (value !== undefined) return value;

@@ -17,11 +17,11 @@ import {
   translateMap,
 } from "./_format.ts";
 
-/** `{env:NAME}` becomes `${env:NAME}`; any other `${` is kept as written. */
+/** `{env:NAME}` and `{file:path}` become mcpx references; any other `${` is kept as written. */
 function references(value: unknown): unknown {
   return mapStrings(
     literal(value),
-    (text) => text.replace(/\{env:([A-Za-z_]\w*)\}/g, "$${env:$1}"),
+    (text) => text.replace(/(?<!\$)\{(env:[A-Za-z_]\w*|file:[^}]+)\}/g, (_, ref) => `\${${ref}}`),
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * Windsurf's `~/.codeium/windsurf/mcp_config.json`: `mcpServers` with `command`/`args`/`env`, or
- * `serverUrl` (or `url`) and `headers` for remote servers; `${env:NAME}` in values.
+ * `serverUrl` (or `url`) and `headers` for remote servers; `${env:NAME}` and `${file:path}` in
+ * values.
  * Source: https://docs.windsurf.com/windsurf/cascade/mcp
  *
  * @module
