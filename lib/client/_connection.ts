@@ -19,6 +19,7 @@ import {
   UnauthorizedError,
 } from "./_sdk.ts";
 import { transportAuth } from "../auth/connect.ts";
+import { errorChainText, tlsTrustHint, TRUST_ENV_VARS } from "../config/trust.ts";
 import { StderrRing } from "./_stderr_ring.ts";
 import { findCommand, findNonExecutable } from "./_which.ts";
 import type { ToolInfo } from "./types.ts";
@@ -26,7 +27,11 @@ import type { ToolInfo } from "./types.ts";
 /** Name and version mcpx announces to servers. */
 const CLIENT_INFO = { name: "mcpx", version: "0.1.0" } as const;
 
-/** Variables a stdio server inherits from mcpx's environment; `env` from the config goes on top. */
+/**
+ * Variables a stdio server inherits from mcpx's environment; `env` from the config goes on top.
+ * The trust-store and proxy variables ({@linkcode TRUST_ENV_VARS}) let servers that Deno, npx or
+ * uvx must download reach their registry through a custom CA or proxy.
+ */
 export const INHERITED_ENV_VARS: readonly string[] = [
   "PATH",
   "HOME",
@@ -41,10 +46,8 @@ export const INHERITED_ENV_VARS: readonly string[] = [
   "XDG_CACHE_HOME",
   "DENO_DIR",
   "NO_COLOR",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
   "NPM_CONFIG_REGISTRY",
+  ...TRUST_ENV_VARS,
 ];
 
 /** After stdin is closed, how long a child may take to exit before SIGTERM. */
@@ -288,6 +291,14 @@ async function openStdio(config: StdioServerConfig, options: OpenOptions): Promi
     // Let the last stderr chunks arrive before quoting them.
     await sleep(20);
     const tail = stderr.tail();
+    const trust = tlsTrustHint(stderr.text(), { command: config.command, env });
+    if (trust !== undefined) {
+      throw new ClientError(
+        "SERVER_EXITED",
+        `Server "${config.name}" (${describeTarget(config)}) could not start: ${trust}.`,
+        { cause, data: { server: config.name, stderr: stderr.text() } },
+      );
+    }
     if (exited) {
       throw new ClientError(
         "SERVER_EXITED",
@@ -345,6 +356,14 @@ async function openHttp(
 function httpConnectError(config: HttpServerConfig, cause: unknown): ClientError {
   const status = httpStatusOf(cause);
   if (status === 401 || status === 403) return authRequired(config, status, cause);
+  const trust = tlsTrustHint(errorChainText(cause), { command: "deno", env: {} });
+  if (trust !== undefined) {
+    return new ClientError(
+      "CONNECT_FAILED",
+      `Cannot connect to server "${config.name}" at ${config.url}: ${trust}.`,
+      { cause, data: { server: config.name, url: config.url } },
+    );
+  }
   return new ClientError(
     "CONNECT_FAILED",
     `Cannot connect to server "${config.name}" at ${config.url}: ${errorText(cause)}. ` +

@@ -6,7 +6,7 @@
  * @module
  */
 import { normalizeToolResult } from "./normalize.ts";
-import { ClientError } from "../errors.ts";
+import { ClientError, ConfigError } from "../errors.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
 import { callError, isConnectionLost } from "./_call_errors.ts";
@@ -476,6 +476,9 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
           `${this.config.path ?? "mcp_config.json"}.`,
         { data: { server: name, servers: names } },
       );
+    }
+    if (config.unavailable !== undefined) {
+      throw new ConfigError("CONFIG_INVALID", config.unavailable, { data: { server: name } });
     }
     if (config.disabled) {
       throw new ClientError(

@@ -26,6 +26,12 @@ export interface ServerConfigBase {
   readonly timeoutMs: number;
   /** Field normalization applied to results. */
   readonly normalize: NormalizeStrategy;
+  /**
+   * Set when the entry cannot be used as written (an unset `${VAR}`, a VS Code input without a
+   * value, a missing `envFile`): the one-line reason, which every use of the server fails with.
+   * The other servers of the file are unaffected.
+   */
+  readonly unavailable?: string;
 }
 
 /** A server started as a child process speaking MCP over stdin/stdout. */
@@ -103,6 +109,8 @@ export interface SandboxConfig {
 export interface McpxConfig {
   /** Absolute path of the file used, or `undefined` when none was found (empty defaults). */
   readonly path: string | undefined;
+  /** The format of that file (`mcpx`, `cursor`, `vscode` …); absent when none was found. */
+  readonly format?: string;
   /** Project root: the config file's folder, else the current directory. */
   readonly root: string;
   /** Servers by name, in file order. */
@@ -112,6 +120,10 @@ export interface McpxConfig {
   /** The `serve` section with defaults applied; absent when built without a file (then serve
    * uses the sandbox's tier, no extra hosts and no default servers). */
   readonly serve?: ServeConfig;
+  /** Clients whose configs are read live (`"imports"`), in order. */
+  readonly imports?: readonly string[];
+  /** Where each server came from when not from `path` (servers of `imports`), by name. */
+  readonly origins?: Readonly<Record<string, string>>;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }
