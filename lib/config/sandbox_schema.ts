@@ -9,6 +9,7 @@ import { describeValue } from "./_describe.ts";
 import { expected, positiveNumber, pushIssue } from "./_zod.ts";
 import { DEFAULT_SANDBOX } from "./defaults.ts";
 import { hasSizeUnit, parseByteSize } from "./size.ts";
+import { TIER_NAMES, tierList } from "../sandbox/registry.ts";
 
 /** Keys of the `sandbox` section (snake_case as in the reference system, plus camelCase). */
 export const SANDBOX_KEYS = [
@@ -109,9 +110,8 @@ const positiveInteger = z.number({ error: expected("a positive integer") })
 
 /** The `sandbox` section as written. */
 export const sandboxSchema = z.object({
-  tier: z.enum(["deno", "podman", "trusted"], {
-    error: (issue) =>
-      `unknown tier ${JSON.stringify(issue.input)} (use "deno", "podman" or "trusted")`,
+  tier: z.enum(TIER_NAMES, {
+    error: (issue) => `unknown tier ${JSON.stringify(issue.input)} (use ${tierList()})`,
   }).optional(),
   enabled: z.boolean({ error: expected("true or false") }).optional(),
   runtime: custom(runtime).optional(),

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { Tier } from "../sandbox/registry.ts";
+
 /** How result field names are rewritten for one server (see `lib/codegen/normalize.ts`). */
 export type NormalizeStrategy =
   | "none"
@@ -57,8 +59,8 @@ export interface HttpServerConfig extends ServerConfigBase {
 /** One entry of `mcpServers`. */
 export type ServerConfig = StdioServerConfig | HttpServerConfig;
 
-/** The sandbox tiers (see ARCHITECTURE.md). */
-export type Tier = "deno" | "podman" | "trusted";
+/** The sandbox tiers: the one list is `lib/sandbox/registry.ts`. */
+export type { Tier };
 
 /** Sandbox defaults and limits from the `sandbox` section. */
 export interface SandboxConfig {

@@ -12,13 +12,16 @@ import type { McpxConfig, Tier } from "../config/types.ts";
 import { UsageError } from "../errors.ts";
 import { inspectSkillWith } from "../skills/manifest.ts";
 import { sandboxEnv } from "../sandbox/env.ts";
-import { deriveDenoFlags } from "../sandbox/permissions.ts";
+import { denoFlagsFor, parseNetGrant } from "../sandbox/permissions.ts";
+import { DEFAULT_WORKERS, type Grant } from "../sandbox/grant.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
 import { startBridgeHost } from "../bridge/host.ts";
 import { LazyToolCaller } from "./_lazy_caller.ts";
 import { allowedServers, hasDefaultExport } from "./_plan.ts";
 import { prepareModules } from "./_prepare.ts";
 import { cacheWritableBy } from "./_exec_cache.ts";
+import { assertGraphInside, codeRoots } from "./_code_roots.ts";
+import { entryFor } from "./_entry.ts";
 import { resolveSkillPath } from "./resolve.ts";
 import { tierByName } from "./tiers.ts";
 
@@ -182,24 +185,35 @@ export async function execSkill(
     config,
   );
   const permissions = isSkill ? inspection.permissions : { net: [], read: [], write: [], env: [] };
-  const allowNet = [...(options.allowNet ?? [])];
-  const codeFiles = modules.skillFiles;
-  const read = [workspace, ...permissions.read, ...widenedRead, ...codeFiles];
-  const write = [workspace, ...permissions.write, ...widenedWrite];
-  const request = {
-    net: [...permissions.net, ...allowNet],
-    explicitNet: allowNet,
-    read,
-    write,
-    env: permissions.env,
+  const denoDir = await modules.denoDir();
+  const code = await codeRoots({ root: config.root, file, denoDir, granted: widenedRead });
+  await assertGraphInside([...modules.skillFiles, ...modules.bootstrapFiles], code, path);
+  const grant: Grant = {
+    code,
+    read: [...new Set([workspace, ...permissions.read, ...widenedRead])],
+    write: [...new Set([workspace, ...permissions.write, ...widenedWrite])],
+    net: [
+      ...permissions.net.map((host) => parseNetGrant(host, false)),
+      ...(options.allowNet ?? []).map((host) => parseNetGrant(host, true)),
+    ],
+    env: [...permissions.env],
+    servers,
+    limits: {
+      timeoutMs: timeoutSeconds * 1000,
+      memoryMb: sandbox.memoryMb,
+      cpus: sandbox.cpus,
+      pidsLimit: sandbox.pidsLimit,
+      workers: DEFAULT_WORKERS,
+      outputLimitBytes: sandbox.outputLimitBytes,
+    },
   };
-  // Validate the permissions before anything is opened or spawned.
-  deriveDenoFlags(request, { bridgeSocket: "/validate/bridge.sock", memoryMb: sandbox.memoryMb });
-  await assertNoEscapingLinks(workspace, [workspace, ...read, ...write]);
+  // Validate the grant before anything is opened or spawned.
+  denoFlagsFor(grant, { bridgeSocket: "/validate/bridge.sock" });
+  await assertNoEscapingLinks(workspace, [workspace, ...grant.read, ...grant.write]);
 
   // A run that may write the exec cache must not leave anything there for later runs.
   const clearCache = tier !== "trusted" && modules.cacheDir !== undefined &&
-    cacheWritableBy(modules.cacheDir, write);
+    cacheWritableBy(modules.cacheDir, grant.write);
 
   const sandboxTier = await tierByName(tier, { image: sandbox.image });
   await sandboxTier.ensureAvailable();
@@ -212,48 +226,27 @@ export async function execSkill(
     try {
       const hostEnv = options.env ?? Deno.env.toObject();
       const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
-        denoDir: await modules.denoDir(),
+        denoDir,
         home: workspace,
-        passNames: permissions.env,
+        passNames: grant.env,
         hostEnv,
-      });
-      const flags = deriveDenoFlags(request, {
-        bridgeSocket: bridge.socketPath,
-        memoryMb: sandbox.memoryMb,
-        configPath,
-        lock,
       });
       const outcome = await sandboxTier.run({
         runId: crypto.randomUUID().slice(0, 12),
-        entry: BOOTSTRAP,
+        entry: entryFor(file),
         entryArgs: [
           bridge.socketPath,
-          file,
           JSON.stringify(isSkill ? inspection.args : {}),
           workspace,
           options.verbose ? "1" : "0",
         ],
-        denoFlags: flags,
+        grant,
+        deno: { configPath, lock, denoDir },
+        support: [configPath, resolve(configPath, "..", "deno.lock")].filter(exists),
         cwd: workspace,
         env,
-        readOnlyPaths: [
-          ...new Set([
-            ...permissions.read,
-            ...widenedRead,
-            ...codeFiles,
-            // Not granted to the skill (static imports and Deno's own config reading need no
-            // permission), but a container must have them mounted to start at all.
-            ...modules.bootstrapFiles,
-            ...[configPath, resolve(configPath, "..", "deno.lock")].filter(exists),
-          ]),
-        ],
-        readWritePaths: [...new Set(write)],
         bridgeDir: bridge.dir,
-        timeoutMs: timeoutSeconds * 1000,
-        memoryMb: sandbox.memoryMb,
-        cpus: sandbox.cpus,
-        pidsLimit: sandbox.pidsLimit,
-        outputLimitBytes: sandbox.outputLimitBytes,
+        bridgeSocket: bridge.socketPath,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onStdout ? { onStdout: options.onStdout } : {}),
         ...(options.onStderr ? { onStderr: options.onStderr } : {}),

@@ -6,6 +6,7 @@
  */
 import { dirname } from "node:path";
 import { fromFileUrl } from "./_podman_path.ts";
+import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunSpec } from "./tier.ts";
 import { ROOTFS_DENO } from "./rootfs.ts";
 
@@ -58,12 +59,18 @@ export function entryPath(entry: string): string | undefined {
  * duplicates are dropped.
  */
 export function runMounts(spec: SandboxRunSpec, extraReadOnly: readonly string[]): Mount[] {
-  const writable = new Set([...spec.readWritePaths, spec.bridgeDir]);
+  const writable = new Set([...spec.grant.write, spec.bridgeDir]);
   // The entry's folder, not just the file: Deno loads the entry's relative imports without any
-  // read permission, so they must be there. Anything farther away comes from readOnlyPaths.
+  // read permission, so they must be there. Anything farther away comes from the grant.
   const entry = entryPath(spec.entry);
   const entryDir = entry === undefined ? [] : [dirname(entry)];
-  const readOnly = new Set([...spec.readOnlyPaths, ...extraReadOnly, ...entryDir]);
+  const readOnly = new Set([
+    ...spec.grant.code,
+    ...spec.grant.read,
+    ...spec.support,
+    ...extraReadOnly,
+    ...entryDir,
+  ]);
   const mounts: Mount[] = [...writable].map((path) => ({ path, writable: true }));
   for (const path of readOnly) {
     if (!writable.has(path)) mounts.push({ path, writable: false });
@@ -86,7 +93,7 @@ export function buildRunArgs(
     // Removed on exit by conmon even if mcpx itself dies; --timeout is conmon's own backstop
     // for the wall-clock limit (mcpx kills the container first, at exactly timeoutMs).
     "--rm",
-    `--timeout=${Math.ceil(spec.timeoutMs / 1000) + BACKSTOP_SECONDS}`,
+    `--timeout=${Math.ceil(spec.grant.limits.timeoutMs / 1000) + BACKSTOP_SECONDS}`,
     "--name",
     containerName(spec.runId),
     "--runtime",
@@ -99,10 +106,10 @@ export function buildRunArgs(
     ...context.userNamespaceArgs,
     "--user",
     context.containerUser,
-    `--pids-limit=${spec.pidsLimit}`,
-    `--memory=${spec.memoryMb}m`,
-    `--memory-swap=${spec.memoryMb}m`,
-    `--cpus=${spec.cpus}`,
+    `--pids-limit=${spec.grant.limits.pidsLimit}`,
+    `--memory=${spec.grant.limits.memoryMb}m`,
+    `--memory-swap=${spec.grant.limits.memoryMb}m`,
+    `--cpus=${spec.grant.limits.cpus}`,
     ...context.ulimitArgs,
     `--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=${TMPFS_SIZE}`,
     "--hostname=mcpx",
@@ -116,8 +123,16 @@ export function buildRunArgs(
     ...where,
     deno,
     "run",
-    ...spec.denoFlags,
+    ...containerDenoFlags(spec),
     spec.entry,
     ...spec.entryArgs,
   ];
+}
+
+/** The Deno flags inside the container: the grant's, or `--allow-all` for a battery run that
+ * stands for code which escaped Deno's permissions ({@linkcode SandboxRunSpec.escapedDeno}). */
+export function containerDenoFlags(spec: SandboxRunSpec): string[] {
+  const flags = denoFlagsOf(spec);
+  if (!spec.escapedDeno) return flags;
+  return ["--allow-all", ...flags.filter((f) => !/^--(allow|deny)-|^--v8-flags=/.test(f))];
 }

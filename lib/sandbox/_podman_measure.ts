@@ -7,7 +7,8 @@
 import { join } from "node:path";
 import type { DoctorCheck } from "./doctor.ts";
 import type { PodmanHost } from "./_podman_host.ts";
-import { createPodmanTier } from "./podman_tier.ts";
+import { createPodmanTier, defaultDenoDir } from "./podman_tier.ts";
+import { makeGrant } from "./grant.ts";
 import type { SandboxRunOutcome } from "./tier.ts";
 
 /** Limits the measuring containers ask for. */
@@ -157,17 +158,22 @@ async function runProbe(
     runId: `doctor-${crypto.randomUUID().slice(0, 8)}`,
     entry: probe,
     entryArgs: [action],
-    denoFlags: ["--no-prompt", "--allow-all", "--no-config"],
+    grant: makeGrant({
+      write: [workspace],
+      limits: {
+        memoryMb: limits.memoryMb ?? 256,
+        cpus: limits.cpus ?? 1,
+        pidsLimit: limits.pids ?? 64,
+        outputLimitBytes: 65536,
+      },
+    }),
+    deno: { lock: "none", denoDir: defaultDenoDir() },
+    support: [],
+    escapedDeno: true,
     cwd: workspace,
     env: { HOME: workspace, NO_COLOR: "1" },
-    readOnlyPaths: [],
-    readWritePaths: [workspace],
     bridgeDir,
-    timeoutMs: 30_000,
-    memoryMb: limits.memoryMb ?? 256,
-    cpus: limits.cpus ?? 1,
-    pidsLimit: limits.pids ?? 64,
-    outputLimitBytes: 65536,
+    bridgeSocket: `${bridgeDir}/bridge.sock`,
     onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
     onStderr: (chunk) => stderr += new TextDecoder().decode(chunk),
   });

@@ -26,7 +26,9 @@ function findProgram(candidates: readonly string[]): string | undefined {
 
 /** Formats a byte count for the cut notice: `1 MiB`, `64 KiB`, `100 bytes`. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) {
+    return `${bytes / 1024 / 1024} MiB`;
+  }
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
@@ -98,7 +100,9 @@ export async function runProcessTree(
     ...(backstop === undefined ? [] : [
       backstop,
       "--signal=KILL",
-      `${Math.ceil(spec.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS}s`,
+      `${
+        Math.ceil(spec.grant.limits.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS
+      }s`,
     ]),
     command.program,
     ...command.args,
@@ -134,7 +138,7 @@ export async function runProcessTree(
   const timer = setTimeout(() => {
     killed ??= "timeout";
     killTree();
-  }, spec.timeoutMs);
+  }, spec.grant.limits.timeoutMs);
   const onAbort = () => {
     killed ??= "signal";
     killTree();
@@ -148,22 +152,45 @@ export async function runProcessTree(
   try {
     const [status, stdoutTruncated, stderrTruncated] = await Promise.all([
       child.status,
-      pump(child.stdout, spec.outputLimitBytes, "stdout", spec.onStdout, notice),
-      pump(child.stderr, spec.outputLimitBytes, "stderr", spec.onStderr, notice, tail),
+      pump(
+        child.stdout,
+        spec.grant.limits.outputLimitBytes,
+        "stdout",
+        spec.onStdout,
+        notice,
+      ),
+      pump(
+        child.stderr,
+        spec.grant.limits.outputLimitBytes,
+        "stderr",
+        spec.onStderr,
+        notice,
+        tail,
+      ),
     ]);
     // The leader is gone; make sure nothing it left behind in its group survives.
     killTree();
-    if (killed === undefined && !status.success && OOM_PATTERN.test(tail.text)) {
+    if (
+      killed === undefined && !status.success && OOM_PATTERN.test(tail.text)
+    ) {
       killed = "memory";
       notice(
-        `[mcpx: the skill ran out of memory (heap cap ${spec.memoryMb} MiB); ` +
+        `[mcpx: the skill ran out of memory (heap cap ${spec.grant.limits.memoryMb} MiB); ` +
           `raise sandbox.memory_limit in mcp_config.json if it really needs more]\n`,
       );
     }
     if (killed === "timeout") {
-      notice(`[mcpx: timed out after ${spec.timeoutMs / 1000} s; the skill was killed]\n`);
+      notice(
+        `[mcpx: timed out after ${
+          spec.grant.limits.timeoutMs / 1000
+        } s; the skill was killed]\n`,
+      );
     }
-    const code = killed === "timeout" ? 124 : killed === "signal" ? 130 : status.code;
+    const code = killed === "timeout"
+      ? 124
+      : killed === "signal"
+      ? 130
+      : status.code;
     return {
       code,
       timedOut: killed === "timeout",

@@ -1,14 +1,13 @@
 /**
- * The fast tier: `deno run` with only the flags the harness derived (see `permissions.ts`), a
+ * The fast tier: `deno run` with the grant rendered into flags (see `permissions.ts`), a
  * cleared environment, its own process group, a wall-clock limit and capped output.
  *
  * @module
  */
 import { SandboxError } from "../errors.ts";
 import { runProcessTree } from "./_process_tree.ts";
+import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
-
-const GRANTS_EVERYTHING = new Set(["-A", "--allow-all", "--allow-run", "--allow-ffi"]);
 
 /** The `deno` tier: Deno's permission system is the sandbox. */
 export class DenoTier implements SandboxTier {
@@ -31,21 +30,20 @@ export class DenoTier implements SandboxTier {
     }
   }
 
-  /** Runs `deno run <flags> <entry> <args>`; refuses flags that would grant everything. */
+  /** Runs `deno run <flags from the grant> <entry> <args>`. */
   run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
-    const bad = spec.denoFlags.find((flag) => GRANTS_EVERYTHING.has(flag.split("=")[0]!));
-    if (bad !== undefined || !spec.denoFlags.includes("--no-prompt")) {
+    if (spec.escapedDeno) {
       return Promise.reject(
         new SandboxError(
           "SANDBOX_ERROR",
-          `The deno tier refuses to run with ${bad ?? "prompts enabled"}; ` +
-            `use --tier trusted to run with full privileges.`,
+          "The deno tier has no wall besides Deno's permissions, so it refuses to run with " +
+            "them switched off; use --tier trusted to run with full privileges.",
         ),
       );
     }
     return runProcessTree({
       program: Deno.execPath(),
-      args: ["run", ...spec.denoFlags, spec.entry, ...spec.entryArgs],
+      args: ["run", ...denoFlagsOf(spec), spec.entry, ...spec.entryArgs],
     }, spec);
   }
 }

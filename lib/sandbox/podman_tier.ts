@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { SandboxError } from "../errors.ts";
 import { buildRunArgs, containerName, type PodmanRunContext, runMounts } from "./_podman_args.ts";
 import { inspectExit, killAndRemove, podmanCommand, removeContainer } from "./_podman_cli.ts";
@@ -91,8 +91,8 @@ class PodmanTier implements SandboxTier {
   async run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
     refuseNetwork(spec);
     const { host, rootfs, image } = await this.#target();
-    const denoDir = this.#options.denoDir ?? spec.env.DENO_DIR ?? defaultDenoDir();
-    const extraReadOnly = [...denoCacheParts(denoDir), ...configFiles(spec.denoFlags)];
+    const denoDir = this.#options.denoDir ?? spec.deno.denoDir;
+    const extraReadOnly = denoCacheParts(denoDir);
     const mounts = await existingMounts(runMounts(spec, extraReadOnly));
     let identity: RunIdentity = host;
     if (!host.rootless) {
@@ -151,7 +151,7 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
       } catch { /* already exited */ }
     })();
   };
-  const timer = setTimeout(() => stop("timeout"), spec.timeoutMs);
+  const timer = setTimeout(() => stop("timeout"), spec.grant.limits.timeoutMs);
   const notice = (text: string) => spec.onStderr?.(new TextEncoder().encode(`[mcpx: ${text}]\n`));
   let tail = "";
   const onStderr = (chunk: Uint8Array) => {
@@ -162,17 +162,21 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
   spec.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const [stdoutTruncated, stderrTruncated, status] = await Promise.all([
-      pipeCapped(child.stdout, spec.outputLimitBytes, spec.onStdout),
-      pipeCapped(child.stderr, spec.outputLimitBytes, onStderr),
+      pipeCapped(child.stdout, spec.grant.limits.outputLimitBytes, spec.onStdout),
+      pipeCapped(child.stderr, spec.grant.limits.outputLimitBytes, onStderr),
       child.status,
     ]);
     await stopping;
     const truncation = { stdoutTruncated, stderrTruncated };
     if (stdoutTruncated || stderrTruncated) {
-      notice(`output cut at ${spec.outputLimitBytes} bytes per stream`);
+      notice(`output cut at ${spec.grant.limits.outputLimitBytes} bytes per stream`);
     }
     if (killed === "timeout") {
-      notice(`timed out after ${spec.timeoutMs / 1000} s; the container was killed and removed`);
+      notice(
+        `timed out after ${
+          spec.grant.limits.timeoutMs / 1000
+        } s; the container was killed and removed`,
+      );
       return { code: 124, timedOut: true, killed, ...truncation };
     }
     if (killed === "signal") return { code: 130, timedOut: false, killed, ...truncation };
@@ -191,7 +195,7 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
     // Exit 137 is SIGKILL; nothing but the kernel's OOM killer sends it in here (on cgroup v1
     // podman does not record OOMKilled).
     if (state?.oomKilled || code === 137 || (code !== 0 && V8_OOM.test(tail))) {
-      notice(memoryKilledMessage(spec.memoryMb));
+      notice(memoryKilledMessage(spec.grant.limits.memoryMb));
       return { code: 137, timedOut: false, killed: "memory", ...truncation };
     }
     return { code, timedOut: false, ...truncation };
@@ -207,14 +211,6 @@ function podmanFailed(code: number, stderrTail: string): boolean {
 }
 
 const V8_OOM = /Fatal JavaScript out of memory|JavaScript heap out of memory/;
-
-/** The `--config=` file of the Deno flags and the lock file beside it (needed by `--frozen`). */
-function configFiles(denoFlags: readonly string[]): string[] {
-  const flag = denoFlags.find((f) => f.startsWith("--config="));
-  if (flag === undefined) return [];
-  const config = flag.slice("--config=".length);
-  return [config, join(dirname(config), "deno.lock")];
-}
 
 function aborted(): SandboxRunOutcome {
   return {

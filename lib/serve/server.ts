@@ -17,6 +17,7 @@ import { assignToolNames, type ToolNames } from "../codegen/names.ts";
 import { serverFolder } from "../codegen/render_server.ts";
 import { writeSnippet } from "./_snippet.ts";
 import { checkServers, checkTimeout, chooseTier, toFlags } from "./_run_checks.ts";
+import { TIER_NAMES } from "../sandbox/registry.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
 export interface McpxServerOptions {
@@ -29,7 +30,7 @@ export interface McpxServerOptions {
 /** The tool result shape the handlers return. */
 type ToolReply = { content: { type: "text"; text: string }[]; isError?: boolean };
 
-const TIER = z.enum(["deno", "podman", "trusted"]).optional().describe(
+const TIER = z.enum(TIER_NAMES).optional().describe(
   "Sandbox tier; default from config",
 );
 const TIMEOUT = z.number().min(1).optional().describe("Wall-clock limit, seconds");

@@ -85,7 +85,7 @@ function describeError(error: unknown, verbose: boolean): string {
 }
 
 /**
- * Imports `module` (a path, a URL, or an already imported namespace) and, when it
+ * Imports `module` (a path, a URL, a loader, or an already imported namespace) and, when it
  * default-exports a skill, validates `argsJson` with the skill's schema and calls
  * `run(args, ctx)`. A plain script is only imported: its top-level code is the run. Resolves
  * to the exit status: 0, the number `run` returned, or 1 after printing one `error:` line for
@@ -100,14 +100,18 @@ function describeError(error: unknown, verbose: boolean): string {
  * ```
  */
 export async function runSkillModule(
-  module: string | Record<string, unknown>,
+  module: string | Record<string, unknown> | (() => Promise<Record<string, unknown>>),
   argsJson: unknown,
   options: RunSkillOptions,
 ): Promise<number> {
   const log = options.stderr ?? writeStderr;
   const verbose = options.verbose ?? false;
   try {
-    const namespace = typeof module === "string" ? await import(moduleUrl(module)) : module;
+    const namespace = typeof module === "string"
+      ? await import(moduleUrl(module))
+      : typeof module === "function"
+      ? await module()
+      : module;
     if (!("default" in namespace)) return 0;
     const skill = namespace.default;
     if (!isSkill(skill)) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runAttack, verdicts } from "./_fast.ts";
-import { deriveDenoFlags } from "../../lib/sandbox/permissions.ts";
+import { denoFlagsFor } from "../../lib/sandbox/permissions.ts";
+import { batteryGrant } from "./_grant.ts";
 import { UsageError } from "../../lib/errors.ts";
 
 /** A loopback server the skill must not reach unless the user allows it explicitly. */
@@ -127,10 +128,9 @@ Deno.test("fast tier: a private address the user did not allow is refused before
     await t.step(`declared "${entry}"`, () => {
       assert.throws(
         () =>
-          deriveDenoFlags(
-            { net: [entry], explicitNet: [], read: [], write: [], env: [] },
-            { bridgeSocket: "/tmp/x/bridge.sock", memoryMb: 64 },
-          ),
+          denoFlagsFor(batteryGrant("/w", { net: [entry] }, {}), {
+            bridgeSocket: "/tmp/x/bridge.sock",
+          }),
         (error) =>
           error instanceof UsageError &&
           error.message.startsWith(`Refusing net access to "${entry}" (`) &&
@@ -140,10 +140,8 @@ Deno.test("fast tier: a private address the user did not allow is refused before
   }
 
   await t.step("the same entry given with --allow-net is granted", () => {
-    const flags = deriveDenoFlags(
-      { net: ["127.0.0.1:8080"], explicitNet: ["127.0.0.1:8080"], read: [], write: [], env: [] },
-      { bridgeSocket: "/tmp/x/bridge.sock", memoryMb: 64 },
-    );
+    const grant = batteryGrant("/w", { explicitNet: ["127.0.0.1:8080"] }, {});
+    const flags = denoFlagsFor(grant, { bridgeSocket: "/tmp/x/bridge.sock" });
     assert.ok(flags.includes("--allow-net=127.0.0.1:8080,unix:/tmp/x/bridge.sock"));
     const deny = flags.find((flag) => flag.startsWith("--deny-net="))!;
     assert.ok(!deny.includes("127.0.0.0/8") && deny.includes("127.0.0.2/31"));

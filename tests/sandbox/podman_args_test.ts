@@ -8,22 +8,24 @@ import { requestedNetwork, writeEnvFile } from "../../lib/sandbox/_podman_prepar
 import { pipeCapped } from "../../lib/sandbox/_podman_output.ts";
 import { SandboxError } from "../../lib/errors.ts";
 import type { SandboxRunSpec } from "../../lib/sandbox/tier.ts";
+import { makeGrant } from "../../lib/sandbox/grant.ts";
 
 const SPEC: SandboxRunSpec = {
   runId: "abc123",
   entry: "/p/lib/harness/_bootstrap.ts",
   entryArgs: ["/p/bridge/bridge.sock", "skill.ts"],
-  denoFlags: ["--no-prompt", "--allow-read=/p/workspace"],
+  grant: makeGrant({
+    code: ["/p/skills"],
+    read: ["/p/workspace"],
+    write: ["/p/workspace"],
+    limits: { timeoutMs: 1000, memoryMb: 512, cpus: 1.5, pidsLimit: 64, outputLimitBytes: 100 },
+  }),
+  deno: { lock: "none", denoDir: "/cache/deno" },
+  support: [],
   cwd: "/p/workspace",
   env: { HOME: "/p/workspace" },
-  readOnlyPaths: ["/p/skills/a.ts", "/p/workspace"],
-  readWritePaths: ["/p/workspace"],
   bridgeDir: "/tmp/bridge-x",
-  timeoutMs: 1000,
-  memoryMb: 512,
-  cpus: 1.5,
-  pidsLimit: 64,
-  outputLimitBytes: 100,
+  bridgeSocket: "/tmp/bridge-x/bridge.sock",
 };
 
 Deno.test("buildRunArgs() asks podman for every isolation the strict tier promises", async (t) => {
@@ -76,9 +78,8 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
       "/usr/bin/deno",
       "run",
     ]);
-    assert.deepEqual(args.slice(-5), [
-      "--no-prompt",
-      "--allow-read=/p/workspace",
+    assert.ok(args.includes("--allow-read=/p/workspace,/tmp/bridge-x/bridge.sock"));
+    assert.deepEqual(args.slice(-3), [
       "/p/lib/harness/_bootstrap.ts",
       "/p/bridge/bridge.sock",
       "skill.ts",
@@ -90,7 +91,7 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
     assert.deepEqual(binds.sort(), [
       "--mount=type=bind,src=/cache/deno,dst=/cache/deno,ro=true",
       "--mount=type=bind,src=/p/lib/harness,dst=/p/lib/harness,ro=true",
-      "--mount=type=bind,src=/p/skills/a.ts,dst=/p/skills/a.ts,ro=true",
+      "--mount=type=bind,src=/p/skills,dst=/p/skills,ro=true",
       "--mount=type=bind,src=/p/workspace,dst=/p/workspace,ro=false",
       "--mount=type=bind,src=/tmp/bridge-x,dst=/tmp/bridge-x,ro=false",
     ]);
@@ -116,14 +117,13 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
   });
 });
 
-Deno.test("requestedNetwork() lists declared hosts, never the bridge socket", () => {
-  assert.deepEqual(requestedNetwork(["--allow-net=unix:/tmp/b/bridge.sock"]), []);
-  assert.deepEqual(
-    requestedNetwork(["--allow-net=example.com,unix:/tmp/b/bridge.sock", "--deny-net=10.0.0.0/8"]),
-    ["example.com"],
-  );
-  assert.deepEqual(requestedNetwork(["--allow-net"]), ["any host"]);
-  assert.deepEqual(requestedNetwork(["--no-prompt", "--allow-read=/w"]), []);
+Deno.test("requestedNetwork() lists the grant's hosts, never the bridge socket", () => {
+  assert.deepEqual(requestedNetwork(SPEC), []);
+  const net = [{ host: "example.com", explicit: false }, { host: "::1", port: 80, explicit: true }];
+  assert.deepEqual(requestedNetwork({ ...SPEC, grant: { ...SPEC.grant, net } }), [
+    "example.com",
+    "[::1]:80",
+  ]);
 });
 
 Deno.test("writeEnvFile() writes a private file and refuses what --env-file cannot hold", async (t) => {

@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { skipUnless } from "../helpers/skip.ts";
-import { importRootfsImage } from "../../container/_import_image.ts";
-import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import { importRootfsImage } from "../../lib/sandbox/_podman_image.ts";
+import { createPodmanTier, defaultDenoDir } from "../../lib/sandbox/podman_tier.ts";
+import { makeGrant } from "../../lib/sandbox/grant.ts";
 import { ensureRootfs } from "../../lib/sandbox/rootfs.ts";
 import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE, PROBE } from "./strict/_strict.ts";
 
@@ -29,17 +30,14 @@ Deno.test({
           runId: runIds.at(-1)!,
           entry: PROBE,
           entryArgs: args,
-          denoFlags: ["--no-prompt", "--allow-all"],
+          grant: makeGrant({ write: [workspace], limits: { outputLimitBytes: 65536 } }),
+          deno: { lock: "none", denoDir: defaultDenoDir() },
+          support: [],
+          escapedDeno: true,
           cwd: workspace,
           env: { HOME: workspace },
-          readOnlyPaths: [],
-          readWritePaths: [workspace],
           bridgeDir,
-          timeoutMs: 30_000,
-          memoryMb: 256,
-          cpus: 1,
-          pidsLimit: 64,
-          outputLimitBytes: 65536,
+          bridgeSocket: `${bridgeDir}/bridge.sock`,
           onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
         });
         assert.equal(outcome.code, 0);

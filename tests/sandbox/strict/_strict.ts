@@ -1,11 +1,11 @@
 /**
- * Runs one module in the real strict (podman) tier, the way the harness does: flags from
- * `deriveDenoFlags`, the cleared environment, a fresh temporary project with a workspace and a
+ * Runs one module in the real strict (podman) tier, the way the harness does: a grant
+ * rendered by the tier, the cleared environment, a fresh temporary project with a workspace and a
  * private bridge directory. Used by every `tests/sandbox/podman_*_test.ts`.
  *
  * @module
  */
-import { deriveDenoFlags, type PermissionRequest } from "../../../lib/sandbox/permissions.ts";
+import { batteryGrant, type GrantRequest } from "../_grant.ts";
 import { resolveDenoDir, sandboxEnv } from "../../../lib/sandbox/env.ts";
 import { createPodmanTier } from "../../../lib/sandbox/podman_tier.ts";
 import type { SandboxRunOutcome, SandboxRunSpec } from "../../../lib/sandbox/tier.ts";
@@ -34,11 +34,11 @@ export function attack(name: string): string {
 }
 
 /** What a test may change; everything else is the harness default (workspace only). */
-export interface StrictRunOptions extends Partial<PermissionRequest> {
+export interface StrictRunOptions extends GrantRequest {
   /** Arguments after the entry (a function gets the run's paths). */
   args?: string[] | ((paths: StrictPaths) => string[]);
-  /** Replaces the derived Deno flags (e.g. `--allow-all`, standing for an escaped skill). */
-  denoFlags?: string[];
+  /** Run Deno with `--allow-all`, standing for a skill that escaped Deno's permissions. */
+  escaped?: boolean;
   /** Called with the project paths before the run (to plant files, open the bridge). */
   prepare?: (paths: StrictPaths) => Promise<void> | void;
   /** Called after the run, before the temporary project is removed. */
@@ -51,8 +51,6 @@ export interface StrictRunOptions extends Partial<PermissionRequest> {
   pidsLimit?: number;
   /** @default 1 MiB */
   outputLimitBytes?: number;
-  /** Extra read-only mounts (besides the repository). */
-  readOnlyPaths?: string[];
   /** Extra environment for the skill. */
   env?: string[];
   /** Aborts the run. */
@@ -99,30 +97,26 @@ export async function runStrict(
     const paths = { workspace, bridgeDir };
     await options.prepare?.(paths);
     const memoryMb = options.memoryMb ?? 256;
-    const denoFlags = options.denoFlags ?? deriveDenoFlags({
-      net: options.net ?? [],
-      explicitNet: options.explicitNet ?? [],
-      read: [workspace, ...(options.read ?? [])],
-      write: [workspace, ...(options.write ?? [])],
-      env: options.env ?? [],
-    }, { bridgeSocket: `${bridgeDir}/bridge.sock`, memoryMb, configPath: `${ROOT}/deno.json` });
+    const denoDir = await resolveDenoDir();
     const out: string[] = [];
     const err: string[] = [];
     const spec: SandboxRunSpec = {
       runId,
       entry,
       entryArgs: typeof options.args === "function" ? options.args(paths) : options.args ?? [],
-      denoFlags,
+      grant: batteryGrant(workspace, options, {
+        timeoutMs: options.timeoutMs ?? 30_000,
+        memoryMb,
+        pidsLimit: options.pidsLimit ?? 64,
+        outputLimitBytes: options.outputLimitBytes ?? 1024 * 1024,
+      }),
+      deno: { configPath: `${ROOT}/deno.json`, lock: "frozen", denoDir },
+      support: [`${ROOT}/deno.json`, `${ROOT}/deno.lock`],
+      ...(options.escaped ? { escapedDeno: true } : {}),
       cwd: workspace,
-      env: sandboxEnv({ denoDir: await resolveDenoDir(), home: workspace }),
-      readOnlyPaths: [ROOT, ...(options.readOnlyPaths ?? [])],
-      readWritePaths: [workspace],
+      env: sandboxEnv({ denoDir, home: workspace }),
       bridgeDir,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      memoryMb,
-      cpus: 1,
-      pidsLimit: options.pidsLimit ?? 64,
-      outputLimitBytes: options.outputLimitBytes ?? 1024 * 1024,
+      bridgeSocket: `${bridgeDir}/bridge.sock`,
       ...(options.signal ? { signal: options.signal } : {}),
       onStdout: (chunk) => {
         out.push(new TextDecoder().decode(chunk));
