@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RunCgroup } from "./cgroup.ts";
 import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
 const SETSID_CANDIDATES = ["/usr/bin/setsid", "/bin/setsid"];
@@ -26,9 +27,7 @@ function findProgram(candidates: readonly string[]): string | undefined {
 
 /** Formats a byte count for the cut notice: `1 MiB`, `64 KiB`, `100 bytes`. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) {
-    return `${bytes / 1024 / 1024} MiB`;
-  }
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
@@ -81,6 +80,9 @@ export interface ProcessCommand {
   readonly program: string;
   /** Its arguments. */
   readonly args: readonly string[];
+  /** The run's cgroup, when it has one: every process in it is killed when the run ends, and
+   * its OOM count says whether the memory limit ended the run. The caller removes it. */
+  readonly cgroup?: RunCgroup | undefined;
 }
 
 /**
@@ -100,9 +102,7 @@ export async function runProcessTree(
     ...(backstop === undefined ? [] : [
       backstop,
       "--signal=KILL",
-      `${
-        Math.ceil(spec.grant.limits.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS
-      }s`,
+      `${Math.ceil(spec.grant.limits.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS}s`,
     ]),
     command.program,
     ...command.args,
@@ -121,6 +121,7 @@ export async function runProcessTree(
 
   let killed: SandboxRunOutcome["killed"];
   const killTree = () => {
+    command.cgroup?.killAll();
     // With setsid the child leads its own process group: kill the group, then the leader.
     if (setsid) {
       try {
@@ -152,44 +153,38 @@ export async function runProcessTree(
   try {
     const [status, stdoutTruncated, stderrTruncated] = await Promise.all([
       child.status,
-      pump(
-        child.stdout,
-        spec.grant.limits.outputLimitBytes,
-        "stdout",
-        spec.onStdout,
-        notice,
-      ),
-      pump(
-        child.stderr,
-        spec.grant.limits.outputLimitBytes,
-        "stderr",
-        spec.onStderr,
-        notice,
-        tail,
-      ),
+      pump(child.stdout, spec.grant.limits.outputLimitBytes, "stdout", spec.onStdout, notice),
+      pump(child.stderr, spec.grant.limits.outputLimitBytes, "stderr", spec.onStderr, notice, tail),
     ]);
     // The leader is gone; make sure nothing it left behind in its group survives.
     killTree();
-    if (
-      killed === undefined && !status.success && OOM_PATTERN.test(tail.text)
-    ) {
+    if (killed === undefined && !status.success && OOM_PATTERN.test(tail.text)) {
       killed = "memory";
       notice(
         `[mcpx: the skill ran out of memory (heap cap ${spec.grant.limits.memoryMb} MiB); ` +
           `raise sandbox.memory_limit in mcp_config.json if it really needs more]\n`,
       );
+    } else if (command.cgroup?.oomKilled() && killed !== "timeout") {
+      // The kernel's OOM killer fired inside the run's cgroup: the whole run (every Worker,
+      // buffer and WebAssembly memory together) reached the limit.
+      killed = "memory";
+      notice(
+        `[mcpx: the run reached its memory limit (${spec.grant.limits.memoryMb} MiB for the whole run, ` +
+          `cgroup) and was killed; raise sandbox.memory_limit in mcp_config.json if it ` +
+          `really needs more]\n`,
+      );
     }
     if (killed === "timeout") {
       notice(
-        `[mcpx: timed out after ${
-          spec.grant.limits.timeoutMs / 1000
-        } s; the skill was killed]\n`,
+        `[mcpx: timed out after ${spec.grant.limits.timeoutMs / 1000} s; the skill was killed]\n`,
       );
     }
     const code = killed === "timeout"
       ? 124
       : killed === "signal"
       ? 130
+      : killed === "memory" && status.code === 0
+      ? 137
       : status.code;
     return {
       code,

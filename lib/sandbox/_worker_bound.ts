@@ -4,8 +4,8 @@
  * threads, so an unbounded count multiplies the per-isolate heap cap; the OS cgroup (memory and
  * pids) is the hard limit, this bound is the second mechanism and the one with a clear message.
  *
- * The limit comes from the run's command line (`--mcpx-workers=N`, appended by the fast tier;
- * read before the skill runs). Without it the default is {@linkcode DEFAULT_WORKERS}.
+ * The harness bootstrap calls {@linkcode installWorkerBound} with `grant.limits.workers` (passed
+ * in its arguments) before it imports the run's code; it works the same in both tiers.
  *
  * How the original constructor is kept out of reach: the bounded constructor is a plain function
  * (not a subclass, whose prototype chain would lead back to the original), it shares the
@@ -19,22 +19,20 @@
  * @module
  */
 
-/** Workers a run may start when the command line does not say. */
-export const DEFAULT_WORKERS = 8;
-
-function limitFromArgs(): number {
-  for (const arg of Deno.args) {
-    const match = /^--mcpx-workers=(\d+)$/.exec(arg);
-    if (match) return Number(match[1]);
-  }
-  return DEFAULT_WORKERS;
-}
-
 /**
  * Replaces `globalThis.Worker` with a constructor that refuses once `limit` Workers have been
  * started in this run (started, not alive: a terminated Worker still counts).
+ *
+ * @example
+ * ```ts ignore
+ * import { installWorkerBound } from "./_worker_bound.ts";
+ * installWorkerBound(4); // before the run's code is imported
+ * ```
  */
 export function installWorkerBound(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RangeError(`installWorkerBound: expected a non-negative integer, got ${limit}`);
+  }
   const Original = globalThis.Worker;
   if (typeof Original !== "function") return;
   let started = 0;
@@ -71,5 +69,3 @@ export function installWorkerBound(limit: number): void {
     enumerable: false,
   });
 }
-
-installWorkerBound(limitFromArgs());

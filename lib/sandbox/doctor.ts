@@ -14,6 +14,7 @@ import { podmanVersion } from "./_podman_cli.ts";
 import { detectPodmanHost } from "./_podman_host.ts";
 import { measurePodman } from "./_podman_measure.ts";
 import { ensureRootfs } from "./rootfs.ts";
+import { wallChecks } from "./_wall_doctor.ts";
 
 /** One measured guarantee. */
 export interface DoctorCheck {
@@ -141,6 +142,7 @@ async function denoChecks(): Promise<DoctorCheck[]> {
       ...(refused ? {} : { fix: "reinstall Deno; DENO_* variables must not grant permissions" }),
     },
     await heapCheck(),
+    ...(await wallChecks()),
   ];
 }
 
@@ -168,8 +170,8 @@ async function heapCheck(): Promise<DoctorCheck> {
     label: "heap cap",
     ok: stopped,
     detail: stopped
-      ? "a child filling its heap past --max-old-space-size=32 was stopped (buffers outside " +
-        "the JS heap are not capped in this tier)"
+      ? "a child filling its heap past --max-old-space-size=32 was stopped (per isolate; " +
+        "the whole run is held by the memory limit per run)"
       : "a child filled its heap past --max-old-space-size=32 and survived",
     ...(stopped ? {} : { fix: "use --tier podman for a hard memory limit" }),
   };
