@@ -49,6 +49,7 @@ export const command: Command = {
     for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
     const report = await runDoctor({
       image: config.sandbox.image,
+      runtime: config.sandbox.ociRuntime,
       ...(values.refresh ? { refresh: true } : {}),
     });
     const strictOk = report.checks.filter((c) => STRICT_TIER_CHECKS.includes(c.id))

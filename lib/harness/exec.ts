@@ -215,7 +215,10 @@ export async function execSkill(
   const clearCache = tier !== "trusted" && modules.cacheDir !== undefined &&
     cacheWritableBy(modules.cacheDir, grant.write);
 
-  const sandboxTier = await tierByName(tier, { image: sandbox.image });
+  const sandboxTier = await tierByName(tier, {
+    image: sandbox.image,
+    ociRuntime: sandbox.ociRuntime,
+  });
   await sandboxTier.ensureAvailable();
 
   // The MCP client loads on the skill's first tool call, not before: most of the start-up.
