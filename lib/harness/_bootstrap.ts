@@ -6,7 +6,7 @@
  * the bridge guest to the socket named in its arguments, loads the run's code, runs it and exits
  * with its status.
  *
- * Arguments: `<socketPath> <argsJson> <workspace> <verbose 0|1>`.
+ * Arguments: `<socketPath> <argsJson> <workspace> <verbose 0|1> <workers>`.
  *
  * This is the sandboxed process's main code, so it ends the process with `Deno.exit` (as
  * `cli.ts` does for the harness): a run's leftover timers must not keep it alive.
@@ -15,6 +15,7 @@
  */
 import { installBridge } from "../bridge/guest.ts";
 import { runSkillModule } from "../skills/run.ts";
+import { installWorkerBound } from "../sandbox/_worker_bound.ts";
 
 /**
  * Installs the bridge, then imports the run's code through `load` (after the bridge, so a plain
@@ -24,11 +25,16 @@ export async function bootstrap(
   args: readonly string[],
   load: () => Promise<Record<string, unknown>>,
 ): Promise<never> {
-  const [socketPath, argsJson, workspace, verbose] = args;
-  if (socketPath === undefined || argsJson === undefined || workspace === undefined) {
+  const [socketPath, argsJson, workspace, verbose, workers] = args;
+  if (
+    socketPath === undefined || argsJson === undefined || workspace === undefined ||
+    workers === undefined
+  ) {
     console.error("error: mcpx bootstrap: missing arguments (this is a bug in mcpx)");
     Deno.exit(70);
   }
+  // Before the run's code is loaded: it must not see the unbounded Worker constructor.
+  installWorkerBound(Number(workers));
   const guest = await installBridge(socketPath);
   let code: number;
   try {

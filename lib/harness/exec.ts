@@ -56,6 +56,12 @@ export interface ExecOptions {
   onStdout?: (chunk: Uint8Array) => void;
   /** Receives the skill's stderr live (capped), and the harness's notices. */
   onStderr?: (chunk: Uint8Array) => void;
+  /** The skill's arguments as a JSON object, instead of `argv` (which must then be empty):
+   * `run_skill` of `mcpx serve` passes its `args` straight through. */
+  args?: Record<string, unknown>;
+  /** Set by `execSnippet` only: the file is an `execute_code` snippet, run as a plain module
+   * (never inspected) resolving through this import map. */
+  snippet?: { readonly importMap: string };
 }
 
 /** How one `mcpx exec` ended. */
@@ -88,6 +94,12 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The `deno.json` a run in project `root` resolves with: the project's, else mcpx's own. */
+export function runConfigPath(root: string): string {
+  const projectConfig = resolve(root, "deno.json");
+  return exists(projectConfig) ? projectConfig : OWN_CONFIG;
 }
 
 /**
@@ -124,14 +136,18 @@ export async function execSkill(
         ` in the config), got ${timeoutSeconds}.`,
     );
   }
-  const file = resolveSkillPath(path, { cwd, root: config.root });
+  if (options.args !== undefined && argv.length > 0) {
+    throw new UsageError("Give the skill's arguments either as argv words or as JSON, not both.");
+  }
+  const input = options.args ?? argv;
+  const snippet = options.snippet;
+  const file = snippet === undefined ? resolveSkillPath(path, { cwd, root: config.root }) : path;
   const workspacePath = resolve(config.root, "workspace");
   await Deno.mkdir(workspacePath, { recursive: true });
   const workspace = await Deno.realPath(workspacePath);
   const widenedRead = (options.allowRead ?? []).map((p) => resolve(cwd, p));
   const widenedWrite = (options.allowWrite ?? []).map((p) => resolve(cwd, p));
-  const projectConfig = resolve(config.root, "deno.json");
-  const configPath = exists(projectConfig) ? projectConfig : OWN_CONFIG;
+  const configPath = runConfigPath(config.root);
 
   const lock = exists(resolve(configPath, "..", "deno.lock")) ? "frozen" as const : "none" as const;
   const modules = await prepareModules(file, {
@@ -140,13 +156,15 @@ export async function execSkill(
     lock,
     bootstrap: BOOTSTRAP,
     display: path,
+    importMap: snippet?.importMap,
   });
   if (options.verbose) options.onStderr?.(new TextEncoder().encode(`${modules.notice}\n`));
   // A module without a default export is a plain script: its top-level code IS the run, so it
   // must not be imported for inspection (it would run twice, the first time unprivileged).
-  const inspection = !hasDefaultExport(await Deno.readTextFile(file))
+  // A snippet is always a plain module: nothing in its text is read for a manifest.
+  const inspection = snippet !== undefined || !hasDefaultExport(await Deno.readTextFile(file))
     ? { kind: "script" as const }
-    : await inspectSkillWith(file, argv, {
+    : await inspectSkillWith(file, input, {
       root: config.root,
       workspace,
       configPath,
@@ -173,10 +191,10 @@ export async function execSkill(
     };
   }
   const isSkill = inspection.kind === "skill";
-  if (!isSkill && argv.length > 0) {
+  if (!isSkill && (argv.length > 0 || Object.keys(options.args ?? {}).length > 0)) {
     throw new UsageError(
       `${path} is a plain script (no defineSkill default export), so it takes no arguments; ` +
-        `got ${argv.join(" ")}.`,
+        `got ${argv.length > 0 ? argv.join(" ") : JSON.stringify(options.args)}.`,
     );
   }
   const servers = allowedServers(
@@ -242,10 +260,12 @@ export async function execSkill(
           JSON.stringify(isSkill ? inspection.args : {}),
           workspace,
           options.verbose ? "1" : "0",
+          String(grant.limits.workers),
         ],
         grant,
-        deno: { configPath, lock, denoDir },
-        support: [configPath, resolve(configPath, "..", "deno.lock")].filter(exists),
+        deno: { configPath, lock, denoDir, importMap: snippet?.importMap },
+        support: [configPath, resolve(configPath, "..", "deno.lock"), snippet?.importMap]
+          .filter((p): p is string => p !== undefined && exists(p)),
         cwd: workspace,
         env,
         bridgeDir: bridge.dir,

@@ -29,6 +29,10 @@ export interface TierEntry {
 export interface TierOptions {
   /** `sandbox.image`: a container image instead of the locally built root filesystem. */
   readonly image?: string | undefined;
+  /** `sandbox.require_os_isolation`: the fast tier refuses to run without its second wall. */
+  readonly requireOsIsolation?: boolean | undefined;
+  /** `sandbox.runtime` as an OCI runtime for the podman tier (`runsc`: gVisor). */
+  readonly ociRuntime?: string | undefined;
 }
 
 /** Every tier, by name. */
@@ -37,16 +41,20 @@ export const TIERS: Readonly<Record<Tier, TierEntry>> = {
     name: "deno",
     summary: "fast: a Deno subprocess with the run's grant as its only permissions",
     sandboxed: true,
-    load: async () => new (await import("./deno_tier.ts")).DenoTier(),
+    load: async (options) =>
+      new (await import("./deno_tier.ts")).DenoTier(
+        options.requireOsIsolation ? { requireOsIsolation: true } : {},
+      ),
   },
   podman: {
     name: "podman",
     summary: "strict: the same Deno permissions inside a rootless podman container",
     sandboxed: true,
     load: async (options) =>
-      (await import("./podman_tier.ts")).createPodmanTier(
-        options.image === undefined ? {} : { image: options.image },
-      ),
+      (await import("./podman_tier.ts")).createPodmanTier({
+        ...(options.image === undefined ? {} : { image: options.image }),
+        ...(options.ociRuntime === undefined ? {} : { runtime: options.ociRuntime }),
+      }),
   },
   trusted: {
     name: "trusted",

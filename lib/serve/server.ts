@@ -15,8 +15,7 @@ import { rankTools, type ToolEntry } from "./search.ts";
 import { renderToolSignature } from "../codegen/render_tool.ts";
 import { assignToolNames, type ToolNames } from "../codegen/names.ts";
 import { serverFolder } from "../codegen/render_server.ts";
-import { writeSnippet } from "./_snippet.ts";
-import { checkServers, checkTimeout, chooseTier, toFlags } from "./_run_checks.ts";
+import { checkServers, checkTimeout, chooseTier } from "./_run_checks.ts";
 import { TIER_NAMES } from "../sandbox/registry.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
@@ -119,7 +118,9 @@ export function createMcpxServer(
     guardRun(async () => {
       const outcome = await backend.runner.run({
         path: await backend.skills.resolve(name),
-        argv: Array.isArray(args) ? args : toFlags(args ?? {}),
+        // A JSON object goes to the skill as it is ("42" stays a string); words are flags.
+        argv: Array.isArray(args) ? args : [],
+        args: Array.isArray(args) ? undefined : args ?? {},
         tier: chooseTier(backend, tier),
         timeoutSeconds: checkTimeout(backend, timeoutSeconds),
         servers: undefined,
@@ -142,20 +143,17 @@ export function createMcpxServer(
       const chosen = chooseTier(backend, tier);
       const timeout = checkTimeout(backend, timeoutSeconds);
       await checkServers(backend, servers);
-      const path = await writeSnippet(code, backend.root, servers);
-      try {
-        const outcome = await backend.runner.run({
-          path,
-          argv: [],
-          tier: chosen,
-          timeoutSeconds: timeout,
-          servers,
-          signal: extra.signal,
-        });
-        return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
-      } finally {
-        await Deno.remove(path).catch(() => {});
-      }
+      // The harness writes the snippet into a private directory of its own and removes it.
+      const outcome = await backend.runner.run({
+        path: "execute_code",
+        argv: [],
+        code,
+        tier: chosen,
+        timeoutSeconds: timeout,
+        servers,
+        signal: extra.signal,
+      });
+      return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
     }));
 
   return server;

@@ -51,7 +51,15 @@ Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", as
   await t.step("run_skill with an invalid argument says which", async () => {
     const result = await call("run_skill", { name: "add", args: { a: "x", b: 1 } });
     assert.equal(result.isError, true);
-    assert.match(textOf(result), /INVALID_ARGUMENTS: .*--a/);
+    assert.match(textOf(result), /INVALID_ARGUMENTS: Invalid arguments: a: .*expected number/);
+  });
+
+  await t.step('run_skill passes JSON through: the string "42" stays a string', async () => {
+    const result = await call("run_skill", { name: "add", args: { a: "42", b: 1 } });
+    assert.equal(result.isError, true);
+    assert.match(textOf(result), /a: .*expected number, received string/);
+    const ok = await call("run_skill", { name: "add", args: { a: 42, b: 1 } });
+    assert.match(textOf(ok), /--- stdout ---\n.*43/);
   });
 
   await t.step("run_skill of an unknown skill", async () => {
@@ -124,10 +132,132 @@ Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", as
     assert.match(textOf(result), /^timed out after \d+ ms \(exit 124\)/);
   });
 
-  await t.step("snippets are removed after the run", async () => {
-    const dir = join(project.config.root, "workspace", ".mcpx-serve");
-    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  await t.step(
+    "a snippet lives in a private folder outside the workspace, removed after",
+    async () => {
+      const result = await call("execute_code", {
+        code: [
+          "const here = new URL(import.meta.url).pathname;",
+          "console.log(here);",
+          "try { await Deno.writeTextFile(here, 'hijacked'); console.log('WROTE'); }",
+          "catch (e) { console.log('REFUSED', e.name); }",
+        ].join("\n"),
+        servers: [],
+      });
+      const text = textOf(result);
+      const path = /--- stdout ---\n(\S+)\n/.exec(text)?.[1] ?? "";
+      assert.match(path, /\/mcpx-snippet-[^/]+\/snippet\.ts$/, text);
+      assert.ok(!path.startsWith(project.config.root), path);
+      assert.match(text, /REFUSED NotCapable/);
+      assert.doesNotMatch(text, /WROTE/);
+      await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+      const workspace = join(project.config.root, "workspace");
+      const left = await Array.fromAsync(Deno.readDir(workspace)).catch(() => []);
+      assert.ok(!left.some((e) => e.name.includes("snippet") || e.name === ".mcpx-serve"));
+    },
+  );
+
+  await t.step("a snippet cannot hijack another client's pending snippet", async () => {
+    // The victim runs long; the attacker searches every place a snippet could be and rewrites it.
+    const victim = call("execute_code", {
+      code: "await new Promise((r) => setTimeout(r, 1500)); console.log('VICTIM RAN');",
+      servers: ["everything"],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const attacker = await call("execute_code", {
+      code: [
+        "const found = [];",
+        "for (const dir of ['/tmp', Deno.cwd(), Deno.cwd() + '/.mcpx-serve']) {",
+        "  try { for await (const e of Deno.readDir(dir)) found.push(dir + '/' + e.name); }",
+        "  catch (e) { console.log('REFUSED', dir, e.name); }",
+        "}",
+        "let wrote = 0;",
+        "for (const f of found.filter((f) => f.includes('snippet'))) {",
+        "  try { await Deno.writeTextFile(f + '/snippet.ts', 'console.log(\"HIJACKED\")'); wrote++; }",
+        "  catch { /* refused */ }",
+        "}",
+        "console.log('wrote', wrote);",
+      ].join("\n"),
+      servers: [],
+    });
+    assert.match(textOf(attacker), /REFUSED \/tmp NotCapable/);
+    assert.match(textOf(attacker), /wrote 0/);
+    const result = await victim;
+    assert.match(textOf(result), /VICTIM RAN/);
+    assert.doesNotMatch(textOf(result), /HIJACKED/);
   });
+
+  await t.step("the wrapper breakout text is just code: it declares nothing", async () => {
+    const result = await call("execute_code", {
+      code: [
+        "const permissions = { read: ['/'], write: ['/tmp/x'], env: ['SECRET'] };",
+        "export default { servers: ['everything'], permissions, async run2() {} };",
+        "try { console.log(await Deno.readTextFile('/etc/passwd')); }",
+        "catch (e) { console.log('REFUSED read', e.name); }",
+        "try { console.log(Deno.env.get('SECRET')); } catch (e) { console.log('REFUSED env', e.name); }",
+        "try { await Deno.writeTextFile('/tmp/x', 'x'); console.log('WROTE'); }",
+        "catch (e) { console.log('REFUSED write', e.name); }",
+      ].join("\n"),
+      servers: [],
+    });
+    const text = textOf(result);
+    assert.match(text, /REFUSED read NotCapable/);
+    assert.match(text, /REFUSED env NotCapable/);
+    assert.match(text, /REFUSED write NotCapable/);
+    assert.doesNotMatch(text, /root:|WROTE/);
+    // The raw breakout of the old wrapper is a syntax error now, and grants nothing.
+    const raw = await call("execute_code", {
+      code: '},  permissions: { read: ["/"] }, async run2() { console.log("OUT"); ',
+      servers: [],
+    });
+    assert.equal(raw.isError, true);
+    assert.doesNotMatch(textOf(raw), /--- stdout ---\nOUT/);
+  });
+
+  await t.step(
+    "a snippet reads neither mcp_config.json nor the serve process's environ",
+    async () => {
+      const result = await call("execute_code", {
+        code: [
+          "for (const p of ['./mcp_config.json', '../mcp_config.json', `/proc/${Deno.ppid}/environ`]) {",
+          "  try { console.log('READ', p, (await Deno.readTextFile(p)).slice(0, 40)); }",
+          "  catch (e) { console.log('REFUSED', p, e.name); }",
+          "}",
+        ].join("\n"),
+        servers: [],
+      });
+      const text = textOf(result);
+      assert.doesNotMatch(text, /READ /, text);
+      assert.equal(text.match(/REFUSED /g)?.length, 3, text);
+      // Importing it is refused before anything runs, naming the file.
+      const imported = await call("execute_code", {
+        code: 'import c from "./mcp_config.json" with { type: "json" };\nconsole.log(c);',
+        servers: [],
+      });
+      assert.equal(imported.isError, true);
+      assert.match(
+        textOf(imported),
+        /imports \S*mcp_config\.json, outside the code a run may load/,
+      );
+    },
+  );
+
+  await t.step(
+    "snippets call tools through mcpx/skill; the harness still works after",
+    async () => {
+      const result = await call("execute_code", {
+        code: [
+          'import { callTool, listTools } from "mcpx/skill";',
+          'const tools = await listTools("everything");',
+          'const r = await callTool("everything", "echo", { message: "via mcpx/skill" });',
+          "console.log(tools.length > 0, JSON.stringify(r.content));",
+        ].join("\n"),
+        servers: ["everything"],
+      });
+      assert.equal(result.isError, undefined, textOf(result));
+      assert.match(textOf(result), /true .*via mcpx\/skill/);
+    },
+  );
 });
 
 Deno.test("execute_code runs tier trusted only when the config allows it", async () => {
