@@ -265,6 +265,11 @@ function pidsIn(dir: string): number[] {
   return (readText(join(dir, "cgroup.procs")) ?? "").split("\n").filter(Boolean).map(Number);
 }
 
+/** 1 ms for the first tries, then up to 50 ms. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, attempt < 10 ? 1 : Math.min(50, attempt * 2)));
+}
+
 function runCgroup(kind: "v1" | "v2", memory: string, dirs: string[]): RunCgroup {
   const killAll = () => {
     if (kind === "v2" && exists(join(memory, "cgroup.kill"))) {
@@ -291,15 +296,15 @@ function runCgroup(kind: "v1" | "v2", memory: string, dirs: string[]): RunCgroup
     },
     killAll,
     async remove() {
-      for (let attempt = 0; attempt < 100; attempt++) {
+      // Exited processes leave the cgroup within a few ms (once reaped): poll briefly, then back
+      // off, for up to ~2 s in all.
+      for (let attempt = 0; attempt < 60; attempt++) {
         killAll();
         if (dirs.every((dir) => pidsIn(dir).length === 0)) break;
-        await new Promise((done) => setTimeout(done, 20));
+        await pause(attempt);
       }
       for (const dir of [...dirs].reverse()) {
-        for (let attempt = 0; attempt < 50 && !tryRemove(dir); attempt++) {
-          await new Promise((done) => setTimeout(done, 20));
-        }
+        for (let attempt = 0; attempt < 60 && !tryRemove(dir); attempt++) await pause(attempt);
       }
     },
   };

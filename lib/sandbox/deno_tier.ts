@@ -22,6 +22,9 @@ export interface DenoTierOptions {
   readonly requireOsIsolation?: boolean;
   /** Build the second wall at all; `false` only for measuring its cost. @default true */
   readonly wall?: boolean;
+  /** Where the wall's availability comes from; tests stand in a host without bubblewrap.
+   * @default wallSupport (measured once per process) */
+  readonly wallSupport?: () => Promise<WallSupport>;
 }
 
 let saidNoWall = false;
@@ -38,6 +41,10 @@ export class DenoTier implements SandboxTier {
     this.#options = options;
   }
 
+  #support(): Promise<WallSupport> {
+    return (this.#options.wallSupport ?? wallSupport)();
+  }
+
   /** Needs the running `deno` binary; with `requireOsIsolation`, also a working bubblewrap. */
   async ensureAvailable(): Promise<void> {
     try {
@@ -49,14 +56,14 @@ export class DenoTier implements SandboxTier {
         { cause },
       );
     }
-    if (this.#options.requireOsIsolation) refuseWithoutWall(await wallSupport());
+    if (this.#options.requireOsIsolation) refuseWithoutWall(await this.#support());
   }
 
   /** Runs `deno run <flags from the grant> <entry> <args>`, walled in where the host allows. */
   async run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
     const support: WallSupport = this.#options.wall === false
       ? { available: false, reason: "the wall was turned off", fix: "" }
-      : await wallSupport();
+      : await this.#support();
     if (this.#options.requireOsIsolation) refuseWithoutWall(support);
     if (spec.escapedDeno && !support.available) {
       throw new SandboxError(
@@ -113,7 +120,8 @@ function refuseWithoutWall(support: WallSupport): void {
   throw new SandboxError(
     "SANDBOX_UNAVAILABLE",
     `sandbox.require_os_isolation is set but the fast tier's second wall cannot be built ` +
-      `here: ${support.reason}; ${support.fix}.`,
+      `here: ${support.reason}; ${support.fix} (or set it to false to run on Deno's ` +
+      `permissions alone).`,
   );
 }
 

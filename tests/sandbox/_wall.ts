@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { DenoTier } from "../../lib/sandbox/deno_tier.ts";
+import { DenoTier, type DenoTierOptions } from "../../lib/sandbox/deno_tier.ts";
 import { resolveDenoDir, sandboxEnv } from "../../lib/sandbox/env.ts";
 import type { Grant, NetGrant } from "../../lib/sandbox/grant.ts";
 import type { SandboxRunOutcome } from "../../lib/sandbox/tier.ts";
@@ -33,6 +33,8 @@ export interface WallRunOptions {
   timeoutMs?: number;
   /** Build the wall at all. @default true */
   wall?: boolean;
+  /** Options of the tier (a stand-in host without bubblewrap, require_os_isolation). */
+  tier?: DenoTierOptions;
 }
 
 /** How the run ended. */
@@ -77,7 +79,7 @@ export async function runWalled(
   const out: string[] = [];
   const err: string[] = [];
   try {
-    const outcome = await new DenoTier({ wall: options.wall ?? true }).run({
+    const outcome = await new DenoTier({ wall: options.wall ?? true, ...options.tier }).run({
       runId: crypto.randomUUID().slice(0, 12),
       entry: `${ATTACKS}/${name}.ts`,
       entryArgs: options.args ?? [],

@@ -20,6 +20,7 @@ Deno.test({
         ["mem_workers", "four Workers holding 1.7 GiB"],
         ["mem_buffers", "ArrayBuffers holding 1.5 GiB"],
         ["mem_wasm", "WebAssembly memory holding 1.5 GiB"],
+        ["nested_workers", "ten nested Workers (past the Worker count) holding 1.6 GiB"],
       ]
     ) {
       await t.step(`${what} under a 512 MiB limit: killed: memory, and said`, async () => {

@@ -46,6 +46,11 @@ Deno.test({
         ["write_root", /^REFUSED .*Read-only file system/],
         ["cgroup_procs", /^REFUSED NotFound/], // no /sys: the run cannot leave its cgroup
         ["shell", /^REFUSED NotFound: Failed to spawn '\/bin\/sh'/], // no programs but deno
+        // Through FFI: no capabilities, no further namespaces, so no mounts of cgroupfs or proc.
+        ["unshare_user", /^REFUSED Error: errno (1|22|28)$/],
+        ["unshare_mount", /^REFUSED Error: errno 1$/],
+        ["mount_cgroup", /^REFUSED Error: errno 1$/],
+        ["mount_proc", /^REFUSED Error: errno 1$/],
       ];
       for (const [label, expected] of refusals) {
         await t.step(`refused: ${label}`, () => assert.match(saw(label), expected));
