@@ -12,7 +12,11 @@ import type { McpxConfig, Tier } from "../config/types.ts";
 import { UsageError } from "../errors.ts";
 import { inspectSkillWith } from "../skills/manifest.ts";
 import { sandboxEnv } from "../sandbox/env.ts";
-import { denoFlagsFor, parseNetGrant } from "../sandbox/permissions.ts";
+import {
+  assertSkillNamesResolvePublic,
+  denoFlagsFor,
+  parseNetGrant,
+} from "../sandbox/permissions.ts";
 import { DEFAULT_WORKERS, type Grant } from "../sandbox/grant.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
 import { startBridgeHost } from "../bridge/host.ts";
@@ -227,6 +231,7 @@ export async function execSkill(
   };
   // Validate the grant before anything is opened or spawned.
   denoFlagsFor(grant, { bridgeSocket: "/validate/bridge.sock" });
+  await assertSkillNamesResolvePublic(grant.net);
   await assertNoEscapingLinks(workspace, [workspace, ...grant.read, ...grant.write]);
 
   // A run that may write the exec cache must not leave anything there for later runs.

@@ -152,3 +152,37 @@ export function denoFlagsOf(
     importMap: spec.deno.importMap,
   });
 }
+
+/** Resolves a host name's addresses (A and AAAA); none when it does not resolve. */
+async function addressesOf(host: string): Promise<string[]> {
+  const lookups = (["A", "AAAA"] as const).map((type) =>
+    Deno.resolveDns(host, type, { signal: AbortSignal.timeout(2000) }).catch(() => [])
+  );
+  return (await Promise.all(lookups)).flat();
+}
+
+/**
+ * When the user opened a private or loopback address (`--allow-net 127.0.0.1:47802`), Deno's
+ * deny list has a hole for that address on every port, so a skill's host name that resolves
+ * there would reach its other ports. Such a name is refused: a skill's host names must resolve
+ * to public addresses whenever the grant has an explicit private one. (Without explicit private
+ * grants the deny list itself refuses private resolutions at connect time.)
+ */
+export async function assertSkillNamesResolvePublic(net: readonly NetGrant[]): Promise<void> {
+  const holes = net.some((g) => g.explicit && (isLoopbackName(g.host) || privateRangeOf(g.host)));
+  if (!holes) return;
+  for (const grant of net) {
+    if (grant.explicit || privateRangeOf(grant.host) !== undefined) continue;
+    if (/^[\d.]+$/.test(grant.host) || grant.host.includes(":")) continue; // public literal
+    for (const address of await addressesOf(grant.host)) {
+      const range = privateRangeOf(address);
+      if (range === undefined) continue;
+      const entry = formatNetGrant(grant);
+      throw new UsageError(
+        `Refusing net access to "${entry}": it resolves to ${address} (${range}), and a ` +
+          `skill's host names may not reach private or local addresses; pass --allow-net ` +
+          `${address}:<port> yourself if that is intended.`,
+      );
+    }
+  }
+}

@@ -47,13 +47,13 @@ export function callerValues(
       if (Object.hasOwn(json, field)) values[field] = json[field];
       continue;
     }
-    const flag = `--${toKebabCase(field)}`;
+    const flags = new Set([`--${toKebabCase(field)}`, `--${field}`]);
     const found: string[] = [];
     for (let i = 0; i < input.length; i++) {
       const word = input[i]!;
-      if (word === "--") break;
-      if (word === flag && i + 1 < input.length) found.push(input[++i]!);
-      else if (word.startsWith(`${flag}=`)) found.push(word.slice(flag.length + 1));
+      const eq = word.indexOf("=");
+      if (flags.has(word) && i + 1 < input.length) found.push(input[++i]!);
+      else if (eq !== -1 && flags.has(word.slice(0, eq))) found.push(word.slice(eq + 1));
     }
     if (found.length > 0) values[field] = found.length === 1 ? found[0] : found;
   }
@@ -221,7 +221,16 @@ export async function inspectSkillWith(
   // The grant comes from the file's literal and the caller's input, never from the report.
   const literal = readManifestLiteral(source, display);
   const name = literal.name ?? basename(file).replace(/\.[cm]?[jt]sx?$/, "");
-  if (report.input === undefined) {
+  // Whether this is a --help request is decided from the caller's words, not the report.
+  const help = Array.isArray(argv) && argv.some((word) => word === "--help" || word === "-h");
+  if (report.kind !== "skill" || (!help && report.input === undefined)) {
+    throw new SkillError(
+      "SKILL_INVALID",
+      `Cannot load ${display}: its inspection gave no usable report (something it imports ` +
+        `writes to stdout or replaces JSON at load time); move that code into run().`,
+    );
+  }
+  if (help) {
     const header = extractHeader(source)?.text ?? name;
     return {
       kind: "skill",
@@ -243,7 +252,7 @@ export async function inspectSkillWith(
     name,
     servers: literal.servers,
     permissions: resolvePermissions(requested, options),
-    args: report.input,
+    args: report.input ?? {},
   };
 }
 
