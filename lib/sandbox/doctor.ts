@@ -176,8 +176,8 @@ async function heapCheck(): Promise<DoctorCheck> {
     label: "heap cap",
     ok: stopped,
     detail: stopped
-      ? "a child filling its heap past --max-old-space-size=32 was stopped (per isolate; " +
-        "the whole run is held by the memory limit per run)"
+      ? "a child filling its heap past --max-old-space-size=32 was stopped (the cap is per " +
+        "isolate; see the memory limit per run)"
       : "a child filled its heap past --max-old-space-size=32 and survived",
     ...(stopped ? {} : { fix: "use --tier podman for a hard memory limit" }),
   };
