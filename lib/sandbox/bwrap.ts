@@ -100,6 +100,7 @@ async function measureSupport(): Promise<WallSupport> {
   const args = [
     ...baseArgs(false),
     ...mountArgs(libraryMounts(binary)),
+    ...KERNEL_VIEWS,
     binary,
     "--version",
   ];
@@ -137,14 +138,14 @@ function baseArgs(shareNet: boolean): string[] {
     ...(shareNet ? ["--share-net"] : []),
     "--die-with-parent",
     "--new-session",
-    "--proc",
-    "/proc",
-    "--dev",
-    "/dev",
+    // Before the grant's binds, so a granted path under /tmp shows through the private /tmp.
     "--tmpfs",
     "/tmp",
   ];
 }
+
+/** Mounted after the grant's binds, so that no grant (not even "/") can cover them. */
+const KERNEL_VIEWS = ["--proc", "/proc", "--dev", "/dev"];
 
 /** One mount operation of the view. */
 type Mount =
@@ -209,6 +210,11 @@ function pathMounts(paths: readonly string[], kind: "ro" | "rw"): Mount[] {
   return mounts;
 }
 
+/** Whether `path` is `root` or lies inside it. */
+function isUnder(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`);
+}
+
 /** Turns mounts into bwrap arguments: parents before children, the widest mode per path. */
 function mountArgs(mounts: readonly Mount[]): string[] {
   const binds = new Map<string, "ro" | "rw">();
@@ -224,8 +230,8 @@ function mountArgs(mounts: readonly Mount[]): string[] {
   }
   for (const [path, target] of links) {
     // A link inside a bound folder is already there; recreate only the ones in the new root.
-    const inside = [...binds.keys()].some((bound) => path.startsWith(`${bound}/`));
-    if (!inside && !binds.has(path)) args.push("--symlink", target, path);
+    const inside = [...binds.keys()].some((bound) => isUnder(path, bound));
+    if (!inside) args.push("--symlink", target, path);
   }
   return args;
 }
@@ -254,9 +260,17 @@ export function wallArgs(run: WallRun): string[] {
   }
   // The cwd must exist in the view; read-only unless a write grant already covers it.
   const covered = [...grant.write, ...grant.read, ...grant.code].some((path) =>
-    run.cwd === path || run.cwd.startsWith(`${path}/`)
+    isUnder(run.cwd, path)
   );
   if (!covered) mounts.push(...pathMounts([run.cwd], "ro"));
   // The view's own root (a tmpfs bwrap made) becomes read-only once everything is mounted.
-  return [...baseArgs(shareNet), ...mountArgs(mounts), "--remount-ro", "/", "--chdir", run.cwd];
+  return [
+    ...baseArgs(shareNet),
+    ...mountArgs(mounts),
+    ...KERNEL_VIEWS,
+    "--remount-ro",
+    "/",
+    "--chdir",
+    run.cwd,
+  ];
 }

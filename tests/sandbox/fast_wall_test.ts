@@ -104,3 +104,20 @@ Deno.test({
     await harnessStillWorks();
   },
 });
+
+Deno.test({
+  name: "fast tier's second wall: even a grant of / cannot uncover the host's /proc",
+  ignore,
+  async fn() {
+    const r = await runWalled("wall_probe", {
+      escaped: true,
+      read: ["/"],
+      args: ["/nonexistent", String(Deno.pid), "1", "/var/lib"],
+    });
+    assert.equal(r.outcome.code, 0, r.stderr);
+    assert.match(verdict(r.stdout, "harness_environ"), /^REFUSED NotFound/);
+    assert.match(verdict(r.stdout, "proc_pids"), /^ALLOWED only the wall's own processes/);
+    assert.match(verdict(r.stdout, "cgroup_procs"), /^REFUSED .*Read-only file system/);
+    await harnessStillWorks();
+  },
+});
