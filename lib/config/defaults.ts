@@ -13,6 +13,7 @@ export const DEFAULT_SANDBOX: SandboxConfig = {
   tier: "deno",
   allowTrusted: false,
   image: undefined,
+  ociRuntime: undefined,
   memoryMb: 512,
   cpus: 1,
   pidsLimit: 64,

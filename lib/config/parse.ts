@@ -82,6 +82,9 @@ function resolveSandbox(entry: SandboxEntry | undefined): SandboxConfig {
     tier: s.tier ?? (s.enabled === true ? "podman" : d.tier),
     allowTrusted: s.allow_trusted ?? s.allowTrusted ?? d.allowTrusted,
     image: s.image ?? d.image,
+    ociRuntime: s.runtime === "podman" || s.runtime === "auto" || s.runtime === undefined
+      ? d.ociRuntime
+      : s.runtime,
     memoryMb: s.memory_limit ?? s.memoryLimit ?? d.memoryMb,
     cpus: s.cpu_limit ?? s.cpuLimit ?? d.cpus,
     pidsLimit: s.pids_limit ?? s.pidsLimit ?? d.pidsLimit,

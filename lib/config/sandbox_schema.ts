@@ -93,15 +93,26 @@ function cpus(value: unknown): number | { error: string } {
   return n;
 }
 
-function runtime(value: unknown): "podman" | "auto" | { error: string } {
+/** OCI runtimes `sandbox.runtime` may name for the podman tier (`runsc` is gVisor). */
+export const OCI_RUNTIMES = ["runsc", "runc", "crun"] as const;
+
+function runtime(
+  value: unknown,
+): "podman" | "auto" | typeof OCI_RUNTIMES[number] | { error: string } {
   if (value === "podman" || value === "auto") return value;
+  if ((OCI_RUNTIMES as readonly unknown[]).includes(value)) {
+    return value as typeof OCI_RUNTIMES[number];
+  }
   if (value === "docker") {
     return {
       error:
         '"docker" is not supported; mcpx needs rootless podman (set "runtime": "podman" or remove it)',
     };
   }
-  return { error: `expected "podman" or "auto", got ${describeValue(value)}` };
+  return {
+    error: `expected "podman", "auto", or an OCI runtime for podman: "runsc" (gVisor), "runc" ` +
+      `or "crun", got ${describeValue(value)}`,
+  };
 }
 
 const positiveInteger = z.number({ error: expected("a positive integer") })

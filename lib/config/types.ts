@@ -70,6 +70,9 @@ export interface SandboxConfig {
   readonly allowTrusted: boolean;
   /** Container image for the podman tier; `undefined` means the locally built root filesystem. */
   readonly image: string | undefined;
+  /** `sandbox.runtime` naming an OCI runtime for the podman tier (`runsc`: gVisor); the only
+   * one tried. `undefined` (absent, `"podman"` or `"auto"`): the first of crun, runc that works. */
+  readonly ociRuntime: "runsc" | "runc" | "crun" | undefined;
   /** Memory limit in MiB (podman `--memory`, V8 heap cap in the deno tier). */
   readonly memoryMb: number;
   /** CPU limit (podman `--cpus`). */

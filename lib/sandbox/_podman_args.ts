@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { dirname } from "node:path";
-import { fromFileUrl } from "./_podman_path.ts";
 import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunSpec } from "./tier.ts";
 import { ROOTFS_DENO } from "./rootfs.ts";
@@ -20,6 +18,10 @@ export const TMPFS_SIZE = "64m";
 export interface PodmanRunContext {
   /** The OCI runtime to use. */
   readonly runtime: string;
+  /** Its `--runtime-flag`s. */
+  readonly runtimeArgs: readonly string[];
+  /** Whether it is gVisor (`runsc`), whose limits need other flags (see `pidsArgs`). */
+  readonly gvisor: boolean;
   /** Locally built root filesystem, or … */
   readonly rootfs?: string;
   /** … a container image holding `deno` on PATH. */
@@ -47,30 +49,17 @@ export function containerName(runId: string): string {
   return `mcpx-${runId}`;
 }
 
-/** The entry as a host path, or `undefined` for a remote URL. */
-export function entryPath(entry: string): string | undefined {
-  if (entry.startsWith("file:")) return fromFileUrl(entry);
-  return entry.startsWith("/") ? entry : undefined;
-}
-
 /**
- * The bind mounts of a run: read-write paths and the bridge directory writable; read-only paths,
- * the entry's folder and `extraReadOnly` read-only; a path listed both ways is writable once;
- * duplicates are dropped.
+ * The bind mounts of a run, each a path the grant names (never a file the module graph
+ * happened to touch): `grant.write` and the bridge directory writable; `grant.code` (the
+ * skill's folder, `servers/`, mcpx's library, the Deno cache's `npm/`, `remote/`, `gen/`),
+ * `grant.read` and the `support` files Deno opens itself (`deno.json`, `deno.lock`, an import
+ * map) read-only. A path listed both ways is writable once; duplicates are dropped. The entry
+ * is a `data:` module or a file inside `grant.code`: nothing else is mounted for it.
  */
-export function runMounts(spec: SandboxRunSpec, extraReadOnly: readonly string[]): Mount[] {
+export function runMounts(spec: SandboxRunSpec): Mount[] {
   const writable = new Set([...spec.grant.write, spec.bridgeDir]);
-  // The entry's folder, not just the file: Deno loads the entry's relative imports without any
-  // read permission, so they must be there. Anything farther away comes from the grant.
-  const entry = entryPath(spec.entry);
-  const entryDir = entry === undefined ? [] : [dirname(entry)];
-  const readOnly = new Set([
-    ...spec.grant.code,
-    ...spec.grant.read,
-    ...spec.support,
-    ...extraReadOnly,
-    ...entryDir,
-  ]);
+  const readOnly = new Set([...spec.grant.code, ...spec.grant.read, ...spec.support]);
   const mounts: Mount[] = [...writable].map((path) => ({ path, writable: true }));
   for (const path of readOnly) {
     if (!writable.has(path)) mounts.push({ path, writable: false });
@@ -98,6 +87,7 @@ export function buildRunArgs(
     containerName(spec.runId),
     "--runtime",
     context.runtime,
+    ...context.runtimeArgs,
     "--network=none",
     "--read-only",
     "--read-only-tmpfs=false",
@@ -106,7 +96,7 @@ export function buildRunArgs(
     ...context.userNamespaceArgs,
     "--user",
     context.containerUser,
-    `--pids-limit=${spec.grant.limits.pidsLimit}`,
+    ...pidsArgs(spec.grant.limits.pidsLimit, context.gvisor),
     `--memory=${spec.grant.limits.memoryMb}m`,
     `--memory-swap=${spec.grant.limits.memoryMb}m`,
     `--cpus=${spec.grant.limits.cpus}`,
@@ -126,6 +116,23 @@ export function buildRunArgs(
     ...containerDenoFlags(spec),
     spec.entry,
     ...spec.entryArgs,
+  ];
+}
+
+/** Host threads gVisor's own processes (the Sentry and the gofer) need besides the skill's. */
+export const GVISOR_HOST_THREADS = 128;
+
+/**
+ * The process limit. With runc or crun the kernel's pids cgroup counts the skill's processes
+ * and threads directly. Under gVisor the skill's threads are gVisor tasks, not host threads:
+ * gVisor's kernel bounds them with `RLIMIT_NPROC` (`--ulimit nproc`, which it enforces per
+ * user), and the host's pids cgroup bounds gVisor's own threads, with room for its Go runtime.
+ */
+export function pidsArgs(pidsLimit: number, gvisor: boolean): string[] {
+  if (!gvisor) return [`--pids-limit=${pidsLimit}`];
+  return [
+    `--pids-limit=${pidsLimit + GVISOR_HOST_THREADS}`,
+    `--ulimit=nproc=${pidsLimit}:${pidsLimit}`,
   ];
 }
 

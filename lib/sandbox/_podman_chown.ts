@@ -14,7 +14,7 @@
  * @module
  */
 import { constants } from "node:fs";
-import { open, readdir } from "node:fs/promises";
+import { lchown, lstat, open, readdir } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 
 /** The new owner. */
@@ -69,8 +69,11 @@ async function walk(
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === "ELOOP") skipped.symlinks.push(path);
-      // ENOENT: removed meanwhile; ENXIO: a socket. Neither is ours to hand over.
-      else if (code !== "ENOENT" && code !== "ENXIO") throw error;
+      // A socket cannot be opened: changed by name without following a link (the bridge's own
+      // socket must become the skill's to connect to), unless it has a second name.
+      else if (code === "ENXIO") await chownSocket(`${base}/${name}`, path, owner, skipped);
+      // ENOENT: removed meanwhile.
+      else if (code !== "ENOENT") throw error;
       continue;
     }
     try {
@@ -82,6 +85,20 @@ async function walk(
     } finally {
       await entry.close();
     }
+  }
+}
+
+async function chownSocket(
+  at: string,
+  path: string,
+  owner: Owner,
+  skipped: { hardLinks: string[] },
+): Promise<void> {
+  const info = await lstat(at);
+  if (!info.isSocket()) return;
+  if (info.nlink > 1) skipped.hardLinks.push(path);
+  else if (info.uid !== owner.uid || info.gid !== owner.gid) {
+    await lchown(at, owner.uid, owner.gid);
   }
 }
 

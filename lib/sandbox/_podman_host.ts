@@ -196,7 +196,7 @@ async function probe(target: PodmanTarget, explicit: string | undefined): Promis
       runtime,
       ...runtimeArgs,
       "--network=none",
-      ...ulimitArgs(ns.rootless),
+      ...ulimitArgs(ns.rootless, gvisor),
       ...ns.userNamespaceArgs,
       "--user",
       ns.containerUser,
@@ -258,9 +258,14 @@ async function podmanOrExplain(args: readonly string[]) {
   }
 }
 
-/** `--ulimit` flags: as root podman needs nofile and nproc set explicitly. */
-export function ulimitArgs(rootless: boolean): string[] {
-  return rootless ? [] : ["--ulimit=nofile=4096:4096", "--ulimit=nproc=4096:4096"];
+/** `--ulimit` flags: as root podman needs nofile and nproc set explicitly; under gVisor nproc
+ * is the run's process limit instead (see `pidsArgs` in `_podman_args.ts`). */
+export function ulimitArgs(rootless: boolean, gvisor = false): string[] {
+  if (rootless) return [];
+  return gvisor ? ["--ulimit=nofile=4096:4096"] : [
+    "--ulimit=nofile=4096:4096",
+    "--ulimit=nproc=4096:4096",
+  ];
 }
 
 function lastLine(text: string): string {

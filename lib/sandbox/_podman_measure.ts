@@ -4,10 +4,19 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { DoctorCheck } from "./doctor.ts";
-import type { PodmanHost } from "./_podman_host.ts";
+import {
+  detectPodmanHost,
+  GVISOR_RUNTIME,
+  type PodmanHost,
+  type PodmanTarget,
+} from "./_podman_host.ts";
+import { ensureRootfsImage } from "./_podman_image.ts";
+import { ensureRootfs } from "./rootfs.ts";
 import { createPodmanTier, defaultDenoDir } from "./podman_tier.ts";
+import { containerName } from "./_podman_args.ts";
+import { gvisorAvailability, type HostView, hostView } from "./_podman_gvisor.ts";
 import { makeGrant } from "./grant.ts";
 import type { SandboxRunOutcome } from "./tier.ts";
 
@@ -22,11 +31,54 @@ interface Measured {
   stderr: string;
 }
 
+/**
+ * The strict tier's doctor rows after `podman.present`: finds what containers start from (the
+ * configured image, else the local root filesystem; as an image under gVisor) and the OCI
+ * runtime (`runtime` when configured: only that one), measures every guarantee through the real
+ * tier, and adds whether gVisor could be used when it is not. `lib/sandbox/doctor.ts` calls it.
+ */
+export async function measureStrictTier(
+  options: { image?: string | undefined; runtime?: string | undefined },
+): Promise<DoctorCheck[]> {
+  const { image, runtime } = options;
+  let target: PodmanTarget;
+  let host: PodmanHost;
+  try {
+    if (image !== undefined) target = { image };
+    else {
+      const built = await ensureRootfs();
+      target = runtime === GVISOR_RUNTIME
+        ? { image: await ensureRootfsImage(built) }
+        : { rootfs: built.path };
+    }
+    host = await detectPodmanHost(target, runtime);
+  } catch (error) {
+    return [{
+      id: "podman.runtime",
+      tier: "podman",
+      label: "containers start",
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+      fix: "see the detail; .ci/podman-setup shows a working setup",
+    }];
+  }
+  const checks = await measurePodman(host, target);
+  if (!host.gvisor) {
+    checks.push(
+      await gvisorAvailability(async () =>
+        image !== undefined ? { image } : { image: await ensureRootfsImage(await ensureRootfs()) }
+      ),
+    );
+  }
+  return checks;
+}
+
 /** Runs the measuring containers and turns what they saw into checks. */
 export async function measurePodman(
   host: PodmanHost,
-  target: { rootfs: string } | { image: string },
+  where: PodmanTarget,
 ): Promise<DoctorCheck[]> {
+  const target = { ...where, runtime: host.runtime };
   const cgroupV2 = await isCgroupV2();
   const limitsFix = host.rootless
     ? cgroupV2
@@ -51,13 +103,27 @@ export async function measurePodman(
     const source = await (await fetch(new URL("./_podman_doctor_probe.ts", import.meta.url)))
       .text();
     await Deno.writeTextFile(probe, source, { mode: 0o644 });
-    const run = (action: string, limits: { memoryMb?: number; pids?: number; cpus?: number }) =>
-      runProbe(project, probe, action, target, limits);
+    const run = (
+      action: string,
+      limits: { memoryMb?: number; pids?: number; cpus?: number },
+      during?: (container: string) => Promise<void>,
+    ) => runProbe(project, probe, action, target, limits, during);
 
     const identity = await run("identity", {});
     const id = identity.report;
     const uid = Number(id.uid);
-    const map = String(id.uidMap ?? "");
+    // Under gVisor the skill sees gVisor's own uid_map and cgroup files: the container's user
+    // namespace and cpu quota are read on the host, from its running process.
+    let seen: HostView | undefined;
+    if (host.gvisor) {
+      await run("hold", { cpus: CPUS }, async (container) => {
+        for (let i = 0; i < 40 && seen?.cpuQuota === undefined; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          seen = await hostView(container);
+        }
+      });
+    }
+    const map = host.gvisor ? seen?.uidMap ?? "" : String(id.uidMap ?? "");
     const ownNamespace = map !== "" && !/^0\s+0\s+4294967295$/.test(map.trim());
     checks.push({
       id: "podman.userns",
@@ -88,6 +154,23 @@ export async function measurePodman(
       }`,
     });
 
+    if (host.gvisor) {
+      const kernel = String(id.kernel ?? "");
+      const onGvisor = /^Linux version 4\.4\.0 /.test(kernel) && !kernel.includes(Deno.osRelease());
+      checks.push({
+        id: "podman.gvisor",
+        tier: "podman",
+        label: "gVisor (runsc) kernel",
+        ok: onGvisor,
+        detail: onGvisor
+          ? `the skill ran on gVisor's user-space kernel ("${
+            kernel.slice(0, 40)
+          }…"), not the host's`
+          : `the skill saw the host's kernel ("${kernel.slice(0, 60)}")`,
+        ...(onGvisor ? {} : { fix: "check runsc --version and podman's --runtime" }),
+      });
+    }
+
     const memory = await run("memory", { memoryMb: MEMORY_MB });
     const memoryHeld = memory.outcome.killed === "memory";
     checks.push({
@@ -115,8 +198,10 @@ export async function measurePodman(
       ...(pidsHeld ? {} : { fix: limitsFix }),
     });
 
-    const cpu = await run("cpu", { cpus: CPUS });
-    const quota = Number(cpu.report.v1 ?? String(cpu.report.v2 ?? "max").split(" ")[0]);
+    const cpu = host.gvisor ? undefined : await run("cpu", { cpus: CPUS });
+    const quota = cpu === undefined
+      ? seen?.cpuQuota ?? NaN
+      : Number(cpu.report.v1 ?? String(cpu.report.v2 ?? "max").split(" ")[0]);
     const cpuHeld = Number.isFinite(quota) && quota > 0;
     checks.push({
       id: "podman.cpu",
@@ -146,19 +231,23 @@ async function runProbe(
   project: string,
   probe: string,
   action: string,
-  target: { rootfs: string } | { image: string },
+  target: PodmanTarget & { runtime: string },
   limits: { memoryMb?: number; pids?: number; cpus?: number },
+  during?: (container: string) => Promise<void>,
 ): Promise<Measured> {
   const workspace = await Deno.makeTempDir({ dir: project, prefix: "ws_" });
   const bridgeDir = await Deno.makeTempDir({ dir: project, prefix: "bridge_" });
   let stdout = "";
   let stderr = "";
-  const tier = createPodmanTier("image" in target ? { image: target.image } : target);
+  const tier = createPodmanTier(target);
+  const runId = `doctor-${crypto.randomUUID().slice(0, 8)}`;
+  const watching = during?.(containerName(runId));
   const outcome = await tier.run({
-    runId: `doctor-${crypto.randomUUID().slice(0, 8)}`,
+    runId,
     entry: probe,
     entryArgs: [action],
     grant: makeGrant({
+      code: [dirname(probe)],
       write: [workspace],
       limits: {
         memoryMb: limits.memoryMb ?? 256,
@@ -177,6 +266,7 @@ async function runProbe(
     onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
     onStderr: (chunk) => stderr += new TextDecoder().decode(chunk),
   });
+  await watching;
   const line = stdout.trim().split("\n").findLast((l) => l.startsWith("{"));
   return { outcome, report: line ? JSON.parse(line) : {}, stderr };
 }

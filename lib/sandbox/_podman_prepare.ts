@@ -45,6 +45,43 @@ export async function existingMounts(mounts: readonly Mount[]): Promise<Mount[]>
   return kept;
 }
 
+/**
+ * Refuses mounts gVisor cannot make: runsc's gofer opens every mount source as the container's
+ * root, which as root is the unprivileged host uid `uid` (the start of the subordinate range),
+ * so every directory above a mount source must be searchable by it. runc would mount them
+ * anyway; gVisor fails with a bare "cannot create sandbox", so this says which directory and how
+ * to fix it instead.
+ */
+export async function assertGoferReaches(
+  mounts: readonly Mount[],
+  owner: { uid: number; gid: number },
+): Promise<void> {
+  const checked = new Set<string>();
+  for (const mount of mounts) {
+    const parts = mount.path.split("/").filter(Boolean);
+    for (let i = 0; i < parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join("/")}`;
+      if (checked.has(dir)) continue;
+      checked.add(dir);
+      const info = await Deno.stat(dir);
+      const mode = info.mode ?? 0;
+      const searchable = (mode & 0o001) !== 0 ||
+        (info.uid === owner.uid && (mode & 0o100) !== 0) ||
+        (info.gid === owner.gid && (mode & 0o010) !== 0);
+      if (searchable) continue;
+      throw new SandboxError(
+        "SANDBOX_UNAVAILABLE",
+        `gVisor (sandbox.runtime "runsc") cannot mount "${mount.path}": its gofer runs as host ` +
+          `uid ${owner.uid} and cannot enter "${dir}" (mode ${
+            (mode & 0o7777).toString(8).padStart(4, "0")
+          }, owner ${info.uid}). Make it searchable ("chmod o+x ${dir}"), keep the project and ` +
+          `DENO_DIR under searchable directories, or remove sandbox.runtime to use runc.`,
+        { data: { path: mount.path, directory: dir } },
+      );
+    }
+  }
+}
+
 /** Writes the skill's environment to a private file for `--env-file`. */
 export async function writeEnvFile(dir: string, env: Readonly<Record<string, string>>) {
   const lines = Object.entries(env).map(([key, value]) => {

@@ -13,6 +13,7 @@ import { buildRunArgs, containerName, type PodmanRunContext, runMounts } from ".
 import { inspectExit, killAndRemove, podmanCommand, removeContainer } from "./_podman_cli.ts";
 import {
   detectPodmanHost,
+  GVISOR_RUNTIME,
   identityForWorkspace,
   type PodmanHost,
   type RunIdentity,
@@ -20,12 +21,14 @@ import {
 } from "./_podman_host.ts";
 import {
   adoptRootfs,
+  assertGoferReaches,
   existingMounts,
   handOverWritablePaths,
   refuseNetwork,
   writeEnvFile,
 } from "./_podman_prepare.ts";
 import { pipeCapped } from "./_podman_output.ts";
+import { ensureRootfsImage } from "./_podman_image.ts";
 import { ensureRootfs } from "./rootfs.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
 
@@ -38,9 +41,10 @@ export interface PodmanTierOptions {
   /** Whether {@linkcode SandboxTier.ensureAvailable} measures every guarantee (`mcpx doctor`,
    * cached for 10 minutes) and refuses when one does not hold. @default true */
   readonly checkGuarantees?: boolean;
-  /** The host's deno cache, mounted read-only for the skill's npm and remote deps.
-   * @default $DENO_DIR, else $XDG_CACHE_HOME/deno, else ~/.cache/deno */
-  readonly denoDir?: string;
+  /** The OCI runtime (`sandbox.runtime`): `runsc` runs the container on gVisor. When given, it
+   * is the only runtime tried: if it cannot run here, runs are refused, never downgraded.
+   * @default the first of crun, runc that works */
+  readonly runtime?: string | undefined;
 }
 
 /**
@@ -70,18 +74,29 @@ class PodmanTier implements SandboxTier {
     if (this.#options.checkGuarantees === false) return;
     // Imported lazily: doctor runs containers through this very tier.
     const { ensureStrictTierGuarantees } = await import("./doctor.ts");
-    await ensureStrictTierGuarantees({ image: this.#options.image });
+    await ensureStrictTierGuarantees({
+      image: this.#options.image,
+      ...(this.#options.runtime !== undefined ? { runtime: this.#options.runtime } : {}),
+    });
   }
 
   async #target(): Promise<{ host: PodmanHost; rootfs?: string; image?: string }> {
+    const runtime = this.#options.runtime;
     const image = this.#options.image;
-    if (image !== undefined) return { host: await detectPodmanHost({ image }), image };
+    if (image !== undefined) return { host: await detectPodmanHost({ image }, runtime), image };
     if (this.#options.rootfs !== undefined) {
       const rootfs = this.#options.rootfs;
-      return { host: await detectPodmanHost({ rootfs }), rootfs };
+      return { host: await detectPodmanHost({ rootfs }, runtime), rootfs };
     }
-    const rootfs = (await ensureRootfs()).path;
-    const host = await detectPodmanHost({ rootfs });
+    const built = await ensureRootfs();
+    if (runtime === GVISOR_RUNTIME) {
+      // gVisor cannot make a `--rootfs DIR:O` overlay read-only in a user namespace: the same
+      // root filesystem, imported once as a local image, it can.
+      const asImage = await ensureRootfsImage(built);
+      return { host: await detectPodmanHost({ image: asImage }, runtime), image: asImage };
+    }
+    const rootfs = built.path;
+    const host = await detectPodmanHost({ rootfs }, runtime);
     // As root the container's root is a subordinate uid: it must own the (cached, shared) rootfs
     // to create mount points in the overlay (e.g. for a read-only /etc/ssl).
     if (host.ranges) await adoptRootfs(rootfs, host.ranges.users.start, host.ranges.groups.start);
@@ -91,9 +106,13 @@ class PodmanTier implements SandboxTier {
   async run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
     refuseNetwork(spec);
     const { host, rootfs, image } = await this.#target();
-    const denoDir = this.#options.denoDir ?? spec.deno.denoDir;
-    const extraReadOnly = denoCacheParts(denoDir);
-    const mounts = await existingMounts(runMounts(spec, extraReadOnly));
+    const mounts = await existingMounts(runMounts(spec));
+    if (host.gvisor && host.ranges) {
+      await assertGoferReaches(mounts, {
+        uid: host.ranges.users.start,
+        gid: host.ranges.groups.start,
+      });
+    }
     let identity: RunIdentity = host;
     if (!host.rootless) {
       const workspace = await Deno.stat(spec.cwd);
@@ -105,12 +124,14 @@ class PodmanTier implements SandboxTier {
     try {
       const context: PodmanRunContext = {
         runtime: host.runtime,
+        runtimeArgs: host.runtimeArgs,
+        gvisor: host.gvisor,
         ...(rootfs !== undefined ? { rootfs } : {}),
         ...(image !== undefined ? { image } : {}),
         userNamespaceArgs: identity.userNamespaceArgs,
         containerUser: identity.containerUser,
-        ulimitArgs: ulimitArgs(host.rootless),
-        envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: denoDir }),
+        ulimitArgs: ulimitArgs(host.rootless, host.gvisor),
+        envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: spec.deno.denoDir }),
       };
       return await runContainer(spec, buildRunArgs(spec, context, mounts));
     } finally {
@@ -226,15 +247,6 @@ function aborted(): SandboxRunOutcome {
 export function memoryKilledMessage(memoryMb: number): string {
   return `killed: memory limit ${memoryMb} MiB exceeded; raise sandbox.memory_limit in ` +
     `mcp_config.json if the skill really needs more`;
-}
-
-/**
- * The parts of the deno cache a `--cached-only` run reads: npm packages, remote modules and
- * transpiled output. Not the rest (e.g. `location_data`, other programs' localStorage); Deno
- * keeps its analysis caches in memory when it cannot open them.
- */
-function denoCacheParts(denoDir: string): string[] {
-  return ["npm", "remote", "gen"].map((part) => join(denoDir, part));
 }
 
 /** `$DENO_DIR`, else `$XDG_CACHE_HOME/deno`, else `~/.cache/deno` (Deno's own default). */

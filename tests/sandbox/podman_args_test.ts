@@ -3,7 +3,7 @@
  * the environment file and the output cap. No container is started here.
  */
 import assert from "node:assert/strict";
-import { buildRunArgs, runMounts } from "../../lib/sandbox/_podman_args.ts";
+import { buildRunArgs, GVISOR_HOST_THREADS, runMounts } from "../../lib/sandbox/_podman_args.ts";
 import { requestedNetwork, writeEnvFile } from "../../lib/sandbox/_podman_prepare.ts";
 import { pipeCapped } from "../../lib/sandbox/_podman_output.ts";
 import { SandboxError } from "../../lib/errors.ts";
@@ -15,13 +15,13 @@ const SPEC: SandboxRunSpec = {
   entry: "/p/lib/harness/_bootstrap.ts",
   entryArgs: ["/p/bridge/bridge.sock", "skill.ts"],
   grant: makeGrant({
-    code: ["/p/skills"],
+    code: ["/p/skills", "/p/lib", "/cache/deno/npm"],
     read: ["/p/workspace"],
     write: ["/p/workspace"],
     limits: { timeoutMs: 1000, memoryMb: 512, cpus: 1.5, pidsLimit: 64, outputLimitBytes: 100 },
   }),
   deno: { lock: "none", denoDir: "/cache/deno" },
-  support: [],
+  support: ["/p/deno.json"],
   cwd: "/p/workspace",
   env: { HOME: "/p/workspace" },
   bridgeDir: "/tmp/bridge-x",
@@ -29,9 +29,11 @@ const SPEC: SandboxRunSpec = {
 };
 
 Deno.test("buildRunArgs() asks podman for every isolation the strict tier promises", async (t) => {
-  const mounts = runMounts(SPEC, ["/cache/deno"]);
+  const mounts = runMounts(SPEC);
   const args = buildRunArgs(SPEC, {
     runtime: "runc",
+    runtimeArgs: [],
+    gvisor: false,
     rootfs: "/cache/rootfs/k",
     userNamespaceArgs: ["--uidmap=0:100000:65536", "--gidmap=0:100000:65536"],
     containerUser: "1000:1000",
@@ -86,20 +88,53 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
     ]);
   });
 
-  await t.step("only the workspace and the bridge are writable; the rest is read-only", () => {
-    const binds = args.filter((a) => a.startsWith("--mount="));
-    assert.deepEqual(binds.sort(), [
-      "--mount=type=bind,src=/cache/deno,dst=/cache/deno,ro=true",
-      "--mount=type=bind,src=/p/lib/harness,dst=/p/lib/harness,ro=true",
-      "--mount=type=bind,src=/p/skills,dst=/p/skills,ro=true",
-      "--mount=type=bind,src=/p/workspace,dst=/p/workspace,ro=false",
-      "--mount=type=bind,src=/tmp/bridge-x,dst=/tmp/bridge-x,ro=false",
-    ]);
-  });
+  await t.step(
+    "mounts are the grant's paths: workspace and bridge writable, code read-only",
+    () => {
+      const binds = args.filter((a) => a.startsWith("--mount="));
+      // Not the entry's folder, not the deno cache as a whole, no file the graph touched.
+      assert.deepEqual(binds.sort(), [
+        "--mount=type=bind,src=/cache/deno/npm,dst=/cache/deno/npm,ro=true",
+        "--mount=type=bind,src=/p/deno.json,dst=/p/deno.json,ro=true",
+        "--mount=type=bind,src=/p/lib,dst=/p/lib,ro=true",
+        "--mount=type=bind,src=/p/skills,dst=/p/skills,ro=true",
+        "--mount=type=bind,src=/p/workspace,dst=/p/workspace,ro=false",
+        "--mount=type=bind,src=/tmp/bridge-x,dst=/tmp/bridge-x,ro=false",
+      ]);
+    },
+  );
+
+  await t.step(
+    "under gVisor: its runtime flags, and the pids limit as nproc plus host room",
+    () => {
+      const gvisor = buildRunArgs(SPEC, {
+        runtime: "runsc",
+        runtimeArgs: ["--runtime-flag=network=none", "--runtime-flag=host-uds=open"],
+        gvisor: true,
+        image: "localhost/mcpx-rootfs:k",
+        userNamespaceArgs: [],
+        containerUser: "1000:1000",
+        ulimitArgs: ["--ulimit=nofile=4096:4096"],
+        envFile: "/tmp/x/env",
+      }, mounts);
+      const at = gvisor.indexOf("--runtime");
+      assert.deepEqual(gvisor.slice(at, at + 4), [
+        "--runtime",
+        "runsc",
+        "--runtime-flag=network=none",
+        "--runtime-flag=host-uds=open",
+      ]);
+      assert.ok(gvisor.includes("--ulimit=nproc=64:64"));
+      assert.ok(gvisor.includes(`--pids-limit=${64 + GVISOR_HOST_THREADS}`));
+      assert.ok(!gvisor.includes("--pids-limit=64"));
+    },
+  );
 
   await t.step("a configured image replaces the rootfs and is never pulled", () => {
     const withImage = buildRunArgs(SPEC, {
       runtime: "crun",
+      runtimeArgs: [],
+      gvisor: false,
       image: "localhost/mcpx-deno:2.9.6",
       userNamespaceArgs: ["--userns=keep-id"],
       containerUser: "1001:1001",

@@ -10,6 +10,7 @@ import { SandboxError } from "../../lib/errors.ts";
 import { resolveDenoDir } from "../../lib/sandbox/env.ts";
 import {
   attack,
+  bridgeRoundTrip,
   NO_PODMAN,
   PODMAN_AVAILABLE,
   PROBE,
@@ -226,26 +227,8 @@ Deno.test({
     });
 
     await t.step("the skill talks to the host over the bridge socket", async () => {
-      let listener: Deno.UnixListener | undefined;
-      let served: Promise<void> | undefined;
-      try {
-        const r = await runStrict(PROBE, {
-          prepare: ({ bridgeDir }) => {
-            listener = Deno.listen({ transport: "unix", path: `${bridgeDir}/bridge.sock` });
-            served = (async () => {
-              const conn = await listener!.accept();
-              await conn.read(new Uint8Array(64));
-              await conn.write(new TextEncoder().encode("pong\n"));
-              conn.close();
-            })();
-          },
-          args: ({ bridgeDir }) => ["bridge", `${bridgeDir}/bridge.sock`],
-        });
-        await served;
-        assert.equal(probeReport(r.stdout).reply, "pong", r.stderr);
-      } finally {
-        listener?.close();
-      }
+      const { reply, stderr } = await bridgeRoundTrip();
+      assert.equal(reply, "pong", stderr);
     });
   },
 });

@@ -180,6 +180,12 @@ const BROKEN: [name: string, text: string, message: string][] = [
     '(set "runtime": "podman" or remove it)',
   ],
   [
+    "unknown runtime",
+    '{ "sandbox": { "runtime": "kata" } }',
+    'mcp_config.json: sandbox.runtime: expected "podman", "auto", or an OCI runtime for podman: ' +
+    '"runsc" (gVisor), "runc" or "crun", got string "kata"',
+  ],
+  [
     "negative pids_limit",
     '{ "sandbox": { "pids_limit": -1 } }',
     "mcp_config.json: sandbox.pids_limit: expected a positive integer, got number -1",

@@ -149,6 +149,7 @@ Deno.test("parseConfig() reads the sandbox section with units, aliases and refer
       tier: "deno",
       allowTrusted: true,
       image: undefined,
+      ociRuntime: undefined,
       memoryMb: 256,
       cpus: 2,
       pidsLimit: 32,
@@ -156,6 +157,11 @@ Deno.test("parseConfig() reads the sandbox section with units, aliases and refer
       maxTimeoutSeconds: 60,
       outputLimitBytes: 65536,
     });
+  });
+  await t.step("runtime names the podman tier's OCI runtime; podman and auto leave it open", () => {
+    assert.equal(parse('{"sandbox": {"runtime": "runsc"}}').sandbox.ociRuntime, "runsc");
+    assert.equal(parse('{"sandbox": {"runtime": "podman"}}').sandbox.ociRuntime, undefined);
+    assert.equal(parse('{"sandbox": {"runtime": "auto"}}').sandbox.ociRuntime, undefined);
   });
   await t.step("a max_timeout below the default timeout lowers the default", () => {
     const sandbox = parse('{"sandbox": {"max_timeout": 30}}').sandbox;

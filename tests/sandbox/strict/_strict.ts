@@ -5,6 +5,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { batteryGrant, type GrantRequest } from "../_grant.ts";
 import { resolveDenoDir, sandboxEnv } from "../../../lib/sandbox/env.ts";
 import { createPodmanTier } from "../../../lib/sandbox/podman_tier.ts";
@@ -59,6 +60,13 @@ export interface StrictRunOptions extends GrantRequest {
   onStdout?: (text: string) => void;
   /** Called with the spec's run id before the run starts. */
   onRunId?: (runId: string) => void;
+  /** The OCI runtime (`sandbox.runtime`), e.g. `runsc`; default the one that works. */
+  runtime?: string;
+  /** Keep the temporary project private (0700); by default it is searchable (0755), as a
+   * checkout usually is (gVisor's gofer must be able to enter every directory above a mount). */
+  privateProject?: boolean;
+  /** More code roots, computed from the run's paths (folders planted by `prepare`). */
+  extraCode?: (paths: StrictPaths) => string[];
 }
 
 /** The temporary project of one run. */
@@ -67,6 +75,8 @@ export interface StrictPaths {
   workspace: string;
   /** The private bridge directory; the socket is `bridge.sock` inside. */
   bridgeDir: string;
+  /** The temporary project holding both (outside the grant: a place to plant files). */
+  project: string;
 }
 
 /** How a strict run ended, with its output decoded. */
@@ -87,6 +97,7 @@ export async function runStrict(
   options: StrictRunOptions = {},
 ): Promise<StrictRunResult> {
   const project = await Deno.makeTempDir({ prefix: "mcpx_strict_" });
+  if (!options.privateProject) await Deno.chmod(project, 0o755);
   const workspace = `${project}/workspace`;
   const bridgeDir = `${project}/bridge`;
   await Deno.mkdir(workspace);
@@ -94,7 +105,7 @@ export async function runStrict(
   const runId = crypto.randomUUID().slice(0, 12);
   options.onRunId?.(runId);
   try {
-    const paths = { workspace, bridgeDir };
+    const paths = { workspace, bridgeDir, project };
     await options.prepare?.(paths);
     const memoryMb = options.memoryMb ?? 256;
     const denoDir = await resolveDenoDir();
@@ -104,7 +115,10 @@ export async function runStrict(
       runId,
       entry,
       entryArgs: typeof options.args === "function" ? options.args(paths) : options.args ?? [],
-      grant: batteryGrant(workspace, options, {
+      grant: batteryGrant(workspace, {
+        ...options,
+        code: [...(options.code ?? []), ...(options.extraCode?.(paths) ?? [])],
+      }, {
         timeoutMs: options.timeoutMs ?? 30_000,
         memoryMb,
         pidsLimit: options.pidsLimit ?? 64,
@@ -124,11 +138,50 @@ export async function runStrict(
       },
       onStderr: (chunk) => err.push(new TextDecoder().decode(chunk)),
     };
-    const outcome = await createPodmanTier().run(spec);
+    const tier = createPodmanTier(options.runtime ? { runtime: options.runtime } : {});
+    const outcome = await tier.run(spec);
     await options.after?.(paths);
     return { outcome, stdout: out.join(""), stderr: err.join(""), runId };
   } finally {
     await Deno.remove(project, { recursive: true });
+  }
+}
+
+/** Asserts that an ordinary run still works in the tier (after an attack): exit status and both
+ * streams come back unchanged. */
+export async function strictStillWorks(runtime?: string): Promise<void> {
+  const r = await runStrict(attack("exit_code"), runtime ? { runtime } : {});
+  assert.equal(r.outcome.code, 3, r.stderr);
+  assert.equal(r.stdout, "out\n");
+  assert.equal(r.stderr, "err\n");
+}
+
+/** Runs the probe's `bridge` action against a real Unix socket in the bridge directory and
+ * returns what it printed and what the host answered. */
+export async function bridgeRoundTrip(
+  runtime?: string,
+): Promise<{ reply: unknown; stderr: string }> {
+  let listener: Deno.UnixListener | undefined;
+  let served: Promise<void> | undefined;
+  try {
+    const r = await runStrict(PROBE, {
+      ...(runtime ? { runtime } : {}),
+      prepare: ({ bridgeDir }) => {
+        listener = Deno.listen({ transport: "unix", path: `${bridgeDir}/bridge.sock` });
+        served = (async () => {
+          const conn = await listener!.accept();
+          await conn.read(new Uint8Array(64));
+          await conn.write(new TextEncoder().encode("pong\n"));
+          conn.close();
+        })();
+      },
+      args: ({ bridgeDir }) => ["bridge", `${bridgeDir}/bridge.sock`],
+    });
+    const reply = probeReport(r.stdout).reply;
+    await served;
+    return { reply, stderr: r.stderr };
+  } finally {
+    listener?.close();
   }
 }
 
