@@ -262,7 +262,8 @@ export async function execSkill(
         entry: entryFor(file),
         entryArgs: [
           bridge.socketPath,
-          JSON.stringify(isSkill ? inspection.args : {}),
+          // `null`: a plain script or snippet, only imported, whatever it exports.
+          JSON.stringify(isSkill ? inspection.args : null),
           workspace,
           options.verbose ? "1" : "0",
           String(grant.limits.workers),

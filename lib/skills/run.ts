@@ -87,7 +87,8 @@ function describeError(error: unknown, verbose: boolean): string {
 /**
  * Imports `module` (a path, a URL, a loader, or an already imported namespace) and, when it
  * default-exports a skill, validates `argsJson` with the skill's schema and calls
- * `run(args, ctx)`. A plain script is only imported: its top-level code is the run. Resolves
+ * `run(args, ctx)`. A plain script (`argsJson` null) is only imported: its top-level code is the
+ * run, whatever it exports. Resolves
  * to the exit status: 0, the number `run` returned, or 1 after printing one `error:` line for
  * a thrown error or invalid arguments (the stack too with `verbose`).
  *
@@ -112,7 +113,8 @@ export async function runSkillModule(
       : typeof module === "function"
       ? await module()
       : module;
-    if (!("default" in namespace)) return 0;
+    // A plain script (argsJson null) is only imported: its top-level code is the run.
+    if (argsJson === null || !("default" in namespace)) return 0;
     const skill = namespace.default;
     if (!isSkill(skill)) {
       throw new SkillError(
