@@ -13,6 +13,7 @@ import { UsageError } from "../errors.ts";
 import { inspectSkillWith } from "../skills/manifest.ts";
 import { sandboxEnv } from "../sandbox/env.ts";
 import {
+  assertSkillHostsPublic,
   assertSkillNamesResolvePublic,
   denoFlagsFor,
   parseNetGrant,
@@ -230,6 +231,7 @@ export async function execSkill(
     },
   };
   // Validate the grant before anything is opened or spawned.
+  assertSkillHostsPublic(grant.net);
   denoFlagsFor(grant, { bridgeSocket: "/validate/bridge.sock" });
   await assertSkillNamesResolvePublic(grant.net);
   await assertNoEscapingLinks(workspace, [workspace, ...grant.read, ...grant.write]);
@@ -241,6 +243,7 @@ export async function execSkill(
   const sandboxTier = await tierByName(tier, {
     image: sandbox.image,
     ociRuntime: sandbox.ociRuntime,
+    requireOsIsolation: sandbox.requireOsIsolation,
   });
   await sandboxTier.ensureAvailable();
 

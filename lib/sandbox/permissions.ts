@@ -96,7 +96,9 @@ export function assertSkillHostsPublic(net: readonly NetGrant[]): void {
 /**
  * The flags between `deno run` and the entry module: no prompt, no code fetched at run time
  * (`--cached-only`, `--no-remote`, `--frozen`), exactly the granted data paths, hosts and
- * variable names, private networks denied unless granted explicitly, and the V8 heap cap.
+ * variable names, private networks denied unless granted explicitly, and the V8 heap cap. Which
+ * hosts a skill may name is the harness's decision ({@linkcode assertSkillHostsPublic}), made
+ * before the grant reaches a tier; the deny list here is the second mechanism behind it.
  * `grant.code` is NOT readable: Deno loads the run's statically known module graph without read
  * permission, and the harness checked that graph lies inside `grant.code`; a computed dynamic
  * import needs read access and is refused. Nothing grants `run`, `ffi` or `sys`.
@@ -114,7 +116,6 @@ export function assertSkillHostsPublic(net: readonly NetGrant[]): void {
  * ```
  */
 export function denoFlagsFor(grant: Grant, options: DenoFlagOptions): string[] {
-  assertSkillHostsPublic(grant.net);
   const socket = options.bridgeSocket;
   const flags = ["--no-prompt", "--no-remote", "--cached-only"];
   if (options.configPath === undefined) flags.push("--no-config");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runAttack, verdicts } from "./_fast.ts";
-import { denoFlagsFor } from "../../lib/sandbox/permissions.ts";
+import { assertSkillHostsPublic, denoFlagsFor } from "../../lib/sandbox/permissions.ts";
 import { batteryGrant } from "./_grant.ts";
 import { UsageError } from "../../lib/errors.ts";
 
@@ -123,14 +123,14 @@ Deno.test("fast tier: a private address the user did not allow is refused before
       "[::1]:80",
       "[fd00::1]:80",
       "[fe80::1]",
+      "localhost:8080",
+      "localhost",
+      "evil.localhost",
     ]
   ) {
     await t.step(`declared "${entry}"`, () => {
       assert.throws(
-        () =>
-          denoFlagsFor(batteryGrant("/w", { net: [entry] }, {}), {
-            bridgeSocket: "/tmp/x/bridge.sock",
-          }),
+        () => assertSkillHostsPublic(batteryGrant("/w", { net: [entry] }, {}).net),
         (error) =>
           error instanceof UsageError &&
           error.message.startsWith(`Refusing net access to "${entry}" (`) &&
@@ -141,6 +141,7 @@ Deno.test("fast tier: a private address the user did not allow is refused before
 
   await t.step("the same entry given with --allow-net is granted", () => {
     const grant = batteryGrant("/w", { explicitNet: ["127.0.0.1:8080"] }, {});
+    assertSkillHostsPublic(grant.net);
     const flags = denoFlagsFor(grant, { bridgeSocket: "/tmp/x/bridge.sock" });
     assert.ok(flags.includes("--allow-net=127.0.0.1:8080,unix:/tmp/x/bridge.sock"));
     const deny = flags.find((flag) => flag.startsWith("--deny-net="))!;
