@@ -14,6 +14,7 @@ export const DEFAULT_SANDBOX: SandboxConfig = {
   allowTrusted: false,
   image: undefined,
   ociRuntime: undefined,
+  requireOsIsolation: false,
   memoryMb: 512,
   cpus: 1,
   pidsLimit: 64,

@@ -19,6 +19,8 @@ export const SANDBOX_KEYS = [
   "image",
   "allow_trusted",
   "allowTrusted",
+  "require_os_isolation",
+  "requireOsIsolation",
   "memory_limit",
   "memoryLimit",
   "cpu_limit",
@@ -131,6 +133,8 @@ export const sandboxSchema = z.object({
   }).optional(),
   allow_trusted: z.boolean({ error: expected("true or false") }).optional(),
   allowTrusted: z.boolean({ error: expected("true or false") }).optional(),
+  require_os_isolation: z.boolean({ error: expected("true or false") }).optional(),
+  requireOsIsolation: z.boolean({ error: expected("true or false") }).optional(),
   memory_limit: custom(memoryMb).optional(),
   memoryLimit: custom(memoryMb).optional(),
   cpu_limit: custom(cpus).optional(),
@@ -146,6 +150,7 @@ export const sandboxSchema = z.object({
   .check((ctx) => {
     const pairs = [
       ["allow_trusted", "allowTrusted"],
+      ["require_os_isolation", "requireOsIsolation"],
       ["memory_limit", "memoryLimit"],
       ["cpu_limit", "cpuLimit"],
       ["pids_limit", "pidsLimit"],

@@ -73,6 +73,9 @@ export interface SandboxConfig {
   /** `sandbox.runtime` naming an OCI runtime for the podman tier (`runsc`: gVisor); the only
    * one tried. `undefined` (absent, `"podman"` or `"auto"`): the first of crun, runc that works. */
   readonly ociRuntime: "runsc" | "runc" | "crun" | undefined;
+  /** Refuse fast-tier runs where the second wall (bubblewrap) cannot be built, instead of running
+   * on Deno's permissions alone. */
+  readonly requireOsIsolation: boolean;
   /** Memory limit in MiB (podman `--memory`, V8 heap cap in the deno tier). */
   readonly memoryMb: number;
   /** CPU limit (podman `--cpus`). */

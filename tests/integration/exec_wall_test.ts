@@ -57,3 +57,17 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "sandbox.require_os_isolation: true runs where the wall holds, and mcpx config shows it",
+  ignore,
+  async fn() {
+    await using project = await execProject({ require_os_isolation: true });
+    const r = await project.exec([fixture("echo_args.ts"), "--name", "walled"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '{"name":"walled","count":1}\n');
+    assert.doesNotMatch(r.stderr, /second wall/);
+    const shown = await project.mcpx(["config"]);
+    assert.match(shown.stdout, /os isolation:\s+required \(fast tier refuses without bubblewrap\)/);
+  },
+});

@@ -202,6 +202,11 @@ const BROKEN: [name: string, text: string, message: string][] = [
     "(keep one)",
   ],
   [
+    "require_os_isolation that is not a boolean",
+    '{ "sandbox": { "require_os_isolation": "yes" } }',
+    'mcp_config.json: sandbox.require_os_isolation: expected true or false, got string "yes"',
+  ],
+  [
     "an output_limit of zero",
     '{ "sandbox": { "output_limit": 0 } }',
     "mcp_config.json: sandbox.output_limit: expected a positive number of bytes or a size like " +
