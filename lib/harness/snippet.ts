@@ -1,7 +1,8 @@
 /**
  * Runs `execute_code` snippets. A snippet is never pasted into other source: it is written
- * verbatim as a plain module into a fresh private directory (mode 0700, outside the workspace
- * and every grant, one per run, removed afterwards) and run as a plain script under the
+ * verbatim as a plain module into a fresh directory with an unguessable name (mode 0711: not
+ * listable; outside the workspace and every grant, so no run can write it; one per run, removed
+ * afterwards) and run as a plain script under the
  * harness-owned bootstrap. Its grant is fixed by the harness (the workspace, the bridge, the
  * servers the caller named); nothing in its text is read for a manifest. Relative imports
  * resolve against the project root through a per-run import map scoped to the private
@@ -51,14 +52,17 @@ export async function snippetImportMap(
 export async function execSnippet(code: string, options: ExecOptions): Promise<ExecResult> {
   const dir = await Deno.makeTempDir({ prefix: "mcpx-snippet-" });
   try {
-    await Deno.chmod(dir, 0o700);
+    // Traversable but not listable (0711), files read-only (0444): the strict tier runs the
+    // snippet as another uid, which must read it; the folder's random name is the privacy, and
+    // no run can write here (it is outside the workspace and every grant).
+    await Deno.chmod(dir, 0o711);
     const file = join(dir, "snippet.ts");
-    await Deno.writeTextFile(file, code, { createNew: true, mode: 0o400 });
+    await Deno.writeTextFile(file, code, { createNew: true, mode: 0o444 });
     const root = options.config.root;
     const configPath = runConfigPath(root);
     const importMap = join(dir, "import_map.json");
     const map = await snippetImportMap(dir, await Deno.realPath(root), configPath);
-    await Deno.writeTextFile(importMap, JSON.stringify(map), { createNew: true, mode: 0o400 });
+    await Deno.writeTextFile(importMap, JSON.stringify(map), { createNew: true, mode: 0o444 });
     return await execSkill(file, [], { ...options, snippet: { importMap } });
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => undefined);

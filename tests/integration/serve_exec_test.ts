@@ -9,6 +9,8 @@ import { loadConfig } from "../../lib/config/load.ts";
 import { McpClientManager } from "../../lib/client/manager.ts";
 import { generateWrappers } from "../../lib/codegen/generate.ts";
 import type { McpxConfig } from "../../lib/config/types.ts";
+import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import { skipUnless } from "../helpers/skip.ts";
 
 /** A temporary project: the fixture config, the `add` skill, and wrappers from `generate`. */
 async function tempProject(): Promise<{ config: McpxConfig } & AsyncDisposable> {
@@ -275,4 +277,43 @@ Deno.test("execute_code runs tier trusted only when the config allows it", async
   });
   assert.equal(result.isError, undefined, textOf(result));
   assert.match(textOf(result), /--- stdout ---\ntrue/);
+});
+
+const podmanReason = await createPodmanTier().ensureAvailable().then(
+  () => undefined,
+  (error: Error) => error.message,
+);
+
+Deno.test({
+  name: "execute_code in the podman tier: private snippet, no config, wrappers still import",
+  ignore: skipUnless(podmanReason === undefined, `podman tier unavailable: ${podmanReason}`),
+}, async () => {
+  await using project = await tempProject();
+  await using serve = await startServe({ config: project.config });
+  await using client = await connectHttp(serve.url);
+  const result = await client.callTool({
+    name: "execute_code",
+    arguments: {
+      code: [
+        'import { callTool } from "mcpx/skill";',
+        'import * as everything from "./servers/everything/index.ts";',
+        "const here = new URL(import.meta.url).pathname;",
+        "for (const p of ['../mcp_config.json', here]) {",
+        "  try { await Deno.readTextFile(p); console.log('READ', p); }",
+        "  catch (e) { console.log('REFUSED read', e.name); }",
+        "}",
+        "try { await Deno.writeTextFile(here, 'x'); console.log('WROTE'); }",
+        "catch (e) { console.log('REFUSED write', e.name); }",
+        "const r = await callTool('everything', 'echo', { message: 'in podman' });",
+        "console.log(Object.keys(everything).length > 0, JSON.stringify(r.content));",
+      ].join("\n"),
+      servers: ["everything"],
+      tier: "podman",
+    },
+  });
+  const text = textOf(result);
+  assert.equal(result.isError, undefined, text);
+  assert.equal(text.match(/^REFUSED (read|write) NotCapable$/gm)?.length, 3, text);
+  assert.doesNotMatch(text, /READ |WROTE/);
+  assert.match(text, /true .*in podman/);
 });
