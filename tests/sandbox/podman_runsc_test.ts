@@ -23,6 +23,7 @@ import {
   probeReport,
   runStrict,
   strictStillWorks,
+  wallProbe,
 } from "./strict/_strict.ts";
 
 const ignore = skipUnless(PODMAN_AVAILABLE, NO_PODMAN);
@@ -138,6 +139,29 @@ Deno.test({
       assert.match(String(report.connect), /^denied: /);
       await strictStillWorks(runtime);
     });
+
+    await t.step(
+      "the fast tier's second-wall probe, escaped, is refused on gVisor too",
+      async () => {
+        const seen = await wallProbe(runtime);
+        for (
+          const [label, verdict] of [
+            ["secret", /^REFUSED NotFound/],
+            ["host_dir", /^REFUSED NotFound/],
+            ["harness_environ", /^REFUSED NotFound/],
+            ["kill_harness", /^REFUSED NotFound: ESRCH/],
+            ["tcp_host", /^REFUSED ConnectionRefused/],
+            // gVisor checks the owner before the read-only mount: uid 1000 owns neither.
+            ["write_code", /^REFUSED (PermissionDenied|.*Read-only file system)/],
+            ["write_root", /^REFUSED (PermissionDenied|.*Read-only file system)/],
+            ["cgroup_procs", /^REFUSED NotFound/], // no cgroup files inside gVisor at all
+            ["shell", /^REFUSED NotFound/],
+            ["mount_proc", /^REFUSED Error: errno 1$/],
+          ] as const
+        ) assert.match(seen.get(label) ?? "(no line)", verdict, label);
+        await strictStillWorks(runtime);
+      },
+    );
 
     await t.step("the bridge's Unix socket on the host is reachable", async () => {
       const { reply, stderr } = await bridgeRoundTrip(runtime);

@@ -16,6 +16,7 @@ import {
   runStrict,
   type StrictPaths,
   strictStillWorks,
+  wallProbe,
 } from "./strict/_strict.ts";
 
 const ignore = skipUnless(PODMAN_AVAILABLE, NO_PODMAN);
@@ -277,5 +278,37 @@ Deno.test({
       assert.ok(Number(match[1]) < 32);
       await strictStillWorks();
     });
+  },
+});
+
+Deno.test({
+  name: "strict tier: the fast tier's second-wall probe, escaped, meets the container's walls",
+  ignore,
+  async fn(t) {
+    const seen = await wallProbe();
+    const expected: [string, RegExp][] = [
+      ["secret", /^REFUSED NotFound/], // a host file outside every grant is not in the container
+      ["etc_shadow", /^REFUSED NotFound/],
+      ["etc_passwd", /^ALLOWED root:x:0:0:root:\/root:\/sbin\/nologin/], // the rootfs's own
+      ["host_dir", /^REFUSED NotFound/],
+      ["root_home", /^REFUSED NotFound/],
+      ["harness_environ", /^REFUSED NotFound/], // own PID namespace
+      ["kill_harness", /^REFUSED NotFound: ESRCH/],
+      ["proc_pids", /^ALLOWED only the wall's own processes/],
+      ["tcp_host", /^REFUSED ConnectionRefused/], // own network namespace
+      ["write_code", /^REFUSED .*Read-only file system/],
+      ["write_deno_dir", /^REFUSED NotFound/],
+      ["write_root", /^REFUSED .*Read-only file system/],
+      ["cgroup_procs", /^REFUSED .*Read-only file system/], // cannot leave its cgroup
+      ["shell", /^REFUSED NotFound: Failed to spawn '\/bin\/sh'/], // no programs but deno
+      ["unshare_user", /^REFUSED Error: errno (1|22)$/],
+      ["unshare_mount", /^REFUSED Error: errno 1$/],
+      ["mount_cgroup", /^REFUSED Error: errno 1$/],
+      ["mount_proc", /^REFUSED Error: errno 1$/],
+    ];
+    for (const [label, verdict] of expected) {
+      await t.step(label, () => assert.match(seen.get(label) ?? "(no line)", verdict));
+    }
+    await t.step("and the harness still works", () => strictStillWorks());
   },
 });

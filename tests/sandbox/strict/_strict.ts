@@ -156,6 +156,34 @@ export async function strictStillWorks(runtime?: string): Promise<void> {
   assert.equal(r.stderr, "err\n");
 }
 
+/**
+ * Runs the fast tier's second-wall probe (`attacks/wall_probe.ts`, written once for both tiers)
+ * escaped in the container, against a secret file outside every grant, this process's pid and a
+ * TCP port on the host's loopback. Returns each line's verdict by label.
+ */
+export async function wallProbe(runtime?: string): Promise<Map<string, string>> {
+  const secret = await Deno.makeTempFile({ prefix: "mcpx_strict_secret_" });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    await Deno.writeTextFile(secret, "host secret");
+    const port = String((listener.addr as Deno.NetAddr).port);
+    const r = await runStrict(attack("wall_probe"), {
+      ...(runtime ? { runtime } : {}),
+      escaped: true,
+      args: [secret, String(Deno.pid), port, "/var/lib"],
+    });
+    assert.equal(r.outcome.code, 0, r.stderr);
+    const lines = r.stdout.split("\n").filter((line) => /^\w+: (ALLOWED|REFUSED)/.test(line));
+    return new Map(lines.map((line) => {
+      const at = line.indexOf(": ");
+      return [line.slice(0, at), line.slice(at + 2)];
+    }));
+  } finally {
+    listener.close();
+    await Deno.remove(secret);
+  }
+}
+
 /** Runs the probe's `bridge` action against a real Unix socket in the bridge directory and
  * returns what it printed and what the host answered. */
 export async function bridgeRoundTrip(
