@@ -41,6 +41,7 @@ Deno.test({
         ["harness_environ", /^REFUSED NotFound/], // own PID namespace: the harness has no pid
         ["kill_harness", /^REFUSED NotFound: ESRCH/],
         ["tcp_host", /^REFUSED ConnectionRefused/], // own network namespace: host loopback absent
+        ["tcp_name", /^REFUSED /], // and no name resolution files
         ["write_code", /^REFUSED .*Read-only file system/],
         ["write_deno_dir", /^REFUSED .*Read-only file system/],
         ["write_root", /^REFUSED .*Read-only file system/],
@@ -85,16 +86,21 @@ Deno.test({
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (listener.addr as Deno.NetAddr).port;
     const served = (async () => {
-      const conn = await listener.accept();
-      conn.close();
+      for (let i = 0; i < 2; i++) (await listener.accept()).close();
     })();
     try {
       const r = await runWalled("wall_probe", {
         escaped: true,
-        net: [{ host: "127.0.0.1", port, explicit: true }],
+        net: [{ host: "127.0.0.1", port, explicit: true }, {
+          host: "localhost",
+          port,
+          explicit: true,
+        }],
         args: ["/nonexistent", String(Deno.pid), String(port), "/var/lib"],
       });
       assert.match(verdict(r.stdout, "tcp_host"), /^ALLOWED connected/);
+      // Name resolution works inside (/etc/hosts, /etc/resolv.conf and nsswitch are mounted).
+      assert.match(verdict(r.stdout, "tcp_name"), /^ALLOWED connected by name/);
       // DNS and TLS files appear with the network; the rest of /etc does not.
       assert.match(verdict(r.stdout, "etc_passwd"), /^REFUSED NotFound/);
       await served;

@@ -33,6 +33,11 @@ await attempt("tcp_host", async () => {
   conn.close();
   return "connected";
 });
+await attempt("tcp_name", async () => {
+  const conn = await Deno.connect({ hostname: "localhost", port: Number(port) });
+  conn.close();
+  return "connected by name";
+});
 await attempt("write_code", () => Deno.writeTextFileSync(`${import.meta.dirname}/planted.ts`, "x"));
 await attempt("write_deno_dir", () => Deno.writeTextFileSync(`${Deno.env.get("DENO_DIR")}/x`, "x"));
 await attempt("write_root", () => Deno.writeTextFileSync("/planted", "x"));
