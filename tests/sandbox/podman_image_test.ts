@@ -4,6 +4,7 @@
  * no registry is involved, and removed afterwards.
  */
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { skipUnless } from "../helpers/skip.ts";
 import { importRootfsImage } from "../../lib/sandbox/_podman_image.ts";
 import { createPodmanTier, defaultDenoDir } from "../../lib/sandbox/podman_tier.ts";
@@ -30,7 +31,11 @@ Deno.test({
           runId: runIds.at(-1)!,
           entry: PROBE,
           entryArgs: args,
-          grant: makeGrant({ write: [workspace], limits: { outputLimitBytes: 65536 } }),
+          grant: makeGrant({
+            code: [dirname(PROBE)],
+            write: [workspace],
+            limits: { outputLimitBytes: 65536 },
+          }),
           deno: { lock: "none", denoDir: defaultDenoDir() },
           support: [],
           escapedDeno: true,

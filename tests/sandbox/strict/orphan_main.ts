@@ -6,15 +6,21 @@
  * @module
  */
 import { createPodmanTier, defaultDenoDir } from "../../../lib/sandbox/podman_tier.ts";
+import { dirname } from "node:path";
 import { makeGrant } from "../../../lib/sandbox/grant.ts";
 import { fromFileUrl } from "../../helpers/_node_path.ts";
 
 const [workspace, bridgeDir, runId] = Deno.args as [string, string, string];
+const probe = fromFileUrl(new URL("./probe.ts", import.meta.url));
 await createPodmanTier().run({
   runId,
-  entry: fromFileUrl(new URL("./probe.ts", import.meta.url)),
+  entry: probe,
   entryArgs: ["sleep", "600"],
-  grant: makeGrant({ write: [workspace], limits: { timeoutMs: 2000, outputLimitBytes: 65536 } }),
+  grant: makeGrant({
+    code: [dirname(probe)],
+    write: [workspace],
+    limits: { timeoutMs: 2000, outputLimitBytes: 65536 },
+  }),
   deno: { lock: "none", denoDir: defaultDenoDir() },
   support: [],
   cwd: workspace,

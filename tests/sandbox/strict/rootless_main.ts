@@ -7,6 +7,7 @@
  * @module
  */
 import { createPodmanTier, defaultDenoDir } from "../../../lib/sandbox/podman_tier.ts";
+import { dirname } from "node:path";
 import { makeGrant } from "../../../lib/sandbox/grant.ts";
 import type { SandboxRunSpec } from "../../../lib/sandbox/tier.ts";
 import { fromFileUrl } from "../../helpers/_node_path.ts";
@@ -27,6 +28,7 @@ async function run(args: string[], escaped: boolean) {
     entry: probe,
     entryArgs: args,
     grant: makeGrant({
+      code: [dirname(probe)],
       write: [workspace],
       limits: { timeoutMs: 60_000, outputLimitBytes: 65536 },
     }),
