@@ -128,7 +128,8 @@ function refuseWithoutWall(support: WallSupport): void {
 function makeCgroup(runId: string, grant: Grant): RunCgroup | undefined {
   const support = cgroupSupport();
   if (support.kind === "none") {
-    if (!saidNoCgroup) {
+    // Off Linux the wall's own warning already says the OS isolation is missing.
+    if (!saidNoCgroup && Deno.build.os === "linux") {
       saidNoCgroup = true;
       console.error(
         `warning: no cgroup for the fast tier here (${support.reason}); a run's memory is ` +
