@@ -130,9 +130,13 @@ export async function measurePodman(
       tier: "podman",
       label: "non-root user in a user namespace",
       ok: uid !== 0 && ownNamespace,
-      detail: `the skill ran as uid ${uid} (host uid ${host.hostUid}); uid_map "${
-        map.replace(/\s+/g, " ")
-      }"`,
+      detail: host.gvisor
+        ? `the skill ran as uid ${uid} on gVisor, whose Sentry runs in its own user namespace ` +
+          `(host uid_map "${map.replace(/\s+/g, " ")}"); its files belong to host uid ` +
+          `${host.hostUid}`
+        : `the skill ran as uid ${uid} (host uid ${host.hostUid}); uid_map "${
+          map.replace(/\s+/g, " ")
+        }"`,
       ...(uid !== 0 && ownNamespace ? {} : { fix: "install uidmap and add /etc/subuid entries" }),
     });
     checks.push({
@@ -192,9 +196,9 @@ export async function measurePodman(
       tier: "podman",
       label: "pids limit",
       ok: pidsHeld,
-      detail: pidsHeld
-        ? `a thread bomb under --pids-limit=${PIDS} was stopped after ${started} threads`
-        : `a thread bomb started 48 threads under --pids-limit=${PIDS}`,
+      detail: `a thread bomb under ${
+        host.gvisor ? `gVisor's RLIMIT_NPROC of ${PIDS}` : `--pids-limit=${PIDS}`
+      } ${pidsHeld ? `was stopped after ${started} threads` : "started 48 threads"}`,
       ...(pidsHeld ? {} : { fix: limitsFix }),
     });
 
