@@ -117,6 +117,24 @@ Deno.test({
       assert.match(verdicts(r.stdout)[0]!, /^REFUSED NotFound/);
     });
 
+    await t.step(
+      "a computed import of a host file: refused by Deno, absent behind it",
+      async () => {
+        const outside = await Deno.makeTempDir({ prefix: "mcpx_outside_" });
+        try {
+          await Deno.writeTextFile(`${outside}/secret.txt`, "OUTSIDE SECRET");
+          const args = [`${outside}/secret.txt`, "text"];
+          const walled = await runStrict(attack("import_computed"), { args });
+          assert.match(verdicts(walled.stdout)[0]!, /^REFUSED TypeError: Requires read access/);
+          const escaped = await runStrict(attack("import_computed"), { args, escaped: true });
+          assert.match(verdicts(escaped.stdout)[0]!, /^REFUSED TypeError: Import .* failed, not found\./);
+          assert.doesNotMatch(walled.stdout + escaped.stdout, /OUTSIDE SECRET/);
+        } finally {
+          await Deno.remove(outside, { recursive: true });
+        }
+      },
+    );
+
     await t.step("the host's /etc/hosts is not copied in", async () => {
       const r = await runStrict(attack("read_file"), { args: ["/etc/hosts"], escaped: true });
       assert.deepEqual(verdicts(r.stdout), ["ALLOWED "]);
