@@ -3,8 +3,9 @@
  * graph without read permission, so the harness checks, before anything runs, that every local
  * file of that graph (code, text, bytes and JSON imports alike, literal `import()` included) lies
  * inside the run's code roots: the skill's own folder, the project's `skills/` and `servers/`,
- * mcpx's own library, paths the user granted, the Deno cache. A computed `import()` is not in the
- * graph: it needs read permission, which the code roots do not give.
+ * mcpx's own library, paths the user granted, the Deno cache (or a data path the run may read
+ * anyway, which importing does not widen). A computed `import()` is not in the graph: it needs
+ * read permission, which the code roots do not give.
  *
  * @module
  */
@@ -76,8 +77,8 @@ export async function assertGraphInside(
     throw new SkillError(
       "SKILL_INVALID",
       `${display} imports ${path}, outside the code a run may load (the skill's folder, ` +
-        `skills/, servers/, mcpx's library, the Deno cache); move the file into the skill's ` +
-        `folder, or grant its folder with mcpx exec --allow-read <dir>.`,
+        `skills/, servers/, mcpx's library, the Deno cache, the paths it may read); move the ` +
+        `file into the skill's folder, or grant its folder with mcpx exec --allow-read <dir>.`,
       { data: { file: path, roots } },
     );
   }

@@ -210,7 +210,6 @@ export async function execSkill(
   const permissions = isSkill ? inspection.permissions : { net: [], read: [], write: [], env: [] };
   const denoDir = await modules.denoDir();
   const code = await codeRoots({ root: config.root, file, denoDir, granted: widenedRead });
-  await assertGraphInside([...modules.skillFiles, ...modules.bootstrapFiles], code, path);
   const grant: Grant = {
     code,
     read: [...new Set([workspace, ...permissions.read, ...widenedRead])],
@@ -230,6 +229,12 @@ export async function execSkill(
       outputLimitBytes: sandbox.outputLimitBytes,
     },
   };
+  // Importing a file the run may read anyway widens nothing: data paths count as code roots here.
+  await assertGraphInside(
+    [...modules.skillFiles, ...modules.bootstrapFiles],
+    [...code, ...grant.read],
+    path,
+  );
   // Validate the grant before anything is opened or spawned.
   assertSkillHostsPublic(grant.net);
   denoFlagsFor(grant, { bridgeSocket: "/validate/bridge.sock" });

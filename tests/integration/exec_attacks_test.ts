@@ -194,6 +194,17 @@ Deno.test("module loading never widens what a run may read", async (t) => {
     assert.equal(r.stdout, `${SECRET}\n`);
   });
 
+  await t.step("a file the run may read anyway (the workspace) may be imported", async () => {
+    await plant(project, {
+      "workspace/note.txt": "WORKSPACE NOTE",
+      "skills/from_workspace.ts":
+        'import n from "../workspace/note.txt" with { type: "text" };\nconsole.log(n);',
+    });
+    const r = await project.exec(["skills/from_workspace.ts"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "WORKSPACE NOTE\n");
+  });
+
   await t.step("the harness still works", () => stillWorks(project));
 });
 
