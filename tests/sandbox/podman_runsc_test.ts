@@ -168,12 +168,17 @@ Deno.test({
       assert.equal(reply, "pong", stderr);
     });
 
-    await t.step("ArrayBuffers past the memory limit: killed: memory", async () => {
-      const r = await runStrict(attack("mem_buffers"), { runtime, memoryMb: 256 });
-      assert.equal(r.outcome.killed, "memory", r.stderr);
-      assert.doesNotMatch(r.stdout, /held/);
-      await strictStillWorks(runtime);
-    });
+    await t.step(
+      "ArrayBuffers, WebAssembly memory, Workers past the memory limit: killed: memory",
+      async () => {
+        for (const name of ["mem_buffers", "mem_wasm", "mem_workers"]) {
+          const r = await runStrict(attack(name), { runtime, memoryMb: 256 });
+          assert.equal(r.outcome.killed, "memory", `${name}: ${r.stderr}`);
+          assert.doesNotMatch(r.stdout, /held/);
+        }
+        await strictStillWorks(runtime);
+      },
+    );
 
     await t.step("a thread bomb stops at the pids limit (gVisor's RLIMIT_NPROC)", async () => {
       const r = await runStrict(PROBE, { runtime, args: ["threads", "100"], pidsLimit: 32 });
