@@ -29,6 +29,7 @@ import { assertGraphInside, codeRoots } from "./_code_roots.ts";
 import { entryFor } from "./_entry.ts";
 import { resolveSkillPath } from "./resolve.ts";
 import { tierByName } from "./tiers.ts";
+import { TIERS } from "../sandbox/registry.ts";
 
 /** Options of {@linkcode execSkill}. */
 export interface ExecOptions {
@@ -230,11 +231,14 @@ export async function execSkill(
     },
   };
   // Importing a file the run may read anyway widens nothing: data paths count as code roots here.
-  await assertGraphInside(
-    [...modules.skillFiles, ...modules.bootstrapFiles],
-    [...code, ...grant.read],
-    path,
-  );
+  // The trusted tier reads everything by choice: nothing to check.
+  if (TIERS[tierName].sandboxed) {
+    await assertGraphInside(
+      [...modules.skillFiles, ...modules.bootstrapFiles],
+      [...code, ...grant.read],
+      path,
+    );
+  }
   // Validate the grant before anything is opened or spawned.
   assertSkillHostsPublic(grant.net);
   denoFlagsFor(grant, { bridgeSocket: "/validate/bridge.sock" });
