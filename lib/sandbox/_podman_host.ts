@@ -153,6 +153,11 @@ export const GVISOR_RUNTIME_ARGS: readonly string[] = [
 
 const cache = new Map<string, Promise<PodmanHost>>();
 
+/** The OCI runtime asked for: `sandbox.runtime` when given, else `$MCPX_PODMAN_RUNTIME`. */
+export function requestedRuntime(configured?: string): string | undefined {
+  return configured ?? (Deno.env.get("MCPX_PODMAN_RUNTIME") || undefined);
+}
+
 /** What a container is started from. */
 export type PodmanTarget = { rootfs: string } | { image: string };
 
@@ -163,7 +168,7 @@ export type PodmanTarget = { rootfs: string } | { image: string };
  * that starts a trivial container (crun refuses some hybrid cgroup layouts).
  */
 export function detectPodmanHost(target: PodmanTarget, requested?: string): Promise<PodmanHost> {
-  const runtime = requested ?? Deno.env.get("MCPX_PODMAN_RUNTIME") ?? undefined;
+  const runtime = requestedRuntime(requested);
   const key = JSON.stringify([target, runtime]);
   let found = cache.get(key);
   if (!found) {

@@ -11,6 +11,7 @@ import {
   GVISOR_RUNTIME,
   type PodmanHost,
   type PodmanTarget,
+  requestedRuntime,
 } from "./_podman_host.ts";
 import { ensureRootfsImage } from "./_podman_image.ts";
 import { ensureRootfs } from "./rootfs.ts";
@@ -40,7 +41,8 @@ interface Measured {
 export async function measureStrictTier(
   options: { image?: string | undefined; runtime?: string | undefined },
 ): Promise<DoctorCheck[]> {
-  const { image, runtime } = options;
+  const image = options.image;
+  const runtime = requestedRuntime(options.runtime);
   let target: PodmanTarget;
   let host: PodmanHost;
   try {

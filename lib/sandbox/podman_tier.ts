@@ -16,6 +16,7 @@ import {
   GVISOR_RUNTIME,
   identityForWorkspace,
   type PodmanHost,
+  requestedRuntime,
   type RunIdentity,
   ulimitArgs,
 } from "./_podman_host.ts";
@@ -81,7 +82,7 @@ class PodmanTier implements SandboxTier {
   }
 
   async #target(): Promise<{ host: PodmanHost; rootfs?: string; image?: string }> {
-    const runtime = this.#options.runtime;
+    const runtime = requestedRuntime(this.#options.runtime);
     const image = this.#options.image;
     if (image !== undefined) return { host: await detectPodmanHost({ image }, runtime), image };
     if (this.#options.rootfs !== undefined) {
