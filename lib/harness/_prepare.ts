@@ -118,12 +118,8 @@ export async function prepareModules(
 
   // Cache first: the permission-less inspection and the sandbox both run --cached-only.
   const importMap = options.importMap;
-  if (importMap === undefined) {
-    await cacheModules([file, bootstrap], { cwd: root, configPath, display, lock });
-  } else {
-    await cacheModules([file], { cwd: root, configPath, display, lock, importMap });
-    await cacheModules([bootstrap], { cwd: root, configPath, display, lock });
-  }
+  // A snippet's import map holds the config's imports too, so one call caches both.
+  await cacheModules([file, bootstrap], { cwd: root, configPath, display, lock, importMap });
   const graphOptions = { cwd: root, configPath };
   const [skill, boot, child, denoDir] = await Promise.all([
     moduleGraph(file, { ...graphOptions, importMap }),
