@@ -76,6 +76,7 @@ export {
 export {
   inspectSkill,
   type InspectSkillOptions,
+  type SkillInput,
   type SkillInspection,
 } from "./lib/skills/manifest.ts";
 export { runSkillModule, type RunSkillOptions } from "./lib/skills/run.ts";
@@ -146,11 +147,15 @@ export { inferTypes, type SampleSet } from "./lib/codegen/infer_types.ts";
 export { checkValue } from "./lib/codegen/check_value.ts";
 export type { JsonSchema } from "./lib/codegen/json_schema.ts";
 export { type ExecOptions, type ExecResult, execSkill } from "./lib/harness/exec.ts";
+export { type DenoFlagOptions, denoFlagsFor, parseNetGrant } from "./lib/sandbox/permissions.ts";
+export { type Grant, makeGrant, type NetGrant, type RunLimits } from "./lib/sandbox/grant.ts";
 export {
-  type DenoFlagOptions,
-  deriveDenoFlags,
-  type PermissionRequest as SandboxPermissionRequest,
-} from "./lib/sandbox/permissions.ts";
+  isTier,
+  TIER_NAMES,
+  type TierEntry,
+  type TierOptions,
+  TIERS,
+} from "./lib/sandbox/registry.ts";
 export {
   type DeniedRange,
   deriveNetDeny,
@@ -161,7 +166,12 @@ export { DenoTier } from "./lib/sandbox/deno_tier.ts";
 export { TrustedTier } from "./lib/sandbox/trusted_tier.ts";
 export { resolveDenoDir, sandboxEnv, type SandboxEnvOptions } from "./lib/sandbox/env.ts";
 export { assertNoEscapingLinks, type LinkScanOptions } from "./lib/sandbox/workspace_guard.ts";
-export type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./lib/sandbox/tier.ts";
+export type {
+  DenoResolution,
+  SandboxRunOutcome,
+  SandboxRunSpec,
+  SandboxTier,
+} from "./lib/sandbox/tier.ts";
 export {
   type BridgeCallRecord,
   type BridgeHost,
