@@ -36,6 +36,9 @@ export function formatBytes(bytes: number): string {
 const OOM_PATTERN =
   /Reached heap limit|JavaScript heap out of memory|Fatal JavaScript out of memory/;
 
+/** Deno's last words when it cannot start a thread (the run's pids limit). */
+const THREADS_PATTERN = /unable to create worker threads|Resource temporarily unavailable/;
+
 /** Keeps the last few KiB of stderr to recognise an out-of-memory death. */
 class Tail {
   #text = "";
@@ -172,6 +175,15 @@ export async function runProcessTree(
         `[mcpx: the run reached its memory limit (${spec.grant.limits.memoryMb} MiB for the whole run, ` +
           `cgroup) and was killed; raise sandbox.memory_limit in mcp_config.json if it ` +
           `really needs more]\n`,
+      );
+    }
+    if (
+      killed === undefined && !status.success && command.cgroup &&
+      THREADS_PATTERN.test(tail.text)
+    ) {
+      notice(
+        `[mcpx: the run reached its process and thread limit (${spec.grant.limits.pidsLimit}, ` +
+          `cgroup); raise sandbox.pids_limit in mcp_config.json if it really needs more]\n`,
       );
     }
     if (killed === "timeout") {

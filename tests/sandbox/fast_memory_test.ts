@@ -73,6 +73,15 @@ Deno.test({
   name: "fast tier: processes and threads of the whole run are bounded by the cgroup",
   ignore: noCgroup || noWall,
   async fn(t) {
+    await t.step("a pids limit below what Deno needs is named with the fix", async () => {
+      const r = await runWalled("wall_ok", { pidsLimit: 4 });
+      assert.notEqual(r.outcome.code, 0);
+      assert.match(
+        r.stderr,
+        /\[mcpx: the run reached its process and thread limit \(4, cgroup\); raise sandbox\.pids_limit/,
+      );
+      await harnessStillWorks();
+    });
     await t.step("a fork bomb (escaped Deno) is refused at the pids limit", async () => {
       const r = await runWalled("fork_bomb", { escaped: true, pidsLimit: 32 });
       assert.match(r.stdout, /^REFUSED after \d+: .*Resource temporarily unavailable/);
