@@ -127,7 +127,10 @@ Deno.test({
           const walled = await runStrict(attack("import_computed"), { args });
           assert.match(verdicts(walled.stdout)[0]!, /^REFUSED TypeError: Requires read access/);
           const escaped = await runStrict(attack("import_computed"), { args, escaped: true });
-          assert.match(verdicts(escaped.stdout)[0]!, /^REFUSED TypeError: Import .* failed, not found\./);
+          assert.match(
+            verdicts(escaped.stdout)[0]!,
+            /^REFUSED TypeError: Import .* failed, not found\./,
+          );
           assert.doesNotMatch(walled.stdout + escaped.stdout, /OUTSIDE SECRET/);
         } finally {
           await Deno.remove(outside, { recursive: true });
