@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { dirname, join } from "node:path";
 import { SandboxError } from "../errors.ts";
 import { podman, podmanCommand } from "./_podman_cli.ts";
 import type { Rootfs } from "./rootfs.ts";
@@ -45,21 +46,49 @@ export async function importRootfsImage(rootfs: string, name: string): Promise<s
 
 /** The local image name of a built root filesystem. */
 export function rootfsImageName(rootfs: Rootfs): string {
-  return `localhost/mcpx-rootfs:${rootfs.key}`;
+  return `${IMAGE_REPOSITORY}:${rootfs.key}`;
 }
+
+const IMAGE_REPOSITORY = "localhost/mcpx-rootfs";
 
 const imports = new Map<string, Promise<string>>();
 
-/** The root filesystem as a local image, imported on first use (once per key and process). */
-export function ensureRootfsImage(rootfs: Rootfs): Promise<string> {
+/** Removes `localhost/mcpx-rootfs:<key>` images whose root filesystem left `cacheDir`. */
+async function pruneImages(cacheDir: string): Promise<void> {
+  const out = await podman([
+    "images",
+    "--format",
+    "{{.Repository}}:{{.Tag}}",
+    "--filter",
+    `reference=${IMAGE_REPOSITORY}`,
+  ]);
+  for (const image of out.stdout.split("\n").filter(Boolean)) {
+    const key = image.slice(image.lastIndexOf(":") + 1);
+    const kept = await Deno.stat(join(cacheDir, key)).then(() => true, () => false);
+    // In use by a running container: podman refuses, and the next import tries again.
+    if (!kept) await podman(["rmi", image]).catch(() => undefined);
+  }
+}
+
+/**
+ * The root filesystem as a local image, imported on first use (once per key and process). Images
+ * of root filesystems no longer in the cache (a deno since replaced) are removed. `refresh`
+ * looks at podman's store again instead of this process's memory of an earlier import.
+ */
+export function ensureRootfsImage(
+  rootfs: Rootfs,
+  options: { refresh?: boolean } = {},
+): Promise<string> {
   const name = rootfsImageName(rootfs);
-  let done = imports.get(name);
+  let done = options.refresh ? undefined : imports.get(name);
   if (done === undefined) {
     done = (async () => {
       const exists = await podman(["image", "exists", name]);
       if (exists.code === 0) return name;
       try {
-        return await importRootfsImage(rootfs.path, name);
+        await importRootfsImage(rootfs.path, name);
+        await pruneImages(dirname(rootfs.path));
+        return name;
       } catch (cause) {
         throw new SandboxError(
           "SANDBOX_UNAVAILABLE",
