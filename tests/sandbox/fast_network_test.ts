@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { runAttack, verdicts } from "./_fast.ts";
-import { assertSkillHostsPublic, denoFlagsFor } from "../../lib/sandbox/permissions.ts";
+import {
+  assertSkillHostsPublic,
+  assertSkillNamesResolvePublic,
+  denoFlagsFor,
+} from "../../lib/sandbox/permissions.ts";
 import { batteryGrant } from "./_grant.ts";
 import { UsageError } from "../../lib/errors.ts";
 
@@ -138,6 +142,24 @@ Deno.test("fast tier: a private address the user did not allow is refused before
       );
     });
   }
+
+  await t.step(
+    "a skill's name resolving privately is refused once the user opened an address",
+    async () => {
+      const opened = { host: "127.0.0.1", port: 8080, explicit: true };
+      const name = { host: "localhost", explicit: false }; // resolves through /etc/hosts
+      await assert.rejects(
+        assertSkillNamesResolvePublic([name, opened]),
+        (error) =>
+          error instanceof UsageError &&
+          /^Refusing net access to "localhost": it resolves to (127\.0\.0\.1|::1) /.test(
+            error.message,
+          ),
+      );
+      // Without a hole in the deny list, Deno's deny list refuses it at connect time instead.
+      await assertSkillNamesResolvePublic([name]);
+    },
+  );
 
   await t.step("the same entry given with --allow-net is granted", () => {
     const grant = batteryGrant("/w", { explicitNet: ["127.0.0.1:8080"] }, {});
