@@ -19,7 +19,10 @@ Deno.test({
     await using serve = await startServe();
     await using client = await connectHttp(serve.url);
     const run = async (code: string) => {
-      const result = await client.callTool({ name: "execute_code", arguments: { code, servers: [] } });
+      const result = await client.callTool({
+        name: "execute_code",
+        arguments: { code, servers: [] },
+      });
       return { isError: result.isError === true, text: textOf(result) };
     };
     const stillServes = async () => {
