@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { TIER_NAMES, TIERS } from "../sandbox/registry.ts";
 import type { Tier } from "../config/types.ts";
 import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
@@ -13,11 +14,17 @@ export function chooseTier(backend: ServeBackend, requested: Tier | undefined): 
   if (tier === "trusted" && !backend.sandbox.allowTrusted) {
     throw new McpxError(
       "INVALID_ARGUMENTS",
-      'Tier "trusted" is not allowed for mcpx serve clients; use "deno" or "podman" (the ' +
+      `Tier "trusted" is not allowed for mcpx serve clients; use ${sandboxedTiers()} (the ` +
         'operator can allow it with "sandbox": {"allow_trusted": true} in mcp_config.json).',
     );
   }
   return tier;
+}
+
+/** The tiers that sandbox, quoted: `"deno" or "podman"`. */
+function sandboxedTiers(): string {
+  const names = TIER_NAMES.filter((name) => TIERS[name].sandboxed).map((name) => `"${name}"`);
+  return `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }
 
 /** Refuses servers that are unknown or disabled, naming the ones that may be used. */
