@@ -263,13 +263,14 @@ export function wallArgs(run: WallRun): string[] {
     isUnder(run.cwd, path)
   );
   if (!covered) mounts.push(...pathMounts([run.cwd], "ro"));
-  // The view's own root (a tmpfs bwrap made) becomes read-only once everything is mounted.
+  // The view's own root becomes read-only once everything is mounted, unless "/" itself was
+  // granted (then the grant's own mode stands).
+  const rootGranted = mounts.some((m) => m.kind !== "symlink" && m.path === "/");
   return [
     ...baseArgs(shareNet),
     ...mountArgs(mounts),
     ...KERNEL_VIEWS,
-    "--remount-ro",
-    "/",
+    ...(rootGranted ? [] : ["--remount-ro", "/"]),
     "--chdir",
     run.cwd,
   ];
