@@ -10,6 +10,7 @@ import { onPath } from "../../lib/sandbox/_podman_host.ts";
 import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
 import { makeGrant } from "../../lib/sandbox/grant.ts";
 import { defaultRootfsCacheDir } from "../../lib/sandbox/rootfs.ts";
+import { resolveDenoDir } from "../../lib/sandbox/env.ts";
 import { CLI } from "../helpers/paths.ts";
 import { skipUnless } from "../helpers/skip.ts";
 import { verdicts } from "./_fast.ts";
@@ -216,6 +217,16 @@ Deno.test({
   },
 });
 
+/** Hard-links the npm, remote and gen parts of `from` into `to`; where linking fails (another
+ * file system) the part stays empty and the harness fills it from the registry. */
+async function seedDenoDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for (const part of ["npm", "remote", "gen"]) {
+    if (!(await Deno.stat(`${from}/${part}`).then(() => true, () => false))) continue;
+    await new Deno.Command("cp", { args: ["-al", `${from}/${part}`, `${to}/${part}`] }).output();
+  }
+}
+
 Deno.test({
   name: 'mcpx exec with "runtime": "runsc" runs the skill on gVisor through doctor\'s checks',
   ignore: ignore || ignoreRunsc,
@@ -228,9 +239,11 @@ Deno.test({
       XDG_CACHE_HOME: `${root}/.cache`,
       MCPX_ROOTFS_CACHE: defaultRootfsCacheDir(),
       // gVisor's gofer (host uid S as root) must enter every directory above a mount, and
-      // root's own cache under /root (0700) it cannot: a cache under the project instead.
+      // root's own cache under /root (0700) it cannot: a cache under the project instead,
+      // seeded with hard links to this one's packages (Deno replaces files, never edits them).
       DENO_DIR: `${root}/.deno`,
     };
+    await seedDenoDir(await resolveDenoDir(), env.DENO_DIR);
     try {
       await Deno.writeTextFile(
         `${root}/mcp_config.json`,
