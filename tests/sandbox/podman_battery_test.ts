@@ -42,6 +42,7 @@ Deno.test({
       ["sys_info", []],
       ["npm_import", []],
       ["remote_import", []],
+      ["make_symlink", []],
     ];
     for (const [name, args] of cases) {
       await t.step(`${name} ${args.join(" ")}`.trim(), async () => {
@@ -52,6 +53,20 @@ Deno.test({
         assert.equal(r.outcome.code, 0);
       });
     }
+    await t.step(
+      "read_symlink through a link planted in the workspace to a host file",
+      async () => {
+        const r = await runStrict(attack("read_symlink"), {
+          prepare: async ({ project, workspace }) => {
+            await Deno.writeTextFile(`${project}/host-secret`, "s3cret", { mode: 0o644 });
+            await Deno.symlink(`${project}/host-secret`, `${workspace}/link`);
+          },
+        });
+        // Deno refuses a path outside its grant, and the target is not in the container anyway.
+        assert.match(verdicts(r.stdout)[0] ?? r.stderr, /^REFUSED (NotCapable|NotFound)/);
+      },
+    );
+
     await t.step("exit status and both streams come back unchanged", async () => {
       const r = await runStrict(attack("exit_code"));
       assert.equal(r.outcome.code, 3);
