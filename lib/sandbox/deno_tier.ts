@@ -11,7 +11,7 @@
 import { SandboxError } from "../errors.ts";
 import { runProcessTree } from "./_process_tree.ts";
 import { wallArgs, type WallSupport, wallSupport } from "./bwrap.ts";
-import { cgroupSupport, createRunCgroup, joinCommand, type RunCgroup } from "./cgroup.ts";
+import { acquireRunCgroup, cgroupSupport, joinCommand, type RunCgroup } from "./cgroup.ts";
 import type { Grant } from "./grant.ts";
 import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
@@ -103,14 +103,14 @@ export class DenoTier implements SandboxTier {
         ...deno,
       ]
       : deno;
-    const cgroup = this.#options.wall === false ? undefined : makeCgroup(spec.runId, spec.grant);
+    const cgroup = this.#options.wall === false ? undefined : makeCgroup(spec.grant);
     try {
       const command = cgroup
         ? joinCommand(cgroup, walled)
         : { program: walled[0]!, args: walled.slice(1) };
       return await runProcessTree({ ...command, cgroup }, spec);
     } finally {
-      await cgroup?.remove();
+      await cgroup?.release();
     }
   }
 }
@@ -125,7 +125,7 @@ function refuseWithoutWall(support: WallSupport): void {
   );
 }
 
-function makeCgroup(runId: string, grant: Grant): RunCgroup | undefined {
+function makeCgroup(grant: Grant): RunCgroup | undefined {
   const support = cgroupSupport();
   if (support.kind === "none") {
     // Off Linux the wall's own warning already says the OS isolation is missing.
@@ -139,7 +139,7 @@ function makeCgroup(runId: string, grant: Grant): RunCgroup | undefined {
     }
     return undefined;
   }
-  return createRunCgroup(runId, {
+  return acquireRunCgroup({
     memoryMb: grant.limits.memoryMb,
     pidsLimit: grant.limits.pidsLimit,
   });

@@ -7,6 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { drainCgroupPool } from "../../lib/sandbox/cgroup.ts";
 import { DenoTier, type DenoTierOptions } from "../../lib/sandbox/deno_tier.ts";
 import { resolveDenoDir, sandboxEnv } from "../../lib/sandbox/env.ts";
 import type { Grant, NetGrant } from "../../lib/sandbox/grant.ts";
@@ -107,8 +108,10 @@ export function verdict(stdout: string, label: string): string {
   return line.slice(label.length + 2);
 }
 
-/** The cgroups this process left behind (must be none after every run). */
+/** The cgroups this process left behind, besides the idle ones it keeps for its next runs
+ * (dropped first): must be none after every run. */
 export function leftoverCgroups(): string[] {
+  drainCgroupPool();
   const left: string[] = [];
   for (const root of ["/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup"]) {
     const walk = (dir: string, depth: number) => {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cgroupSupport, createRunCgroup, joinCommand } from "../../lib/sandbox/cgroup.ts";
+import {
+  acquireRunCgroup,
+  cgroupSupport,
+  createRunCgroup,
+  drainCgroupPool,
+  joinCommand,
+} from "../../lib/sandbox/cgroup.ts";
 import { skipUnless } from "../helpers/skip.ts";
 
 const support = cgroupSupport();
@@ -52,6 +58,24 @@ Deno.test({
 
     await t.step("remove() leaves nothing behind", () => {
       for (const dir of dirs) assert.throws(() => Deno.statSync(dir), Deno.errors.NotFound);
+    });
+
+    await t.step("a released cgroup serves the next run with that run's limits", async () => {
+      const first = acquireRunCgroup({ memoryMb: 64, pidsLimit: 9 })!;
+      await first.release();
+      const second = acquireRunCgroup({ memoryMb: 80, pidsLimit: 11 })!;
+      try {
+        assert.deepEqual(second.procsFiles, first.procsFiles);
+        const pidsDir = join(second.procsFiles.at(-1)!, "..");
+        assert.equal(Deno.readTextFileSync(join(pidsDir, "pids.max")).trim(), "11");
+        assert.equal(second.oomKilled(), false);
+      } finally {
+        await second.release();
+        drainCgroupPool();
+      }
+      for (const file of first.procsFiles) {
+        assert.throws(() => Deno.statSync(join(file, "..")), Deno.errors.NotFound);
+      }
     });
 
     await t.step("a cgroup left by a dead harness is swept by the next run", async () => {
