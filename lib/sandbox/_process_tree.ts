@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { RunCgroup } from "./cgroup.ts";
+import { joinCommand, type RunCgroup } from "./cgroup.ts";
 import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
 const SETSID_CANDIDATES = ["/usr/bin/setsid", "/bin/setsid"];
@@ -77,14 +77,19 @@ async function pump(
   return cut;
 }
 
+function flat(command: { program: string; args: string[] }): string[] {
+  return [command.program, ...command.args];
+}
+
 /** The command line of one run: the program and its arguments. */
 export interface ProcessCommand {
   /** Program to start (e.g. `Deno.execPath()`). */
   readonly program: string;
   /** Its arguments. */
   readonly args: readonly string[];
-  /** The run's cgroup, when it has one: every process in it is killed when the run ends, and
-   * its OOM count says whether the memory limit ended the run. The caller removes it. */
+  /** The run's cgroup, when it has one: the run's first process joins it before anything else
+   * starts, every process in it is killed when the run ends, and its OOM count says whether the
+   * memory limit ended the run. The caller releases it. */
   readonly cgroup?: RunCgroup | undefined;
 }
 
@@ -110,8 +115,12 @@ export async function runProcessTree(
     command.program,
     ...command.args,
   ];
-  const program = setsid ?? line[0]!;
-  const args = setsid ? line : line.slice(1);
+  // The cgroup is joined first, by the very first process, so that everything after it (setsid,
+  // timeout, the sandbox) runs inside. (With `timeout` outside and its child inside, runs were
+  // measurably slower on cgroup v1.)
+  const grouped = setsid ? [setsid, ...line] : line;
+  const full = command.cgroup ? flat(joinCommand(command.cgroup, grouped)) : grouped;
+  const [program, ...args] = full as [string, ...string[]];
   const child = new Deno.Command(program, {
     args,
     cwd: spec.cwd,

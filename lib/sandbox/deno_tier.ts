@@ -11,7 +11,7 @@
 import { SandboxError } from "../errors.ts";
 import { runProcessTree } from "./_process_tree.ts";
 import { wallArgs, type WallSupport, wallSupport } from "./bwrap.ts";
-import { acquireRunCgroup, cgroupSupport, joinCommand, type RunCgroup } from "./cgroup.ts";
+import { acquireRunCgroup, cgroupSupport, type RunCgroup } from "./cgroup.ts";
 import type { Grant } from "./grant.ts";
 import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
@@ -105,10 +105,10 @@ export class DenoTier implements SandboxTier {
       : deno;
     const cgroup = this.#options.wall === false ? undefined : makeCgroup(spec.grant);
     try {
-      const command = cgroup
-        ? joinCommand(cgroup, walled)
-        : { program: walled[0]!, args: walled.slice(1) };
-      return await runProcessTree({ ...command, cgroup }, spec);
+      return await runProcessTree(
+        { program: walled[0]!, args: walled.slice(1), cgroup },
+        spec,
+      );
     } finally {
       await cgroup?.release();
     }
