@@ -91,6 +91,9 @@ export interface ProcessCommand {
    * starts, every process in it is killed when the run ends, and its OOM count says whether the
    * memory limit ended the run. The caller releases it. */
   readonly cgroup?: RunCgroup | undefined;
+  /** Working directory to start in, when not `spec.cwd` (bubblewrap sets the run's own with
+   * `--chdir`; started from "/", its view is measurably faster to build and tear down). */
+  readonly cwd?: string;
 }
 
 /**
@@ -123,7 +126,7 @@ export async function runProcessTree(
   const [program, ...args] = full as [string, ...string[]];
   const child = new Deno.Command(program, {
     args,
-    cwd: spec.cwd,
+    cwd: command.cwd ?? spec.cwd,
     env: { ...spec.env },
     clearEnv: true,
     stdin: "null",

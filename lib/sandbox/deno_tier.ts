@@ -11,7 +11,7 @@
 import { SandboxError } from "../errors.ts";
 import { runProcessTree } from "./_process_tree.ts";
 import { wallArgs, type WallSupport, wallSupport } from "./bwrap.ts";
-import { acquireRunCgroup, cgroupSupport, type RunCgroup } from "./cgroup.ts";
+import { acquireRunCgroup, cgroupSupport, releaseInBackground, type RunCgroup } from "./cgroup.ts";
 import type { Grant } from "./grant.ts";
 import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
@@ -106,11 +106,16 @@ export class DenoTier implements SandboxTier {
     const cgroup = this.#options.wall === false ? undefined : makeCgroup(spec.grant);
     try {
       return await runProcessTree(
-        { program: walled[0]!, args: walled.slice(1), cgroup },
+        {
+          program: walled[0]!,
+          args: walled.slice(1),
+          cgroup,
+          ...(support.available ? { cwd: "/" } : {}),
+        },
         spec,
       );
     } finally {
-      await cgroup?.release();
+      if (cgroup) releaseInBackground(cgroup);
     }
   }
 }
