@@ -169,24 +169,6 @@ export function acquireRunCgroup(limits: CgroupLimits): RunCgroup | undefined {
   return createRunCgroup(`pool${pooled++}`, limits);
 }
 
-const releasing = new Set<Promise<void>>();
-
-/**
- * Releases `cgroup` without making the caller wait: the last processes of a run (bubblewrap's
- * init tearing down its namespaces) may take a few ms more to leave the cgroup after the run's
- * outcome is known; they were already sent SIGKILL.
- */
-export function releaseInBackground(cgroup: RunCgroup): void {
-  const done = cgroup.release().finally(() => releasing.delete(done));
-  releasing.add(done);
-}
-
-/** Waits for background releases, then removes the idle cgroups (tests: nothing else is left). */
-export async function settleCgroups(): Promise<void> {
-  await Promise.all(releasing);
-  drainCgroupPool();
-}
-
 /** Removes the idle cgroups (at exit; tests call it to check nothing else is left). */
 export function drainCgroupPool(): void {
   for (let cgroup = idle.pop(); cgroup !== undefined; cgroup = idle.pop()) {

@@ -11,7 +11,7 @@
 import { SandboxError } from "../errors.ts";
 import { runProcessTree } from "./_process_tree.ts";
 import { wallArgs, type WallSupport, wallSupport } from "./bwrap.ts";
-import { acquireRunCgroup, cgroupSupport, releaseInBackground, type RunCgroup } from "./cgroup.ts";
+import { acquireRunCgroup, cgroupSupport, type RunCgroup } from "./cgroup.ts";
 import type { Grant } from "./grant.ts";
 import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
@@ -115,7 +115,7 @@ export class DenoTier implements SandboxTier {
         spec,
       );
     } finally {
-      if (cgroup) releaseInBackground(cgroup);
+      await cgroup?.release();
     }
   }
 }
