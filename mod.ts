@@ -82,3 +82,4 @@ export {
   type SkillPermissions,
 } from "./lib/skills/define.ts";
 export { type ExecOptions, type ExecResult, execSkill } from "./lib/harness/exec.ts";
+export { TIER_NAMES } from "./lib/sandbox/registry.ts";

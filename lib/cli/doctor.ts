@@ -14,8 +14,10 @@ const HELP = `mcpx doctor: report which sandbox guarantees hold on this host
 Usage:
   mcpx doctor [--json] [--refresh]
 
-Each podman guarantee is measured by a real container that tries to cross it (a memory hog, a
-thread bomb, a write to /, a connection out), not assumed. Results are cached for 10 minutes
+Each guarantee is measured by a real run that tries to cross it, not assumed: for the fast tier a
+probe with Deno's permissions switched off (host file, harness process, host port) behind the
+second wall (bubblewrap) and a memory hog under the run's cgroup; for podman a real container (a
+memory hog, a thread bomb, a write to /, a connection out). Results are cached for 10 minutes
 (~/.cache/mcpx/doctor-*.json); --refresh measures again. The podman tier refuses to run while a
 guarantee it promises does not hold; each "no" comes with its fix.
 
@@ -41,6 +43,7 @@ export const command: Command = defineCommand({
     for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
     const report = await runDoctor({
       image: config.sandbox.image,
+      runtime: config.sandbox.ociRuntime,
       ...(values.refresh ? { refresh: true } : {}),
     });
     const strictOk = report.checks.filter((c) => STRICT_TIER_CHECKS.includes(c.id))
@@ -85,9 +88,19 @@ export function renderReport(report: DoctorReport, strictOk: boolean): string {
     formatColumns([header, ...rows]).trimEnd(),
     "",
     ...(fixes.length ? ["Fixes:", ...fixes, ""] : []),
+    fastTierSummary(report),
     strictOk
       ? "The podman tier (--tier podman) can run here with every guarantee."
       : "The podman tier (--tier podman) refuses to run here until the fixes above are applied.",
     "",
   ].join("\n");
+}
+
+/** One line on what confines a fast-tier run here. */
+function fastTierSummary(report: DoctorReport): string {
+  const wall = report.checks.find((c) => c.id === "deno.wall")?.ok === true;
+  const memory = report.checks.find((c) => c.id === "deno.memory_limit")?.ok === true;
+  return `The fast tier (--tier deno) runs ${
+    wall ? "inside its second wall (bubblewrap)" : "on Deno's permissions alone (no second wall)"
+  } with ${memory ? "one memory limit for the whole run" : "a heap cap per isolate only"}.`;
 }

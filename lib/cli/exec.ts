@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Tier } from "../config/types.ts";
+import { isTier, type Tier, TIER_NAMES } from "../sandbox/registry.ts";
 import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
@@ -22,7 +22,7 @@ Options before the path are mcpx's; everything after the path goes to the skill
 The path is tried relative to the current directory, then in <project>/skills/.
 
 Harness options:
-  --tier deno|podman|trusted  sandbox tier (default: the config's sandbox.tier);
+  --tier ${TIER_NAMES.join("|")}  sandbox tier (default: the config's sandbox.tier);
                               trusted runs with full privileges and says so
   --timeout SECONDS           wall-clock limit (default sandbox.timeout, at most sandbox.max_timeout)
   --allow-net HOST[:PORT]     let the skill reach this host too (repeatable); the only way to
@@ -113,8 +113,6 @@ export function splitExecArgv(argv: readonly string[]): [string[], string | unde
   return [[...argv], undefined, []];
 }
 
-const TIERS: readonly Tier[] = ["deno", "podman", "trusted"];
-
 function parseTimeout(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -149,8 +147,8 @@ export const command: Command = {
     if (path === undefined) {
       throw new UsageError('mcpx exec: missing the skill or script path. Run "mcpx exec --help".');
     }
-    if (values.tier !== undefined && !TIERS.includes(values.tier as Tier)) {
-      throw new UsageError(`--tier must be one of ${TIERS.join(", ")}, got "${values.tier}".`);
+    if (values.tier !== undefined && !isTier(values.tier)) {
+      throw new UsageError(`--tier must be one of ${TIER_NAMES.join(", ")}, got "${values.tier}".`);
     }
     const { config } = await loadCommandServers(values, io);
     const json = values.json === true;

@@ -465,7 +465,7 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
   }
 
   #serverConfig(name: string): ServerConfig {
-    const config = this.config.servers[name];
+    const config = Object.hasOwn(this.config.servers, name) ? this.config.servers[name] : undefined;
     if (config === undefined) {
       const names = Object.keys(this.config.servers);
       const near = nearestName(name, names);

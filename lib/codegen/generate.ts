@@ -106,7 +106,7 @@ function selectServers(config: McpxConfig, requested: readonly string[] | undefi
     return Object.values(config.servers).filter((s) => !s.disabled).map((s) => s.name);
   }
   for (const name of requested) {
-    if (config.servers[name] === undefined) {
+    if (!Object.hasOwn(config.servers, name)) {
       throw new ClientError(
         "UNKNOWN_SERVER",
         `Unknown server "${name}". Configured: ${

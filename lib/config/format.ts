@@ -92,6 +92,12 @@ function sandboxLines(sandbox: SandboxConfig): string[] {
     `  timeout:       ${sandbox.timeoutSeconds} s (max ${sandbox.maxTimeoutSeconds} s)`,
     `  output limit:  ${sizeText(sandbox.outputLimitBytes)} per stream`,
     `  image:         ${sandbox.image ?? "(locally built root filesystem)"}`,
+    `  runtime:       ${sandbox.ociRuntime ?? "(crun or runc, whichever works)"}`,
+    `  os isolation:  ${
+      sandbox.requireOsIsolation
+        ? "required (fast tier refuses without bubblewrap)"
+        : "when available"
+    }`,
   ];
 }
 

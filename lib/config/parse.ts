@@ -64,6 +64,10 @@ function resolveSandbox(entry: SandboxEntry | undefined): SandboxConfig {
     tier: s.tier ?? (s.enabled === true ? "podman" : d.tier),
     allowTrusted: s.allow_trusted ?? s.allowTrusted ?? d.allowTrusted,
     image: s.image ?? d.image,
+    ociRuntime: s.runtime === "podman" || s.runtime === "auto" || s.runtime === undefined
+      ? d.ociRuntime
+      : s.runtime,
+    requireOsIsolation: s.require_os_isolation ?? s.requireOsIsolation ?? d.requireOsIsolation,
     memoryMb: s.memory_limit ?? s.memoryLimit ?? d.memoryMb,
     cpus: s.cpu_limit ?? s.cpuLimit ?? d.cpus,
     pidsLimit: s.pids_limit ?? s.pidsLimit ?? d.pidsLimit,

@@ -9,6 +9,8 @@ import type { ServeConfig } from "./serve_schema.ts";
 
 export type { ServeConfig };
 
+import type { Tier } from "../sandbox/registry.ts";
+
 /** How result field names are rewritten for one server (see `lib/codegen/normalize.ts`). */
 export type NormalizeStrategy =
   | "none"
@@ -80,8 +82,8 @@ export interface HttpServerConfig extends ServerConfigBase {
 /** One entry of `mcpServers`. */
 export type ServerConfig = StdioServerConfig | HttpServerConfig;
 
-/** The sandbox tiers (see ARCHITECTURE.md). */
-export type Tier = "deno" | "podman" | "trusted";
+/** The sandbox tiers: the one list is `lib/sandbox/registry.ts`. */
+export type { Tier };
 
 /** Sandbox defaults and limits from the `sandbox` section. */
 export interface SandboxConfig {
@@ -91,6 +93,12 @@ export interface SandboxConfig {
   readonly allowTrusted: boolean;
   /** Container image for the podman tier; `undefined` means the locally built root filesystem. */
   readonly image: string | undefined;
+  /** `sandbox.runtime` naming an OCI runtime for the podman tier (`runsc`: gVisor); the only
+   * one tried. `undefined` (absent, `"podman"` or `"auto"`): the first of crun, runc that works. */
+  readonly ociRuntime: "runsc" | "runc" | "crun" | undefined;
+  /** Refuse fast-tier runs where the second wall (bubblewrap) cannot be built, instead of running
+   * on Deno's permissions alone. */
+  readonly requireOsIsolation: boolean;
   /** Memory limit in MiB (podman `--memory`, V8 heap cap in the deno tier). */
   readonly memoryMb: number;
   /** CPU limit (podman `--cpus`). */

@@ -33,6 +33,11 @@ export interface RunRequest {
   readonly path: string;
   /** Arguments after the path (the skill's own flags). */
   readonly argv: readonly string[];
+  /** The skill's arguments as JSON, instead of `argv` (which is then empty). */
+  readonly args?: Readonly<Record<string, unknown>> | undefined;
+  /** An `execute_code` snippet's source: run as a plain module (then `path` is only its name
+   * in messages). */
+  readonly code?: string | undefined;
   /** The tier to run in; already checked against `allowTrusted`. */
   readonly tier: Tier;
   /** Wall-clock limit in seconds; `undefined` means the config's default. */

@@ -14,10 +14,10 @@ import type { ServeBackend } from "./backend.ts";
 import { formatRun } from "./_output.ts";
 import { rankTools } from "./search.ts";
 import { collectTools, describeFull, describeHit, wrappersExist } from "./_tool_hits.ts";
-import { writeSnippet } from "./_snippet.ts";
-import { checkTimeout, chooseServers, chooseTier, toFlags } from "./_run_checks.ts";
+import { checkTimeout, chooseServers, chooseTier } from "./_run_checks.ts";
 import { type AgentContext, agentError, agentText } from "./_agent_text.ts";
 import { checkSkillArgs, exampleCalls, readSkillArguments } from "./_skill_args.ts";
+import { TIER_NAMES } from "../sandbox/registry.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
 export interface McpxServerOptions {
@@ -33,7 +33,7 @@ type ToolReply = { content: { type: "text"; text: string }[]; isError?: boolean 
 /** What a handler's work returns: the text, and whether it is an error result. */
 type Answer = { text: string; failed?: boolean };
 
-const TIER = z.enum(["deno", "podman", "trusted"]).optional().describe(
+const TIER = z.enum(TIER_NAMES).optional().describe(
   "Sandbox tier; default set by the operator",
 );
 const TIMEOUT = z.number().min(1).optional().describe("Wall-clock limit, seconds");
@@ -163,7 +163,9 @@ export function createMcpxServer(
       }
       const outcome = await backend.runner.run({
         path,
-        argv: toFlags(args ?? {}),
+        // A JSON object goes to the skill as it is ("42" stays a string).
+        argv: [],
+        args: args ?? {},
         tier: chooseTier(backend, tier),
         timeoutSeconds: checkTimeout(backend, timeoutSeconds),
         servers: undefined,
@@ -191,21 +193,18 @@ export function createMcpxServer(
       const chosen = chooseTier(backend, tier);
       const timeout = checkTimeout(backend, timeoutSeconds);
       const servers = await chooseServers(backend, requested);
-      const path = await writeSnippet(code, backend.root, servers);
-      try {
-        const outcome = await backend.runner.run({
-          path,
-          argv: [],
-          tier: chosen,
-          timeoutSeconds: timeout,
-          servers,
-          allowNet: backend.serve.allowNet,
-          signal: extra.signal,
-        });
-        return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
-      } finally {
-        await Deno.remove(path).catch(() => {});
-      }
+      // The harness writes the snippet into a private directory of its own and removes it.
+      const outcome = await backend.runner.run({
+        path: "execute_code",
+        argv: [],
+        code,
+        tier: chosen,
+        timeoutSeconds: timeout,
+        servers,
+        allowNet: backend.serve.allowNet,
+        signal: extra.signal,
+      });
+      return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
     }));
 
   return server;

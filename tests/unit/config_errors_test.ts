@@ -178,6 +178,12 @@ const BROKEN: [name: string, text: string, message: string][] = [
     '(set "runtime": "podman" or remove it)',
   ],
   [
+    "unknown runtime",
+    '{ "sandbox": { "runtime": "kata" } }',
+    'mcp_config.json: sandbox.runtime: expected "podman", "auto", or an OCI runtime for podman: ' +
+    '"runsc" (gVisor), "runc" or "crun", got string "kata"',
+  ],
+  [
     "negative pids_limit",
     '{ "sandbox": { "pids_limit": -1 } }',
     "mcp_config.json: sandbox.pids_limit: expected a positive integer, got number -1",
@@ -192,6 +198,11 @@ const BROKEN: [name: string, text: string, message: string][] = [
     '{ "sandbox": { "memory_limit": "1g", "memoryLimit": 1024 } }',
     'mcp_config.json: sandbox.memoryLimit: both "memory_limit" and "memoryLimit" are set ' +
     "(keep one)",
+  ],
+  [
+    "require_os_isolation that is not a boolean",
+    '{ "sandbox": { "require_os_isolation": "yes" } }',
+    'mcp_config.json: sandbox.require_os_isolation: expected true or false, got string "yes"',
   ],
   [
     "an output_limit of zero",
