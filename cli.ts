@@ -55,6 +55,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "measure the token cost of tool definitions vs. skills and wrappers",
     load: async () => (await import("./lib/cli/tokens.ts")).command,
   },
+  log: {
+    summary: "show the audit log of tool calls and runs (--run ID, --tail N)",
+    load: async () => (await import("./lib/cli/log.ts")).command,
+  },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,

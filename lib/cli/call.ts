@@ -5,7 +5,10 @@
  * @module
  */
 import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
-import { UsageError } from "../errors.ts";
+import { McpxError, UsageError } from "../errors.ts";
+import { splitQualifiedName } from "../client/qualified_name.ts";
+import { openRun } from "../checkpoint/run.ts";
+import { terminalApprover } from "../checkpoint/approval.ts";
 import { formatToolResult } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
 
@@ -20,6 +23,8 @@ Arguments:
                   number 2, s='"2"' the string "2", t=true, l='[1,2]'), else kept as a string
   --args JSON     a JSON object of arguments; key=value pairs override its keys
   --timeout-ms N  give up after N milliseconds (the call is cancelled on the server)
+  --approve GLOB  pre-approve a call a policy marks "approve" (server.tool glob, repeatable);
+                  otherwise mcpx asks on the terminal, or fails with APPROVAL_REQUIRED
 ${COMMON_HELP}
 
 Output: the result's value (text as is, anything else as JSON) and one line per image, audio or
@@ -82,6 +87,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs("call", argv, {
       args: { type: "string" },
       "timeout-ms": { type: "string" },
+      approve: { type: "string", multiple: true },
     });
     if (values.help) {
       io.out(`${HELP}\n`);
@@ -105,14 +111,30 @@ export const command: Command = {
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
+    const config = await loadCommandConfig(values, io);
+    const [server, name] = tool === undefined
+      ? splitQualifiedName(first, Object.keys(config.servers))
+      : [first, tool];
+    const manager = new McpClientManager({ config });
+    const run = await openRun(manager, {
+      config,
+      env: io.env,
+      kind: "call",
+      approve: values.approve ?? [],
+      approver: terminalApprover(),
+      onNotice: io.err,
+    });
+    let outcome = "INTERNAL";
     try {
-      const result = tool === undefined
-        ? await manager.callTool(first, args, options)
-        : await manager.callTool(first, tool, args, options);
+      const result = await run.caller.callTool(server, name, args, options);
       io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
+      outcome = "ok";
       return 0;
+    } catch (error) {
+      if (error instanceof McpxError) outcome = error.code;
+      throw error;
     } finally {
+      await run.end(outcome);
       await manager.cleanup();
     }
   },

@@ -10,6 +10,7 @@ import type { Tier } from "../config/types.ts";
 import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { terminalApprover } from "../checkpoint/approval.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -29,6 +30,9 @@ Harness options:
   --allow-read PATH           let the skill read this path too (repeatable)
   --allow-write PATH          let the skill write this path too (repeatable)
   --servers a,b               servers a plain script may call; for a skill, narrows its servers
+  --approve GLOB              pre-approve calls to server.tool names matching GLOB for this run
+                              (repeatable); other calls a policy marks "approve" are asked on
+                              the terminal, or fail with APPROVAL_REQUIRED without one
 
 Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
 invalid skill arguments (nothing is run); 1 when mcpx itself fails.
@@ -44,6 +48,7 @@ const OPTIONS = {
   "allow-read": { type: "string", multiple: true },
   "allow-write": { type: "string", multiple: true },
   servers: { type: "string" },
+  approve: { type: "string", multiple: true },
 } as const;
 
 const TAKES_VALUE = new Set([
@@ -53,6 +58,7 @@ const TAKES_VALUE = new Set([
   "--allow-read",
   "--allow-write",
   "--servers",
+  "--approve",
   "--config",
 ]);
 
@@ -157,6 +163,7 @@ export const command: Command = {
       allowNet: values["allow-net"] ?? [],
       allowRead: values["allow-read"] ?? [],
       allowWrite: values["allow-write"] ?? [],
+      checkpoint: { approve: values.approve ?? [], approver: terminalApprover() },
       onStdout: (chunk) => {
         const text = outDecoder.decode(chunk, { stream: true });
         if (json) out.push(text);

@@ -8,6 +8,7 @@ import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "
 import { UsageError } from "../errors.ts";
 import { toolSummary } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
+import { visibleTools } from "../checkpoint/listing.ts";
 
 const HELP = `mcpx tools: list one server's tools (connects to that server only)
 
@@ -40,9 +41,10 @@ export const command: Command = {
       );
     }
     const server = positionals[0]!;
-    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
+    const config = await loadCommandConfig(values, io);
+    const manager = new McpClientManager({ config });
     try {
-      const tools = await manager.listTools(server);
+      const tools = visibleTools(config, server, await manager.listTools(server));
       if (values.json) {
         const shown = values.schema ? tools : tools.map(({ inputSchema: _, ...rest }) => rest);
         io.out(`${JSON.stringify(shown, null, 2)}\n`);

@@ -13,6 +13,7 @@ import { callError, isConnectionLost } from "./_call_errors.ts";
 import { type Connection, openConnection } from "./_connection.ts";
 import { runToolCall } from "./_run_call.ts";
 import { nearestName } from "./_suggest.ts";
+import { splitQualifiedName } from "./qualified_name.ts";
 import { toToolResult } from "./result.ts";
 import {
   type CallToolOptions,
@@ -250,17 +251,7 @@ export class McpClientManager implements ToolCaller, AsyncDisposable {
   }
 
   #splitQualified(name: string): [string, string] {
-    const servers = Object.keys(this.config.servers).sort((a, b) => b.length - a.length);
-    const server = servers.find((s) => name.startsWith(`${s}__`) && name.length > s.length + 2);
-    if (server === undefined) {
-      throw new ClientError(
-        "UNKNOWN_SERVER",
-        `"${name}" does not start with a configured server name and "__" (configured: ` +
-          `${servers.join(", ") || "none"}); call it as "server__tool" or pass server and tool.`,
-        { data: { servers } },
-      );
-    }
-    return [server, name.slice(server.length + 2)];
+    return splitQualifiedName(name, Object.keys(this.config.servers));
   }
 
   #serverConfig(name: string): ServerConfig {

@@ -13,6 +13,7 @@ import { unknownKeyWarnings } from "./_warnings.ts";
 import { DEFAULT_SANDBOX, DEFAULT_SERVER_TIMEOUT_SECONDS } from "./defaults.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
+import { resolveGovernance } from "./policy_schema.ts";
 import { resolveServe } from "./serve_schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
 import type { McpxConfig, SandboxConfig, ServerConfig } from "./types.ts";
@@ -151,5 +152,6 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   }
   const sandbox = resolveSandbox(result.data.sandbox);
   const serve = resolveServe(result.data.serve, { sandbox, servers: Object.keys(servers), file });
-  return { path, root, servers, sandbox, serve, warnings };
+  const governance = resolveGovernance(raw, file);
+  return { path, root, servers, sandbox, serve, governance, warnings };
 }

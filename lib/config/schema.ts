@@ -5,12 +5,19 @@
  */
 import { z } from "zod";
 import { type Env, expected, pushIssue } from "./_zod.ts";
+import { GOVERNANCE_KEYS } from "./policy_schema.ts";
 import { sandboxSchema } from "./sandbox_schema.ts";
 import { serverEntrySchema } from "./server_schema.ts";
 import { serveSchema } from "./serve_schema.ts";
 
 /** Top-level keys; `$schema` is allowed for editors. */
-export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "serve", "$schema"] as const;
+export const TOP_LEVEL_KEYS = [
+  "mcpServers",
+  "sandbox",
+  "serve",
+  "$schema",
+  ...GOVERNANCE_KEYS,
+] as const;
 
 /** What is wrong with a server name, if anything. */
 function serverNameProblem(name: string): string | undefined {

@@ -10,6 +10,7 @@ import { McpxError } from "../errors.ts";
 import { describeValue } from "./_describe.ts";
 import { type Env, expected, positiveNumber, pushIssue } from "./_zod.ts";
 import { interpolateEnv } from "./interpolate.ts";
+import { SERVER_GOVERNANCE_KEYS } from "./policy_schema.ts";
 
 /** Keys of a server entry that mcpx reads. */
 export const SERVER_KEYS = [
@@ -24,6 +25,7 @@ export const SERVER_KEYS = [
   "disabled",
   "timeout",
   "normalize",
+  ...SERVER_GOVERNANCE_KEYS,
 ] as const;
 
 /** Keys other MCP clients write into server entries; accepted and ignored without a warning. */
@@ -31,7 +33,6 @@ export const IGNORED_SERVER_KEYS = [
   "alwaysAllow",
   "autoApprove",
   "description",
-  "disabledTools",
 ] as const;
 
 /** `type` values accepted in a server entry. */

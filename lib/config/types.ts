@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServeConfig } from "./serve_schema.ts";
+import type { GovernanceConfig } from "./policy_schema.ts";
 
 export type { ServeConfig };
 
@@ -98,6 +99,9 @@ export interface McpxConfig {
   /** The `serve` section with defaults applied; absent when built without a file (then serve
    * uses the sandbox's tier, no extra hosts and no default servers). */
   readonly serve?: ServeConfig;
+  /** Tool policies, audit and telemetry (`lib/config/policy_schema.ts`); absent when built
+   * without a file (then every tool is allowed and the audit log uses its defaults). */
+  readonly governance?: GovernanceConfig;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

@@ -18,6 +18,7 @@ import { writeSnippet } from "./_snippet.ts";
 import { checkTimeout, chooseServers, chooseTier, toFlags } from "./_run_checks.ts";
 import { type AgentContext, agentError, agentText } from "./_agent_text.ts";
 import { checkSkillArgs, exampleCalls, readSkillArguments } from "./_skill_args.ts";
+import { serveCheckpoint } from "./_checkpoint.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
 export interface McpxServerOptions {
@@ -169,6 +170,7 @@ export function createMcpxServer(
         servers: undefined,
         allowNet: backend.serve.allowNet,
         signal: extra.signal,
+        checkpoint: serveCheckpoint(server.server, extra, "run_skill"),
       });
       return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
     }));
@@ -201,6 +203,7 @@ export function createMcpxServer(
           servers,
           allowNet: backend.serve.allowNet,
           signal: extra.signal,
+          checkpoint: serveCheckpoint(server.server, extra, "execute_code"),
         });
         return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
       } finally {
