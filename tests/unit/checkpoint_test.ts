@@ -6,7 +6,7 @@ import { terminalApprover } from "../../lib/checkpoint/approval.ts";
 import { resolveGovernance } from "../../lib/config/policy_schema.ts";
 import { parseConfig } from "../../lib/config/parse.ts";
 import type { ToolCaller } from "../../lib/client/types.ts";
-import { ConfigError, McpxError, ToolError } from "../../lib/errors.ts";
+import { type ConfigError, type McpxError, ToolError } from "../../lib/errors.ts";
 
 const policyOf = (raw: unknown) => new ToolPolicy(resolveGovernance(raw, "mcp_config.json"));
 
