@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { dirname, isAbsolute, join } from "node:path";
 import type { AuditArguments, AuditConfig } from "../config/policy_schema.ts";
 
@@ -77,9 +76,11 @@ export function auditPath(
   return join(state, "mcpx", "audit.jsonl");
 }
 
-/** sha-256 of a string, hex. */
-export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
+/** sha-256 of a string or bytes, hex (Web Crypto: nothing to import, so runs start fast). */
+export async function sha256(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function redact(value: unknown): unknown {
@@ -93,13 +94,13 @@ function redact(value: unknown): unknown {
 }
 
 /** The arguments as the audit mode keeps them. */
-export function auditArguments(
+export async function auditArguments(
   args: Readonly<Record<string, unknown>>,
   mode: AuditArguments,
-): unknown {
+): Promise<unknown> {
   if (mode === "full") return args;
   if (mode === "redacted") return redact(args);
-  return `sha256:${sha256(JSON.stringify(args) ?? "")}`;
+  return `sha256:${await sha256(JSON.stringify(args) ?? "")}`;
 }
 
 /**
@@ -127,9 +128,9 @@ export class AuditLog {
   }
 
   /** Queues one line; a function is called in the queue, off the caller's path. */
-  append(record: AuditRecord | (() => AuditRecord)): void {
-    this.#queue = this.#queue.then(() => {
-      const value = typeof record === "function" ? record() : record;
+  append(record: AuditRecord | (() => Promise<AuditRecord>)): void {
+    this.#queue = this.#queue.then(async () => {
+      const value = typeof record === "function" ? await record() : record;
       return this.#write(new TextEncoder().encode(`${JSON.stringify(value)}\n`));
     }).catch((error) => {
       if (this.#reported) return;

@@ -139,13 +139,13 @@ export class CheckpointCaller implements ToolCaller {
       const { audit, identity } = this.#options;
       const mode = this.#options.auditArguments ?? "digest";
       // Built in the audit queue, off the call's path: the result's size costs a stringify.
-      audit?.append(() => ({
+      audit?.append(async () => ({
         type: "call",
         time: new Date().toISOString(),
         ...identity,
         server,
         tool,
-        args: auditArguments(args, mode),
+        args: await auditArguments(args, mode),
         decision,
         ...(verdict.rule === undefined ? {} : { rule: verdict.rule }),
         outcome,

@@ -82,7 +82,7 @@ export async function openRun(
     run: id,
     caller: options.caller ?? "cli",
     ...(options.skill === undefined ? {} : { skill: options.skill }),
-    ...(options.code === undefined ? {} : { codeSha256: sha256(options.code) }),
+    ...(options.code === undefined ? {} : { codeSha256: await sha256(options.code) }),
   };
   const auditConfig = governance?.audit;
   const audit = auditConfig?.enabled === false ? undefined : new AuditLog(

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { ToolPolicy } from "../../lib/checkpoint/policy.ts";
 import { CheckpointCaller } from "../../lib/checkpoint/caller.ts";
-import { auditArguments, AuditLog, auditPath, readAuditLog } from "../../lib/checkpoint/audit.ts";
+import {
+  auditArguments,
+  AuditLog,
+  auditPath,
+  readAuditLog,
+  sha256,
+} from "../../lib/checkpoint/audit.ts";
 import { terminalApprover } from "../../lib/checkpoint/approval.ts";
 import { resolveGovernance } from "../../lib/config/policy_schema.ts";
 import { parseConfig } from "../../lib/config/parse.ts";
@@ -203,18 +209,22 @@ Deno.test("terminalApprover: y approves, anything else refuses, no terminal asks
   assert.equal(await terminalApprover(() => undefined)(request), undefined);
 });
 
-Deno.test("audit: arguments as digest, redacted or full; nothing secret by default", () => {
+Deno.test("audit: arguments as digest, redacted or full; nothing secret by default", async () => {
   const args = { token: "s3cret", n: 2, list: [1, 2], nested: { a: "b" } };
-  const digest = auditArguments(args, "digest") as string;
+  const digest = await auditArguments(args, "digest") as string;
   assert.match(digest, /^sha256:[0-9a-f]{64}$/);
-  assert.doesNotMatch(JSON.stringify(auditArguments(args, "redacted")), /s3cret/);
-  assert.deepEqual(auditArguments(args, "redacted"), {
+  assert.equal(
+    await sha256("abc"),
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+  );
+  assert.doesNotMatch(JSON.stringify(await auditArguments(args, "redacted")), /s3cret/);
+  assert.deepEqual(await auditArguments(args, "redacted"), {
     token: "<string 6>",
     n: "<number>",
     list: "<array 2>",
     nested: { a: "<string 1>" },
   });
-  assert.deepEqual(auditArguments(args, "full"), args);
+  assert.deepEqual(await auditArguments(args, "full"), args);
   assert.equal(auditPath(undefined, { XDG_STATE_HOME: "/s", HOME: "/h" }), "/s/mcpx/audit.jsonl");
   assert.equal(auditPath(undefined, { HOME: "/h" }), "/h/.local/state/mcpx/audit.jsonl");
   assert.equal(
