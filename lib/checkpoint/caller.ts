@@ -18,6 +18,7 @@ import { McpxError, ToolError } from "../errors.ts";
 import { type Approver, previewArguments } from "./approval.ts";
 import { auditArguments, type AuditLog } from "./audit.ts";
 import { globToRegExp, matchesAny, type ToolPolicy } from "./policy.ts";
+import { findPrivateUrl } from "./deputy.ts";
 import type { TraceSpan } from "./trace.ts";
 
 /** Who and what a run is, as written into each audit line. */
@@ -105,7 +106,9 @@ export class CheckpointCaller implements ToolCaller {
     const started = performance.now();
     const { policy } = this.#options;
     const verdict = policy.decide(server, tool);
-    let decision: "allow" | "approve" | "block" | "denied" = verdict.decision;
+    let decision = verdict.decision === "block-private-urls"
+      ? "allow" as const
+      : verdict.decision as "allow" | "approve" | "block" | "denied";
     const span = this.#options.span?.child("mcpx.tool_call", {
       "mcpx.server": server,
       "mcpx.tool": tool,
@@ -115,6 +118,15 @@ export class CheckpointCaller implements ToolCaller {
     let outcome = "ok";
     try {
       if (decision === "block") throw policy.blockedError(server, tool, verdict.rule);
+      if (verdict.decision === "block-private-urls") {
+        const hit = await findPrivateUrl(args);
+        if (hit !== undefined) {
+          decision = "block";
+          throw policy.blockedError(server, tool, verdict.rule, {
+            reason: `its argument ${hit.path} points to ${hit.host} (${hit.range})`,
+          });
+        }
+      }
       if (decision === "approve" && !matchesAny(this.#preApproved, server, tool)) {
         if (!await this.#approve(server, tool, args, verdict.rule)) {
           decision = "denied";

@@ -3,7 +3,7 @@
  * `server.tool` (`*` matches any run of characters, dots included). The most specific matching
  * rule wins: the one with the most literal (non-`*`) characters, so an exact name beats every
  * glob and `filesystem.write_*` beats `*.write_*`; on a tie the stricter decision wins
- * (block, then approve, then allow). A server's `allowedTools` is a gate before the rules: a tool
+ * (block, approve, block-private-urls, allow). A server's `allowedTools` is a gate before the rules: a tool
  * matching none of its globs is blocked. A tool no rule matches is allowed.
  *
  * @module
@@ -24,7 +24,12 @@ interface CompiledRule extends PolicyRule {
   readonly weight: number;
 }
 
-const STRICTNESS: Record<PolicyDecision, number> = { allow: 0, approve: 1, block: 2 };
+const STRICTNESS: Record<PolicyDecision, number> = {
+  allow: 0,
+  "block-private-urls": 1,
+  approve: 2,
+  block: 3,
+};
 const ALLOW: Verdict = { decision: "allow" };
 
 /** Compiles a `*` glob into an anchored regular expression. */
@@ -119,11 +124,17 @@ export class ToolPolicy {
     return this.decide(server, tool).decision !== "block";
   }
 
-  /** The `TOOL_BLOCKED` error for a blocked tool. */
-  blockedError(server: string, tool: string, rule: string | undefined): McpxError {
+  /** The `TOOL_BLOCKED` error for a blocked tool (or call: `reason` says what in it). */
+  blockedError(
+    server: string,
+    tool: string,
+    rule: string | undefined,
+    options: { reason?: string } = {},
+  ): McpxError {
+    const why = options.reason === undefined ? "" : ` because ${options.reason}`;
     return new McpxError(
       "TOOL_BLOCKED",
-      `${server}.${tool} is blocked by ${rule ?? "policy"} in ${this.file}; ` +
+      `${server}.${tool} is blocked by ${rule ?? "policy"} in ${this.file}${why}; ` +
         "the operator can change the rule there.",
       { data: { server, tool, rule } },
     );

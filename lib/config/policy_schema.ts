@@ -16,8 +16,10 @@ export const GOVERNANCE_KEYS = ["policies", "audit", "telemetry"] as const;
 /** Server-entry keys read here. */
 export const SERVER_GOVERNANCE_KEYS = ["policies", "allowedTools", "disabledTools"] as const;
 
-/** What a rule decides for the tools it matches. */
-export type PolicyDecision = "allow" | "approve" | "block";
+/** What a rule decides for the tools it matches. `block-private-urls` allows a call unless one
+ * of its arguments is a URL naming a loopback, private or link-local address
+ * (`lib/checkpoint/deputy.ts`). */
+export type PolicyDecision = "allow" | "block-private-urls" | "approve" | "block";
 
 /** One rule: a `server.tool` glob (`*` matches any run of characters) and its decision. */
 export interface PolicyRule {
@@ -73,9 +75,11 @@ export interface GovernanceConfig {
   readonly telemetry: TelemetryConfig;
 }
 
-const decision = z.enum(["allow", "approve", "block"], {
+const decision = z.enum(["allow", "block-private-urls", "approve", "block"], {
   error: (issue) =>
-    `unknown decision ${JSON.stringify(issue.input)} (use "allow", "approve" or "block")`,
+    `unknown decision ${
+      JSON.stringify(issue.input)
+    } (use "allow", "approve", "block" or "block-private-urls")`,
 });
 const rules = z.record(z.string(), decision, {
   error: expected("an object of glob: decision", 'write "policies": { "*.delete_*": "block" }'),

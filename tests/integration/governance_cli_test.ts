@@ -5,68 +5,11 @@
  * real pseudo-terminal (`script`), and `mcpx log` shows every call of a pipeline run.
  */
 import assert from "node:assert/strict";
-import { CLI, ROOT, SERVERS } from "../helpers/paths.ts";
+import { ROOT } from "../helpers/paths.ts";
+import { project } from "../fixtures/governance/_project.ts";
 import { skipUnless } from "../helpers/skip.ts";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 const FIXTURE = `${ROOT}/tests/fixtures/governance/approve_and_block.ts`;
-
-/** A temp project with everything and memory, the given policies, and its own state dir. */
-async function project(extra: Record<string, unknown>) {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx_gov_" }));
-  const config = {
-    mcpServers: {
-      everything: { command: Deno.execPath(), args: ["run", "-A", "--quiet", SERVERS.everything] },
-      memory: {
-        command: Deno.execPath(),
-        args: ["run", "-A", "--quiet", SERVERS.memory],
-        env: { MEMORY_FILE_PATH: `${root}/memory.jsonl` },
-        ...(extra.memory as Record<string, unknown> | undefined),
-      },
-    },
-    sandbox: { tier: "deno", timeout: 60, max_timeout: 60 },
-    ...(extra.policies === undefined ? {} : { policies: extra.policies }),
-  };
-  await Deno.writeTextFile(`${root}/mcp_config.json`, JSON.stringify(config, null, 2));
-  const env = { NO_COLOR: "1", XDG_STATE_HOME: `${root}/state` };
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return {
-    root,
-    async mcpx(args: string[]): Promise<Run> {
-      const output = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--quiet", CLI, ...args],
-        cwd: root,
-        env,
-        stdin: "null",
-      }).output();
-      return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-    },
-    /** Runs mcpx on a pseudo-terminal (util-linux `script`), typing `answer` into it. */
-    async onTerminal(args: string[], answer: string): Promise<Run> {
-      const command = [Deno.execPath(), "run", "-A", "--quiet", CLI, ...args]
-        .map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" ");
-      const child = new Deno.Command("script", {
-        args: ["-qec", command, "/dev/null"],
-        cwd: root,
-        env,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(answer));
-      await writer.close();
-      const output = await child.output();
-      return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-    },
-    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
-  };
-}
 
 const POLICIES = {
   policies: {
