@@ -115,6 +115,9 @@ export class AuditLog {
   readonly #onError: (message: string) => void;
   #queue: Promise<void> = Promise.resolve();
   #reported = false;
+  #pending = 0;
+  #file: Deno.FsFile | undefined;
+  #size = 0;
 
   /** A log at `path`, rotated per `config`. */
   constructor(
@@ -129,35 +132,48 @@ export class AuditLog {
 
   /** Queues one line; a function is called in the queue, off the caller's path. */
   append(record: AuditRecord | (() => Promise<AuditRecord>)): void {
+    this.#pending++;
     this.#queue = this.#queue.then(async () => {
       const value = typeof record === "function" ? await record() : record;
-      return this.#write(new TextEncoder().encode(`${JSON.stringify(value)}\n`));
+      await this.#write(new TextEncoder().encode(`${JSON.stringify(value)}\n`));
     }).catch((error) => {
+      this.#close();
       if (this.#reported) return;
       this.#reported = true;
       this.#onError(
         `cannot write the audit log ${this.path}: ${(error as Error).message} ` +
           '(set "audit": { "path": … } in the config, or fix the directory\'s permissions)',
       );
+    }).finally(() => {
+      // The file stays open while lines are queued (a burst of calls), and no longer.
+      if (--this.#pending === 0) this.#close();
     });
   }
 
-  /** Resolves when every queued line is written. */
+  /** Resolves when every queued line is written and the file is closed. */
   flush(): Promise<void> {
     return this.#queue;
   }
 
   async #write(line: Uint8Array): Promise<void> {
-    await Deno.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await this.#rotate(line.length);
-    const file = await Deno.open(this.path, { append: true, create: true, mode: 0o600 });
-    try {
-      // One write call per line: O_APPEND makes it atomic with respect to other appenders.
-      const written = await file.write(line);
-      if (written !== line.length) throw new Error(`short write (${written} of ${line.length})`);
-    } finally {
-      file.close();
+    if (this.#file !== undefined && this.#size + line.length > this.#config.maxBytes) {
+      this.#close();
     }
+    if (this.#file === undefined) {
+      await Deno.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await this.#rotate(line.length);
+      this.#file = await Deno.open(this.path, { append: true, create: true, mode: 0o600 });
+      this.#size = (await this.#file.stat()).size;
+    }
+    // One write call per line: O_APPEND makes it atomic with respect to other appenders.
+    const written = await this.#file.write(line);
+    this.#size += written;
+    if (written !== line.length) throw new Error(`short write (${written} of ${line.length})`);
+  }
+
+  #close(): void {
+    this.#file?.close();
+    this.#file = undefined;
   }
 
   async #rotate(adding: number): Promise<void> {

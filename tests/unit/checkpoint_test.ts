@@ -89,7 +89,7 @@ Deno.test("the config's governance keys are validated with one line naming the p
     assert.throws(() => parse({ policies: { "*.delete_*": "deny" } }), (error: ConfigError) => {
       assert.equal(
         error.message,
-        'mcp_config.json: policies["*.delete_*"]: unknown decision "deny" (use "allow", "approve" or "block")',
+        'mcp_config.json: policies["*.delete_*"]: unknown decision "deny" (use "allow", "approve", "block" or "block-private-urls")',
       );
       return true;
     });
