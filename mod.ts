@@ -194,3 +194,38 @@ export {
   type RootfsOptions,
   SANDBOX_UID,
 } from "./lib/sandbox/rootfs.ts";
+export {
+  type CheckpointRun,
+  openRun,
+  policyOf,
+  type RunCheckpointOptions,
+} from "./lib/checkpoint/run.ts";
+export {
+  CheckpointCaller,
+  type CheckpointOptions,
+  type RunIdentity,
+} from "./lib/checkpoint/caller.ts";
+export { ToolPolicy, type Verdict } from "./lib/checkpoint/policy.ts";
+export {
+  type ApprovalRequest,
+  type Approver,
+  type PromptTerminal,
+  terminalApprover,
+} from "./lib/checkpoint/approval.ts";
+export {
+  AuditLog,
+  type AuditRecord,
+  type AuditRecordBase,
+  type CallRecord,
+  readAuditLog,
+  type RunRecord,
+} from "./lib/checkpoint/audit.ts";
+export type { RunTracer, SpanAttributes, TraceSpan } from "./lib/checkpoint/trace.ts";
+export type {
+  AuditArguments,
+  AuditConfig,
+  GovernanceConfig,
+  PolicyDecision,
+  PolicyRule,
+  TelemetryConfig,
+} from "./lib/config/policy_schema.ts";

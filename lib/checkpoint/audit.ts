@@ -13,8 +13,8 @@ import type { AuditArguments, AuditConfig } from "../config/policy_schema.ts";
 /** One line of the log. */
 export type AuditRecord = CallRecord | RunRecord;
 
-/** Fields every line has. */
-interface RecordBase {
+/** Fields every line of the audit log has. */
+export interface AuditRecordBase {
   /** ISO time the line was written. */
   readonly time: string;
   /** The run id (shared by a run's line and its calls' lines). */
@@ -28,7 +28,7 @@ interface RecordBase {
 }
 
 /** One tool call. */
-export interface CallRecord extends RecordBase {
+export interface CallRecord extends AuditRecordBase {
   /** `call`. */
   readonly type: "call";
   /** The server. */
@@ -50,7 +50,7 @@ export interface CallRecord extends RecordBase {
 }
 
 /** One run (skill, script, snippet, or one `mcpx call`). */
-export interface RunRecord extends RecordBase {
+export interface RunRecord extends AuditRecordBase {
   /** `run`. */
   readonly type: "run";
   /** `exec`, `call`, `run_skill` or `execute_code`. */

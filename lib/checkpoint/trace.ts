@@ -68,15 +68,15 @@ export function loadTracer(endpoint: string, serviceName: string): Promise<RunTr
 async function makeTracer(url: string, serviceName: string): Promise<RunTracer> {
   const [api, sdk, otlp, resources, semconv] = await Promise.all([
     import("@opentelemetry/api"),
-    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/sdk-trace"),
     import("@opentelemetry/exporter-trace-otlp-http"),
     import("@opentelemetry/resources"),
     import("@opentelemetry/semantic-conventions"),
   ]);
   const exporter = new otlp.OTLPTraceExporter({ url });
-  const provider = new sdk.BasicTracerProvider({
+  const provider = new sdk.TracerProvider({
     resource: resources.resourceFromAttributes({ [semconv.ATTR_SERVICE_NAME]: serviceName }),
-    spanProcessors: [new sdk.BatchSpanProcessor(exporter)],
+    spanProcessors: [new sdk.BatchSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer("mcpx");
   type Otel = ReturnType<typeof tracer.startSpan>;
