@@ -8,6 +8,7 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/server/index"
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { McpxError } from "../errors.ts";
 
 /** What a person is asked to approve. */
 export interface ApprovalRequest {
@@ -124,18 +125,31 @@ export function elicitationApprover(
 ): Approver | undefined {
   if (server.getClientCapabilities()?.elicitation === undefined) return undefined;
   return async (request) => {
-    const result = await server.elicitInput(
-      {
-        message: approvalQuestion(request),
-        requestedSchema: {
-          type: "object",
-          properties: {
-            approve: { type: "boolean", title: "Approve this call", default: true },
+    let result;
+    try {
+      result = await server.elicitInput(
+        {
+          message: approvalQuestion(request),
+          requestedSchema: {
+            type: "object",
+            properties: {
+              approve: { type: "boolean", title: "Approve this call", default: true },
+            },
           },
         },
-      },
-      options.relatedRequestId === undefined ? {} : { relatedRequestId: options.relatedRequestId },
-    );
+        options.relatedRequestId === undefined
+          ? {}
+          : { relatedRequestId: options.relatedRequestId },
+      );
+    } catch (cause) {
+      throw new McpxError(
+        "APPROVAL_REQUIRED",
+        `${request.server}.${request.tool} needs approval and the MCP client did not answer the ` +
+          `question (${(cause as Error).message}); ask again, or have the operator allow it in ` +
+          `${request.file}.`,
+        { cause },
+      );
+    }
     return result.action === "accept" && result.content?.approve !== false;
   };
 }

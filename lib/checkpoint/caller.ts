@@ -134,7 +134,7 @@ export class CheckpointCaller implements ToolCaller {
             server,
             tool,
             `the call was denied by the person asked to approve it (${verdict.rule} in ` +
-              `${policy.file}); the run may go on without it.`,
+              `${policy.file}).`,
             { code: "APPROVAL_DENIED", data: { server, tool, rule: verdict.rule } },
           );
         }

@@ -16,7 +16,7 @@ import { resolveGovernance } from "../../lib/config/policy_schema.ts";
 import { readAuditLog } from "../../lib/checkpoint/audit.ts";
 
 /** A client that answers every elicitation with `answer` (none: no elicitation capability). */
-async function connect(url: URL, answer?: "accept" | "decline") {
+async function connect(url: URL, answer?: "accept" | "decline" | "fail") {
   const client = new Client(
     { name: "governance-test", version: "1.0.0" },
     answer === undefined ? {} : { capabilities: { elicitation: { form: {} } } },
@@ -25,6 +25,7 @@ async function connect(url: URL, answer?: "accept" | "decline") {
   if (answer !== undefined) {
     client.setRequestHandler(ElicitRequestSchema, (request) => {
       questions.push(String(request.params.message));
+      if (answer === "fail") throw new Error("the user closed the dialog");
       return answer === "accept"
         ? { action: "accept", content: { approve: true } }
         : { action: "decline" };
@@ -127,6 +128,18 @@ Deno.test("mcpx serve enforces policies and asks for approval through elicitatio
       },
     );
 
+    await t.step("a client whose elicitation fails: APPROVAL_REQUIRED, not a crash", async () => {
+      await using client = await connect(serve.url, "fail");
+      const text = textOf(
+        await client.callTool({ name: "execute_code", arguments: { code: CODE } }),
+      );
+      assert.match(text, /^exit 0/, text);
+      assert.match(
+        text,
+        /caught APPROVAL_REQUIRED: everything\.get-sum needs approval and the MCP client did not answer/,
+      );
+    });
+
     await t.step(
       "the audit log has each call with its decision and the session as caller",
       async () => {
@@ -139,9 +152,10 @@ Deno.test("mcpx serve enforces policies and asks for approval through elicitatio
           "get-sum approve APPROVAL_REQUIRED",
           "get-sum approve ok",
           "get-sum denied APPROVAL_DENIED",
+          "get-sum approve APPROVAL_REQUIRED",
         ]);
         const runs = records.filter((r) => r.type === "run");
-        assert.equal(runs.length, 4);
+        assert.equal(runs.length, 5);
         for (const run of runs) {
           assert.match(run.caller, /^serve:[0-9a-f-]+$/);
           assert.equal(run.type === "run" && run.kind, "execute_code");
