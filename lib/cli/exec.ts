@@ -37,8 +37,9 @@ Harness options:
 Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
 invalid skill arguments (nothing is run); 1 when mcpx itself fails.
 With --json, stdout is one JSON object:
-  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier }
-  (killed: "timeout", "memory" or "signal" when the sandbox ended the run)
+  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier, runId }
+  (killed: "timeout", "memory" or "signal" when the sandbox ended the run; runId: the run's
+  id in the audit log, for "mcpx log --run ID")
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -206,6 +207,7 @@ export const command: Command = {
             truncated: result.truncated,
             ...(result.killed === undefined ? {} : { killed: result.killed }),
             tier: result.tier,
+            ...(result.runId === undefined ? {} : { runId: result.runId }),
           })
         }\n`,
       );

@@ -77,6 +77,8 @@ export interface ExecResult {
   help?: string;
   /** The tier that ran the skill. */
   tier: Tier;
+  /** The run's id in the audit log (`mcpx log --run ID`); absent after `--help`. */
+  runId?: string;
 }
 
 const BOOTSTRAP = fromFileUrl(new URL("./_bootstrap.ts", import.meta.url));
@@ -279,6 +281,7 @@ export async function execSkill(
         truncated: outcome.stdoutTruncated || outcome.stderrTruncated,
         ...(outcome.killed ? { killed: outcome.killed } : {}),
         tier,
+        runId: run.id,
       };
     } finally {
       await bridge.close();

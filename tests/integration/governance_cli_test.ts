@@ -138,12 +138,20 @@ Deno.test("approvals are asked on the terminal, never through the sandbox", asyn
 
 Deno.test("mcpx log shows every call of a pipeline run under one run id", async () => {
   await using p = await project({ policies: { "everything.*": "allow" } });
-  const run = await p.mcpx(["exec", `${ROOT}/skills/multi_tool_pipeline.ts`, "--target", "cache"]);
+  const run = await p.mcpx([
+    "exec",
+    "--json",
+    `${ROOT}/skills/multi_tool_pipeline.ts`,
+    "--target",
+    "cache",
+  ]);
   assert.equal(run.code, 0, run.stderr);
+  const { runId } = JSON.parse(run.stdout);
   const log = await p.mcpx(["log", "--json", "--tail", "0"]);
   assert.equal(log.code, 0, log.stderr);
   const records = log.stdout.trim().split("\n").map((line) => JSON.parse(line));
   const runLine = records.find((r) => r.type === "run");
+  assert.equal(runLine.run, runId);
   assert.equal(runLine.outcome, "ok");
   assert.equal(runLine.caller, "cli");
   assert.match(runLine.skill, /multi_tool_pipeline\.ts$/);
