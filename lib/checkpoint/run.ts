@@ -91,9 +91,17 @@ export async function openRun(
     (line) => options.onNotice?.(`warning: ${line}\n`),
   );
   const endpoint = tracesEndpoint(governance?.telemetry, options.env);
-  const tracer = endpoint === undefined
-    ? undefined
-    : await loadTracer(endpoint, governance?.telemetry.serviceName ?? "mcpx");
+  const tracer = endpoint === undefined ? undefined : await loadTracer(
+    endpoint,
+    governance?.telemetry.serviceName ?? "mcpx",
+  ).catch((error) => {
+    options.onNotice?.(
+      `warning: tracing is off for this run: cannot load OpenTelemetry (${
+        (error as Error).message
+      })\n`,
+    );
+    return undefined;
+  });
   const kind = options.kind ?? "exec";
   const span = tracer?.start("mcpx.run", {
     "mcpx.run_id": id,

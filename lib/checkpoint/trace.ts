@@ -73,7 +73,8 @@ async function makeTracer(url: string, serviceName: string): Promise<RunTracer> 
     import("@opentelemetry/resources"),
     import("@opentelemetry/semantic-conventions"),
   ]);
-  const exporter = new otlp.OTLPTraceExporter({ url });
+  // A collector that is down must not hold every run's end for the default 10 s.
+  const exporter = new otlp.OTLPTraceExporter({ url, timeoutMillis: 3000 });
   const provider = new sdk.TracerProvider({
     resource: resources.resourceFromAttributes({ [semconv.ATTR_SERVICE_NAME]: serviceName }),
     spanProcessors: [new sdk.BatchSpanProcessor({ exporter })],

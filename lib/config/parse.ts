@@ -152,6 +152,6 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   }
   const sandbox = resolveSandbox(result.data.sandbox);
   const serve = resolveServe(result.data.serve, { sandbox, servers: Object.keys(servers), file });
-  const governance = resolveGovernance(raw, file);
+  const governance = resolveGovernance(raw, file, root);
   return { path, root, servers, sandbox, serve, governance, warnings };
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { formatJsonPath } from "./_describe.ts";
@@ -119,7 +120,8 @@ const governanceSchema = z.object({
 
 /**
  * Reads the governance keys of a raw (already structurally valid) config file. Server-level
- * `policies` keys are tool globs (`"write_*"`), made into `server.tool` rules.
+ * `policies` keys are tool globs (`"write_*"`), made into `server.tool` rules; a relative
+ * `audit.path` is resolved against `root` (the config file's folder).
  *
  * @throws {ConfigError} `CONFIG_INVALID` naming the file and the JSON path.
  *
@@ -130,7 +132,7 @@ const governanceSchema = z.object({
  * console.assert(g.rules[0]?.decision === "block" && g.audit.arguments === "digest");
  * ```
  */
-export function resolveGovernance(raw: unknown, file: string): GovernanceConfig {
+export function resolveGovernance(raw: unknown, file: string, root = "/"): GovernanceConfig {
   const result = governanceSchema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.map((issue) =>
@@ -169,7 +171,7 @@ export function resolveGovernance(raw: unknown, file: string): GovernanceConfig 
     audit: {
       enabled: audit.enabled ?? true,
       arguments: audit.arguments ?? "digest",
-      path: audit.path,
+      path: audit.path === undefined ? undefined : resolve(root, audit.path),
       maxBytes: audit.max_bytes ?? 10 * 1024 * 1024,
       keep: audit.keep ?? 3,
     },

@@ -123,6 +123,9 @@ Deno.test("approvals are asked on the terminal, never through the sandbox", asyn
       /delete: TOOL_BLOCKED memory\.delete_entities is blocked by policy "\*\.delete_\*"/,
     );
     assert.match(run.stdout, /tty: (NotCapable|PermissionDenied)/);
+    assert.match(run.stdout, /audit: (NotCapable|PermissionDenied)/);
+    const log = await Deno.readTextFile(`${p.root}/state/mcpx/audit.jsonl`);
+    assert.doesNotMatch(log, /forged/);
     assert.match(
       run.stdout,
       /sum: APPROVAL_DENIED Tool "everything\.get-sum" failed: the call was denied/,

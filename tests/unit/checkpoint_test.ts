@@ -115,6 +115,8 @@ Deno.test("the config's governance keys are validated with one line naming the p
     });
     assert.deepEqual(config.warnings, []);
     assert.equal(config.governance?.audit.arguments, "redacted");
+    const relative = parse({ audit: { path: "logs/audit.jsonl" } });
+    assert.equal(relative.governance?.audit.path, "/p/logs/audit.jsonl");
   });
 });
 
