@@ -278,3 +278,34 @@ Deno.test("audit: concurrent writers never tear a line; rotation keeps N files",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("audit: writers in separate processes never tear or lose a line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mcpx_audit_procs_" });
+  try {
+    const path = `${dir}/audit.jsonl`;
+    const writer = new URL("../fixtures/governance/audit_writer.ts", import.meta.url).pathname;
+    const tags = ["p", "q", "r"];
+    const outputs = await Promise.all(tags.map((tag) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-read", "--allow-write", writer, path, tag, "150"],
+        stdout: "null",
+      }).output()
+    ));
+    for (const output of outputs) {
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    }
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    assert.equal(lines.length, 450);
+    const perTag = new Map<string, number[]>();
+    for (const line of lines) {
+      const record = JSON.parse(line) as { run: string; calls: number; skill: string };
+      assert.equal(record.skill, record.run.repeat(4000));
+      perTag.set(record.run, [...perTag.get(record.run) ?? [], record.calls]);
+    }
+    for (const tag of tags) {
+      assert.deepEqual(perTag.get(tag), Array.from({ length: 150 }, (_, i) => i));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
