@@ -22,22 +22,34 @@ export interface ApprovalRequest {
   readonly rule: string | undefined;
   /** The config file the rule is in. */
   readonly file: string;
+  /** Aborted when the call is cancelled (the run ended): stop asking. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Asks a person; resolves `true` when the call is approved, `false` when refused, and
  * `undefined` when there is no one to ask (the call then fails with `APPROVAL_REQUIRED`). */
 export type Approver = (request: ApprovalRequest) => Promise<boolean | undefined>;
 
+// Control characters, and the bidirectional overrides that reorder what a terminal shows.
+// deno-lint-ignore no-control-regex -- control characters are what this escapes
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with control and bidi-override characters shown as `\uXXXX`: code in a run chooses
+ * the tool name and arguments, and must not be able to redraw the question. */
+export function visibleText(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** The arguments as one line of JSON, cut to `max` characters. */
 export function previewArguments(args: Readonly<Record<string, unknown>>, max = 200): string {
-  const text = JSON.stringify(args) ?? "{}";
+  const text = visibleText(JSON.stringify(args) ?? "{}");
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 
 /** The question, as shown on a terminal or in an elicitation. */
 export function approvalQuestion(request: ApprovalRequest): string {
   const why = request.rule === undefined ? "" : ` (${request.rule} in ${request.file})`;
-  return `Approve the tool call ${request.server}.${request.tool}${why}?\n` +
+  return `Approve the tool call ${visibleText(`${request.server}.${request.tool}`)}${why}?\n` +
     `  arguments: ${previewArguments(request.args)}`;
 }
 
@@ -137,9 +149,12 @@ export function elicitationApprover(
             },
           },
         },
-        options.relatedRequestId === undefined
-          ? {}
-          : { relatedRequestId: options.relatedRequestId },
+        {
+          ...(options.relatedRequestId === undefined
+            ? {}
+            : { relatedRequestId: options.relatedRequestId }),
+          ...(request.signal === undefined ? {} : { signal: request.signal }),
+        },
       );
     } catch (cause) {
       throw new McpxError(

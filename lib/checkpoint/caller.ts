@@ -15,7 +15,7 @@ import type {
 } from "../client/types.ts";
 import type { AuditArguments } from "../config/policy_schema.ts";
 import { McpxError, ToolError } from "../errors.ts";
-import { type Approver, previewArguments } from "./approval.ts";
+import { type Approver, previewArguments, visibleText } from "./approval.ts";
 import { auditArguments, type AuditLog } from "./audit.ts";
 import { globToRegExp, matchesAny, type ToolPolicy } from "./policy.ts";
 import { findPrivateUrl } from "./deputy.ts";
@@ -128,7 +128,7 @@ export class CheckpointCaller implements ToolCaller {
         }
       }
       if (decision === "approve" && !matchesAny(this.#preApproved, server, tool)) {
-        if (!await this.#approve(server, tool, args, verdict.rule)) {
+        if (!await this.#approve(server, tool, args, verdict.rule, options?.signal)) {
           decision = "denied";
           throw new ToolError(
             server,
@@ -172,14 +172,16 @@ export class CheckpointCaller implements ToolCaller {
     tool: string,
     args: Record<string, unknown>,
     rule: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const { approver, policy } = this.#options;
-    const answer = await approver?.({ server, tool, args, rule, file: policy.file });
+    const answer = await approver?.({ server, tool, args, rule, file: policy.file, signal });
     if (answer === undefined) {
       const hint = this.#options.approveHint ?? `pre-approve it with --approve "${server}.${tool}"`;
       throw new McpxError(
         "APPROVAL_REQUIRED",
-        `${server}.${tool} needs approval (${rule} in ${policy.file}) and there is no one to ` +
+        `${visibleText(`${server}.${tool}`)} needs approval (${rule} in ${policy.file}) and ` +
+          `there is no one to ` +
           `ask here; ${hint}. Arguments: ${previewArguments(args, 120)}`,
         { data: { server, tool, rule } },
       );

@@ -209,6 +209,17 @@ Deno.test("terminalApprover: y approves, anything else refuses, no terminal asks
   assert.match(written[0]!, /Approve the tool call fs\.write \(policy "fs\.\*" in c\.json\)\?/);
   assert.match(written[0]!, /x… \(\d+ characters\)/);
   assert.equal(await terminalApprover(() => undefined)(request), undefined);
+  // Code in the run picks the tool name and arguments: it must not redraw the question.
+  typed.push("n");
+  await approver({
+    ...request,
+    tool: "write\u001b[2K\rApprove the tool call fs.read",
+    args: { note: "\u202eevil" },
+  });
+  const shown = written.at(-1)!;
+  assert.doesNotMatch(shown, /[\u001b\r\u202e]/);
+  assert.match(shown, /fs\.write\\u001b\[2K\\u000dApprove/);
+  assert.match(shown, /\\u202eevil/);
 });
 
 Deno.test("audit: arguments as digest, redacted or full; nothing secret by default", async () => {
