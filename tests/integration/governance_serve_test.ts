@@ -141,6 +141,19 @@ Deno.test("mcpx serve enforces policies and asks for approval through elicitatio
     });
 
     await t.step(
+      "run_skill asks the same way; the skill's call is made once accepted",
+      async () => {
+        await using client = await connect(serve.url, "accept");
+        const result = await client.callTool({
+          name: "run_skill",
+          arguments: { name: "add", args: { a: 2, b: 3 } },
+        });
+        assert.match(textOf(result), /--- stdout ---\n.*5/, textOf(result));
+        assert.equal(client.questions.length, 1);
+      },
+    );
+
+    await t.step(
       "the audit log has each call with its decision and the session as caller",
       async () => {
         const records = await readAuditLog(audit);
@@ -153,12 +166,15 @@ Deno.test("mcpx serve enforces policies and asks for approval through elicitatio
           "get-sum approve ok",
           "get-sum denied APPROVAL_DENIED",
           "get-sum approve APPROVAL_REQUIRED",
+          "get-sum approve ok",
         ]);
         const runs = records.filter((r) => r.type === "run");
-        assert.equal(runs.length, 5);
+        assert.deepEqual(runs.map((run) => run.type === "run" && run.kind), [
+          ...Array(5).fill("execute_code"),
+          "run_skill",
+        ]);
         for (const run of runs) {
           assert.match(run.caller, /^serve:[0-9a-f-]+$/);
-          assert.equal(run.type === "run" && run.kind, "execute_code");
           assert.match(run.codeSha256 ?? "", /^[0-9a-f]{64}$/);
         }
       },
