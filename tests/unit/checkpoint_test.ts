@@ -217,6 +217,7 @@ Deno.test("terminalApprover: y approves, anything else refuses, no terminal asks
     args: { note: "\u202eevil" },
   });
   const shown = written.at(-1)!;
+  // deno-lint-ignore no-control-regex -- the raw characters must not be there
   assert.doesNotMatch(shown, /[\u001b\r\u202e]/);
   assert.match(shown, /fs\.write\\u001b\[2K\\u000dApprove/);
   assert.match(shown, /\\u202eevil/);
