@@ -76,6 +76,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "log in to an OAuth server: mcpx auth <server> (--logout, --status)",
     load: async () => (await import("./lib/cli/auth.ts")).command,
   },
+  log: {
+    summary: "show the audit log of tool calls and runs (--run ID, --tail N)",
+    load: async () => (await import("./lib/cli/log.ts")).command,
+  },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,

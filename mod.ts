@@ -83,3 +83,14 @@ export {
 } from "./lib/skills/define.ts";
 export { type ExecOptions, type ExecResult, execSkill } from "./lib/harness/exec.ts";
 export { TIER_NAMES } from "./lib/sandbox/registry.ts";
+export type { RunCheckpointOptions } from "./lib/checkpoint/run.ts";
+export type {
+  AuditArguments,
+  AuditConfig,
+  GovernanceConfig,
+  PolicyDecision,
+  PolicyRule,
+  TelemetryConfig,
+} from "./lib/config/policy_schema.ts";
+export type { Approver } from "./lib/checkpoint/approval.ts";
+export type { ApprovalRequest } from "./lib/checkpoint/approval.ts";

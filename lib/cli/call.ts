@@ -7,7 +7,9 @@
 import { type Command, COMMON_HELP, defineCommand, startingMessage, whileSlow } from "./command.ts";
 import { parseTimeoutMs } from "./_timeout.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
-import { UsageError } from "../errors.ts";
+import { McpxError, UsageError } from "../errors.ts";
+import { openRun } from "../checkpoint/run.ts";
+import { terminalApprover } from "../checkpoint/approval.ts";
 import { formatToolResult } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
 import { coerceArguments, readKeyValues } from "./_tool_args.ts";
@@ -26,6 +28,8 @@ Arguments:
   key=@FILE       the argument's value is the text of FILE (key=@@x is the text "@x")
   --args JSON     a JSON object of arguments, sent as typed; key=value pairs override its keys
   --timeout-ms N  give up after N milliseconds (the call is cancelled on the server)
+  --approve GLOB  pre-approve a call a policy marks "approve" (server.tool glob, repeatable);
+                  otherwise mcpx asks on the terminal, or fails with APPROVAL_REQUIRED
 ${ADHOC_HELP}
 ${COMMON_HELP}
 
@@ -61,6 +65,7 @@ export const command: Command = defineCommand({
     ...ADHOC_OPTIONS,
     args: { type: "string" },
     "timeout-ms": { type: "string" },
+    approve: { type: "string", multiple: true },
   },
   async run({ values, positionals }, io) {
     const { config, adhoc } = await loadCommandServers(values, io);
@@ -88,6 +93,15 @@ export const command: Command = defineCommand({
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
     const manager = new McpClientManager({ config });
+    const run = await openRun(manager, {
+      config,
+      env: io.env,
+      kind: "call",
+      approve: values.approve ?? [],
+      approver: terminalApprover(),
+      onNotice: io.err,
+    });
+    let outcome = "INTERNAL";
     try {
       await manager.initialize();
       const [serverName, toolName] = tool === undefined ? manager.splitQualifiedName(first) : [
@@ -103,10 +117,15 @@ export const command: Command = defineCommand({
         base,
       });
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
-      const result = await manager.callTool(serverName, toolName, args, options);
+      const result = await run.caller.callTool(serverName, toolName, args, options);
       io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
+      outcome = "ok";
       return 0;
+    } catch (error) {
+      if (error instanceof McpxError) outcome = error.code;
+      throw error;
     } finally {
+      await run.end(outcome);
       await manager.cleanup();
     }
   },

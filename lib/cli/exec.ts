@@ -11,6 +11,7 @@ import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
 import { V8FatalFilter } from "./_v8_fatal_filter.ts";
+import { terminalApprover } from "../checkpoint/approval.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -33,12 +34,16 @@ Harness options:
 ${ADHOC_HELP}
   The ad-hoc server joins the configured ones for this run only; a script may call it only
   when --servers names it, a skill only when it declares it.
+  --approve GLOB              pre-approve calls to server.tool names matching GLOB for this run
+                              (repeatable); other calls a policy marks "approve" are asked on
+                              the terminal, or fail with APPROVAL_REQUIRED without one
 
 Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
 invalid skill arguments (nothing is run); 1 when mcpx itself fails.
 With --json, stdout is one JSON object:
-  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier }
-  (killed: "timeout", "memory" or "signal" when the sandbox ended the run)
+  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier, runId }
+  (killed: "timeout", "memory" or "signal" when the sandbox ended the run; runId: the run's
+  id in the audit log, for "mcpx log --run ID")
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -49,6 +54,7 @@ const OPTIONS = {
   "allow-read": { type: "string", multiple: true },
   "allow-write": { type: "string", multiple: true },
   servers: { type: "string" },
+  approve: { type: "string", multiple: true },
 } as const;
 
 const TAKES_VALUE = new Set([
@@ -58,6 +64,7 @@ const TAKES_VALUE = new Set([
   "--allow-read",
   "--allow-write",
   "--servers",
+  "--approve",
   "--config",
   ...Object.keys(ADHOC_OPTIONS).map((name) => `--${name}`),
 ]);
@@ -168,6 +175,7 @@ export const command: Command = {
       allowNet: values["allow-net"] ?? [],
       allowRead: values["allow-read"] ?? [],
       allowWrite: values["allow-write"] ?? [],
+      checkpoint: { approve: values.approve ?? [], approver: terminalApprover() },
       onStdout: (chunk) => {
         const text = outDecoder.decode(chunk, { stream: true });
         if (json) out.push(text);
@@ -213,6 +221,7 @@ export const command: Command = {
             truncated: result.truncated,
             ...(result.killed === undefined ? {} : { killed: result.killed }),
             tier: result.tier,
+            ...(result.runId === undefined ? {} : { runId: result.runId }),
           })
         }\n`,
       );

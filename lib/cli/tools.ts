@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import { formatColumns } from "../_columns.ts";
 import { toolSummary } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
+import { visibleTools } from "../checkpoint/listing.ts";
 
 const HELP = `mcpx tools: list one server's tools (connects to that server only)
 
@@ -50,9 +51,11 @@ export const command: Command = defineCommand({
     }
     const manager = new McpClientManager({ config });
     try {
-      const tools = await whileSlow(io, manager.listTools(server), {
-        message: startingMessage(server),
-      });
+      const tools = visibleTools(
+        config,
+        server,
+        await whileSlow(io, manager.listTools(server), { message: startingMessage(server) }),
+      );
       if (values.json) {
         const shown = values.schema ? tools : tools.map(({ inputSchema: _, ...rest }) => rest);
         io.out(`${JSON.stringify(shown, null, 2)}\n`);

@@ -30,6 +30,7 @@ import type {
   ResourceTemplateInfo,
 } from "./resource_types.ts";
 import { nearestName } from "./_suggest.ts";
+import { splitQualifiedName } from "./qualified_name.ts";
 import { toToolResult } from "./result.ts";
 import {
   type CallToolOptions,
@@ -451,17 +452,7 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
   }
 
   #splitQualified(name: string): [string, string] {
-    const servers = Object.keys(this.config.servers).sort((a, b) => b.length - a.length);
-    const server = servers.find((s) => name.startsWith(`${s}__`) && name.length > s.length + 2);
-    if (server === undefined) {
-      throw new ClientError(
-        "UNKNOWN_SERVER",
-        `"${name}" does not start with a configured server name and "__" (configured: ` +
-          `${servers.join(", ") || "none"}); call it as "server__tool" or pass server and tool.`,
-        { data: { servers } },
-      );
-    }
-    return [server, name.slice(server.length + 2)];
+    return splitQualifiedName(name, Object.keys(this.config.servers));
   }
 
   #serverConfig(name: string): ServerConfig {

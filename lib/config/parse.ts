@@ -15,10 +15,19 @@ import { detectFormat, formatById, FORMATS, syntaxOf } from "./formats/mod.ts";
 import { ServerMapError } from "./formats/_format.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
+import { resolveGovernance } from "./policy_schema.ts";
 import { resolveServe, type ServeEntry } from "./serve_schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
 import { resolveServers } from "./servers.ts";
 import type { McpxConfig, SandboxConfig, ServerConfig } from "./types.ts";
+
+/** What the checkpoint's rules are read from: the whole file in mcpx's own format; in another
+ * client's file only its `mcpServers` map (Claude-style `disabledTools` / `allowedTools`). */
+function governanceSource(format: string, raw: unknown): unknown {
+  if (format === "mcpx") return raw;
+  const servers = (raw as { mcpServers?: unknown } | null)?.mcpServers;
+  return typeof servers === "object" && servers !== null ? { mcpServers: servers } : {};
+}
 
 /** Options of {@linkcode parseConfig}. */
 export interface ParseConfigOptions {
@@ -182,6 +191,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
       servers: Object.keys(resolved.servers),
       file,
     }),
+    governance: resolveGovernance(governanceSource(format.id, raw), file, root),
     warnings,
     ...(imports === undefined ? {} : { imports }),
   };

@@ -7,11 +7,19 @@
  */
 import { z } from "zod";
 import { expected, pushIssue } from "./_zod.ts";
+import { GOVERNANCE_KEYS } from "./policy_schema.ts";
 import { sandboxSchema } from "./sandbox_schema.ts";
 import { serveSchema } from "./serve_schema.ts";
 
 /** Top-level keys; `$schema` is allowed for editors; `imports` names clients read live. */
-export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "serve", "imports", "$schema"] as const;
+export const TOP_LEVEL_KEYS = [
+  "mcpServers",
+  "sandbox",
+  "serve",
+  "imports",
+  "$schema",
+  ...GOVERNANCE_KEYS,
+] as const;
 
 /** What is wrong with a server name, if anything. */
 export function serverNameProblem(name: string): string | undefined {

@@ -10,6 +10,7 @@ import { McpxError } from "../errors.ts";
 import { describeValue } from "./_describe.ts";
 import { expected, positiveNumber, pushIssue } from "./_zod.ts";
 import { interpolate, type Variables } from "./interpolate.ts";
+import { SERVER_GOVERNANCE_KEYS } from "./policy_schema.ts";
 
 /** Keys of a server entry that mcpx reads. */
 export const SERVER_KEYS = [
@@ -27,6 +28,7 @@ export const SERVER_KEYS = [
   "normalize",
   "oauth",
   "auth",
+  ...SERVER_GOVERNANCE_KEYS,
 ] as const;
 
 /** Keys other MCP clients write into server entries; accepted and ignored without a warning. */
@@ -34,7 +36,6 @@ export const IGNORED_SERVER_KEYS = [
   "alwaysAllow",
   "autoApprove",
   "description",
-  "disabledTools",
 ] as const;
 
 /** `type` values accepted in a server entry. */

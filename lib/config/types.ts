@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServeConfig } from "./serve_schema.ts";
+import type { GovernanceConfig } from "./policy_schema.ts";
 
 export type { ServeConfig };
 
@@ -132,6 +133,9 @@ export interface McpxConfig {
   readonly imports?: readonly string[];
   /** Where each server came from when not from `path` (servers of `imports`), by name. */
   readonly origins?: Readonly<Record<string, string>>;
+  /** Tool policies, audit and telemetry (`lib/config/policy_schema.ts`); absent when built
+   * without a file (then every tool is allowed and the audit log uses its defaults). */
+  readonly governance?: GovernanceConfig;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

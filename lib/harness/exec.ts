@@ -9,7 +9,8 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import { resolve } from "node:path";
 import type { ToolCaller } from "../client/types.ts";
 import type { McpxConfig, Tier } from "../config/types.ts";
-import { UsageError } from "../errors.ts";
+import { McpxError, UsageError } from "../errors.ts";
+import { openRun, type RunCheckpointOptions } from "../checkpoint/run.ts";
 import { inspectSkillWith } from "../skills/manifest.ts";
 import { sandboxEnv } from "../sandbox/env.ts";
 import {
@@ -56,6 +57,9 @@ export interface ExecOptions {
   /** The tool caller the bridge forwards to; when absent a `McpClientManager` is made from
    * `config` and cleaned up after the run. A given caller is left open. */
   caller?: ToolCaller;
+  /** Who started the run and who approves its calls (the checkpoint: policy, approval, audit,
+   * traces). @default a CLI run with no approver */
+  checkpoint?: RunCheckpointOptions;
   /** Cancels the run (SIGINT/SIGTERM): the sandbox is killed, everything is cleaned up. */
   signal?: AbortSignal;
   /** Receives the skill's stdout live (capped). */
@@ -88,6 +92,8 @@ export interface ExecResult {
   help?: string;
   /** The tier that ran the skill. */
   tier: Tier;
+  /** The run's id in the audit log (`mcpx log --run ID`); absent after `--help`. */
+  runId?: string;
 }
 
 const BOOTSTRAP = fromFileUrl(new URL("./_bootstrap.ts", import.meta.url));
@@ -258,11 +264,19 @@ export async function execSkill(
 
   // The MCP client loads on the skill's first tool call, not before: most of the start-up.
   const ownManager = options.caller === undefined ? new LazyToolCaller(config) : undefined;
-  const caller = options.caller ?? ownManager!;
+  const hostEnv = options.env ?? Deno.env.toObject();
+  const run = await openRun(options.caller ?? ownManager!, {
+    config,
+    env: hostEnv,
+    skill: path,
+    code: await Deno.readFile(file),
+    ...(options.onStderr ? { onNotice: (line) => options.onStderr!(encode(line)) } : {}),
+    ...options.checkpoint,
+  });
+  let ended = "INTERNAL";
   try {
-    const bridge = await startBridgeHost(caller, { allowedServers: servers });
+    const bridge = await startBridgeHost(run.caller, { allowedServers: servers });
     try {
-      const hostEnv = options.env ?? Deno.env.toObject();
       const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
         denoDir,
         home: workspace,
@@ -270,7 +284,7 @@ export async function execSkill(
         hostEnv,
       });
       const outcome = await sandboxTier.run({
-        runId: crypto.randomUUID().slice(0, 12),
+        runId: run.id,
         entry: entryFor(file),
         entryArgs: [
           bridge.socketPath,
@@ -292,6 +306,7 @@ export async function execSkill(
         ...(options.onStdout ? { onStdout: options.onStdout } : {}),
         ...(options.onStderr ? { onStderr: options.onStderr } : {}),
       });
+      ended = outcome.code === 0 ? "ok" : `exit ${outcome.code}`;
       return {
         exitCode: outcome.code,
         durationMs: performance.now() - started,
@@ -300,12 +315,21 @@ export async function execSkill(
         truncated: outcome.stdoutTruncated || outcome.stderrTruncated,
         ...(outcome.killed ? { killed: outcome.killed } : {}),
         tier,
+        runId: run.id,
       };
     } finally {
       await bridge.close();
     }
+  } catch (error) {
+    if (error instanceof McpxError) ended = error.code;
+    throw error;
   } finally {
+    await run.end(ended);
     await ownManager?.cleanup();
     if (clearCache) await modules.clear();
   }
+}
+
+function encode(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
 }

@@ -30,6 +30,7 @@ export function harnessRunner(
         ...(request.servers === undefined ? {} : { servers: request.servers }),
         allowNet: request.allowNet,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(request.checkpoint === undefined ? {} : { checkpoint: request.checkpoint }),
         onStdout: (chunk) => stdout.add(chunk),
         onStderr: (chunk) => stderr.add(chunk),
         ...(request.args === undefined ? {} : { args: { ...request.args } }),

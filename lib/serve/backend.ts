@@ -8,6 +8,7 @@
  */
 import type { ServerInfo, ToolInfo } from "../client/types.ts";
 import type { SandboxConfig, ServeConfig, Tier } from "../config/types.ts";
+import type { RunCheckpointOptions } from "../checkpoint/run.ts";
 
 /** One skill as listed by `list_skills`. */
 export interface SkillListing {
@@ -48,6 +49,8 @@ export interface RunRequest {
   readonly allowNet: readonly string[];
   /** Aborting kills the run. */
   readonly signal: AbortSignal | undefined;
+  /** The MCP session and who approves its calls (elicitation). */
+  readonly checkpoint?: RunCheckpointOptions;
 }
 
 /** How a run ended. */

@@ -18,6 +18,7 @@ import { checkTimeout, chooseServers, chooseTier } from "./_run_checks.ts";
 import { type AgentContext, agentError, agentText } from "./_agent_text.ts";
 import { checkSkillArgs, exampleCalls, readSkillArguments } from "./_skill_args.ts";
 import { TIER_NAMES } from "../sandbox/registry.ts";
+import { serveCheckpoint } from "./_checkpoint.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
 export interface McpxServerOptions {
@@ -171,6 +172,7 @@ export function createMcpxServer(
         servers: undefined,
         allowNet: backend.serve.allowNet,
         signal: extra.signal,
+        checkpoint: serveCheckpoint(server.server, extra, "run_skill"),
       });
       return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
     }));
@@ -203,6 +205,7 @@ export function createMcpxServer(
         servers,
         allowNet: backend.serve.allowNet,
         signal: extra.signal,
+        checkpoint: serveCheckpoint(server.server, extra, "execute_code"),
       });
       return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
     }));
