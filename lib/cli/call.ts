@@ -8,6 +8,7 @@ import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "
 import { UsageError } from "../errors.ts";
 import { formatToolResult } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
+import { openCliBoundary } from "../privacy/cli.ts";
 
 const HELP = `mcpx call: call one MCP tool and print its result
 
@@ -24,7 +25,9 @@ ${COMMON_HELP}
 
 Output: the result's value (text as is, anything else as JSON) and one line per image, audio or
 resource item, e.g. [image/png, 1234 bytes]. --json prints the whole result.
-Exit status: 0 ok, 1 when the call or the tool fails, 2 for usage errors.`;
+Exit status: 0 ok, 1 when the call or the tool fails, 2 for usage errors.
+With "privacy" on in the config, placeholders in the arguments are restored to their values
+and personal data in the output is replaced by placeholders (docs/privacy.md).`;
 
 /** Parses `key=value` words into tool arguments (values as JSON when they parse). */
 export function parseKeyValues(words: readonly string[]): Record<string, unknown> {
@@ -105,14 +108,22 @@ export const command: Command = {
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
+    const config = await loadCommandConfig(values, io);
+    const manager = new McpClientManager({ config });
+    const { boundary, save } = await openCliBoundary(config, io.env, (l) => io.err(`${l}\n`));
+    const [server, name] = tool === undefined
+      ? [first.slice(0, first.indexOf("__")), first.slice(first.indexOf("__") + 2)]
+      : [first, tool];
+    const masked = boundary.enabled && config.privacy?.call === true &&
+      boundary.filter!.covers(server, name);
     try {
-      const result = tool === undefined
-        ? await manager.callTool(first, args, options)
-        : await manager.callTool(first, tool, args, options);
-      io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
+      const caller = boundary.caller(manager);
+      const result = await caller.callTool(server, name, args, options);
+      const text = values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result);
+      io.out(masked ? boundary.mask(text) : text);
       return 0;
     } finally {
+      await save();
       await manager.cleanup();
     }
   },

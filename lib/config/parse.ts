@@ -14,6 +14,7 @@ import { DEFAULT_SANDBOX, DEFAULT_SERVER_TIMEOUT_SECONDS } from "./defaults.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
 import { resolveServe } from "./serve_schema.ts";
+import { resolvePrivacy } from "./privacy_schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
 import type { McpxConfig, SandboxConfig, ServerConfig } from "./types.ts";
 
@@ -161,5 +162,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   }
   const sandbox = resolveSandbox(result.data.sandbox);
   const serve = resolveServe(result.data.serve, { sandbox, servers: Object.keys(servers), file });
-  return { path, root, servers, sandbox, serve, warnings };
+  const { privacy, warnings: privacyWarnings } = resolvePrivacy(result.data.privacy, file);
+  warnings.push(...privacyWarnings);
+  return { path, root, servers, sandbox, serve, privacy, warnings };
 }

@@ -6,8 +6,9 @@
  * @module
  */
 import type { ServeConfig } from "./serve_schema.ts";
+import type { PrivacyConfig } from "./privacy_schema.ts";
 
-export type { ServeConfig };
+export type { PrivacyConfig, ServeConfig };
 
 /** How result field names are rewritten for one server (see `lib/codegen/normalize.ts`). */
 export type NormalizeStrategy =
@@ -112,6 +113,8 @@ export interface McpxConfig {
   /** The `serve` section with defaults applied; absent when built without a file (then serve
    * uses the sandbox's tier, no extra hosts and no default servers). */
   readonly serve?: ServeConfig;
+  /** The `privacy` section with defaults applied; absent means off. */
+  readonly privacy?: PrivacyConfig;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

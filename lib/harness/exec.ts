@@ -16,6 +16,7 @@ import { deriveDenoFlags } from "../sandbox/permissions.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
 import { startBridgeHost } from "../bridge/host.ts";
 import { LazyToolCaller } from "./_lazy_caller.ts";
+import type { RunBoundary } from "../privacy/boundary.ts";
 import { allowedServers, hasDefaultExport } from "./_plan.ts";
 import { prepareModules } from "./_prepare.ts";
 import { cacheWritableBy } from "./_exec_cache.ts";
@@ -49,6 +50,9 @@ export interface ExecOptions {
   caller?: ToolCaller;
   /** Cancels the run (SIGINT/SIGTERM): the sandbox is killed, everything is cleaned up. */
   signal?: AbortSignal;
+  /** The run's boundary to the model: restores placeholders in the skill's arguments and in
+   * every tool call's arguments, and meters tool results (see `lib/privacy/boundary.ts`). */
+  boundary?: RunBoundary;
   /** Receives the skill's stdout live (capped). */
   onStdout?: (chunk: Uint8Array) => void;
   /** Receives the skill's stderr live (capped), and the harness's notices. */
@@ -111,6 +115,7 @@ export async function execSkill(
 ): Promise<ExecResult> {
   const started = performance.now();
   const { config } = options;
+  if (options.boundary !== undefined) argv = options.boundary.restore([...argv]);
   const sandbox = config.sandbox;
   const cwd = options.cwd ?? config.root;
   const tierName = options.tier ?? sandbox.tier;
@@ -206,7 +211,8 @@ export async function execSkill(
 
   // The MCP client loads on the skill's first tool call, not before: most of the start-up.
   const ownManager = options.caller === undefined ? new LazyToolCaller(config) : undefined;
-  const caller = options.caller ?? ownManager!;
+  const inner = options.caller ?? ownManager!;
+  const caller = options.boundary?.caller(inner) ?? inner;
   try {
     const bridge = await startBridgeHost(caller, { allowedServers: servers });
     try {

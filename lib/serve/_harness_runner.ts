@@ -29,6 +29,7 @@ export function harnessRunner(
         ...(request.servers === undefined ? {} : { servers: request.servers }),
         allowNet: request.allowNet,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(request.boundary === undefined ? {} : { boundary: request.boundary }),
         onStdout: (chunk) => stdout.add(chunk),
         onStderr: (chunk) => stderr.add(chunk),
       });

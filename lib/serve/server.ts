@@ -11,7 +11,7 @@ import { z } from "zod";
 import { basename } from "node:path";
 import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
-import { formatRun } from "./_output.ts";
+import { runAtBoundary, startSession } from "./_boundary_run.ts";
 import { rankTools } from "./search.ts";
 import { collectTools, describeFull, describeHit, wrappersExist } from "./_tool_hits.ts";
 import { writeSnippet } from "./_snippet.ts";
@@ -28,10 +28,14 @@ export interface McpxServerOptions {
 }
 
 /** The tool result shape the handlers return. */
-type ToolReply = { content: { type: "text"; text: string }[]; isError?: boolean };
+type ToolReply = {
+  content: { type: "text"; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
 
-/** What a handler's work returns: the text, and whether it is an error result. */
-type Answer = { text: string; failed?: boolean };
+/** What a handler's work returns: the text, whether it is an error result, structured data. */
+type Answer = { text: string; failed?: boolean; structured?: Record<string, unknown> };
 
 const TIER = z.enum(["deno", "podman", "trusted"]).optional().describe(
   "Sandbox tier; default set by the operator",
@@ -74,6 +78,8 @@ export function createMcpxServer(
     },
   );
   const answer = (work: (context: AgentContext) => Promise<Answer>) => reply(backend.root, work);
+  // One vault per session: a placeholder never resolves in another session.
+  const session = startSession(backend.privacy);
 
   server.registerTool("list_servers", {
     description: "List the configured MCP servers.",
@@ -161,7 +167,7 @@ export function createMcpxServer(
           `Skill ${skill} is a plain script and takes no arguments; call it without args.`,
         );
       }
-      const outcome = await backend.runner.run({
+      const run = await runAtBoundary(backend, session, {
         path,
         argv: toFlags(args ?? {}),
         tier: chooseTier(backend, tier),
@@ -169,8 +175,8 @@ export function createMcpxServer(
         servers: undefined,
         allowNet: backend.serve.allowNet,
         signal: extra.signal,
-      });
-      return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
+      }, { kind: "run_skill", skill, limit });
+      return { text: run.text, failed: run.failed, structured: { tokens: run.tokens } };
     }));
 
   server.registerTool("execute_code", {
@@ -193,7 +199,7 @@ export function createMcpxServer(
       const servers = await chooseServers(backend, requested);
       const path = await writeSnippet(code, backend.root, servers);
       try {
-        const outcome = await backend.runner.run({
+        const run = await runAtBoundary(backend, session, {
           path,
           argv: [],
           tier: chosen,
@@ -201,8 +207,8 @@ export function createMcpxServer(
           servers,
           allowNet: backend.serve.allowNet,
           signal: extra.signal,
-        });
-        return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
+        }, { kind: "execute_code", skill: "execute_code", limit });
+        return { text: run.text, failed: run.failed, structured: { tokens: run.tokens } };
       } finally {
         await Deno.remove(path).catch(() => {});
       }
@@ -222,9 +228,13 @@ async function reply(
 ): Promise<ToolReply> {
   const context: AgentContext = { root };
   try {
-    const { text, failed } = await work(context);
+    const { text, failed, structured } = await work(context);
     const content = [{ type: "text" as const, text: agentText(text, context) }];
-    return failed === true ? { content, isError: true } : { content };
+    return {
+      content,
+      ...(structured === undefined ? {} : { structuredContent: structured }),
+      ...(failed === true ? { isError: true } : {}),
+    };
   } catch (error) {
     return { content: [{ type: "text", text: agentError(error, context) }], isError: true };
   }

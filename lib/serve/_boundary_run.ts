@@ -1,0 +1,67 @@
+/**
+ * A serve run at the boundary to the model: the session's vault restores placeholders in the
+ * run's arguments and tool calls, the output is masked before the agent sees it, and the run's
+ * token accounting goes into the result's structured content and the runs file.
+ *
+ * @module
+ */
+import type { PrivacyConfig } from "../config/types.ts";
+import { RunBoundary } from "../privacy/boundary.ts";
+import { Vault } from "../privacy/vault.ts";
+import type { RunTokens } from "../tokens/run_tokens.ts";
+import { appendRun } from "../tokens/runs.ts";
+import type { RunOutcome, RunRequest, ServeBackend } from "./backend.ts";
+import { formatRun } from "./_output.ts";
+
+/** The privacy state of one serve session (one `createMcpxServer`): its own vault. */
+export interface ServeSession {
+  /** The session's vault, when privacy is on. */
+  readonly vault: Vault | undefined;
+}
+
+/** Starts a session: a fresh in-memory vault (never shared with another session). */
+export function startSession(privacy: PrivacyConfig | undefined): ServeSession {
+  return { vault: privacy?.enabled === true ? new Vault() : undefined };
+}
+
+/** What a finished run answers. */
+export interface BoundaryAnswer {
+  /** The masked, formatted run (and any placeholder warnings). */
+  readonly text: string;
+  /** Whether the run failed. */
+  readonly failed: boolean;
+  /** The run's accounting. */
+  readonly tokens: RunTokens;
+}
+
+/** Runs `request` through the backend's runner within the session's boundary. */
+export async function runAtBoundary(
+  backend: ServeBackend,
+  session: ServeSession,
+  request: Omit<RunRequest, "boundary">,
+  run: { kind: string; skill: string; limit: number },
+): Promise<BoundaryAnswer> {
+  const warnings: string[] = [];
+  const boundary = new RunBoundary({
+    privacy: backend.privacy,
+    vault: session.vault,
+    onWarning: (line) => warnings.push(line),
+  });
+  const outcome: RunOutcome = await backend.runner.run({ ...request, boundary });
+  const masked = {
+    ...outcome,
+    stdout: boundary.mask(outcome.stdout),
+    stderr: boundary.mask(outcome.stderr),
+  };
+  const text = [formatRun(masked, run.limit), ...warnings].join("\n");
+  const tokens = boundary.meter.account(text);
+  await appendRun(backend.env ?? Deno.env.toObject(), {
+    at: new Date().toISOString(),
+    kind: run.kind,
+    skill: run.skill,
+    project: backend.root,
+    toolCalls: boundary.meter.calls,
+    tokens,
+  });
+  return { text, failed: outcome.exitCode !== 0, tokens };
+}
