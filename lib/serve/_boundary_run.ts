@@ -34,34 +34,57 @@ export interface BoundaryAnswer {
   readonly tokens: RunTokens;
 }
 
-/** Runs `request` through the backend's runner within the session's boundary. */
-export async function runAtBoundary(
-  backend: ServeBackend,
-  session: ServeSession,
-  request: Omit<RunRequest, "boundary">,
-  run: { kind: string; skill: string; limit: number },
-): Promise<BoundaryAnswer> {
-  const warnings: string[] = [];
-  const boundary = new RunBoundary({
-    privacy: backend.privacy,
-    vault: session.vault,
-    onWarning: (line) => warnings.push(line),
-  });
-  const outcome: RunOutcome = await backend.runner.run({ ...request, boundary });
-  const masked = {
-    ...outcome,
-    stdout: boundary.mask(outcome.stdout),
-    stderr: boundary.mask(outcome.stderr),
-  };
-  const text = [formatRun(masked, run.limit), ...warnings].join("\n");
-  const tokens = boundary.meter.account(text);
-  await appendRun(backend.env ?? Deno.env.toObject(), {
-    at: new Date().toISOString(),
-    kind: run.kind,
-    skill: run.skill,
-    project: backend.root,
-    toolCalls: boundary.meter.calls,
-    tokens,
-  });
-  return { text, failed: outcome.exitCode !== 0, tokens };
+/** One run at the session's boundary: restore arguments, run, mask, account. */
+export class BoundaryRun {
+  readonly #backend: ServeBackend;
+  readonly #run: { kind: string; skill: string; limit: number };
+  readonly #warnings: string[] = [];
+  readonly #boundary: RunBoundary;
+
+  constructor(
+    backend: ServeBackend,
+    session: ServeSession,
+    run: { kind: string; skill: string; limit: number },
+  ) {
+    this.#backend = backend;
+    this.#run = run;
+    this.#boundary = new RunBoundary({
+      privacy: backend.privacy,
+      vault: session.vault,
+      onWarning: (line) => this.#warnings.push(line),
+    });
+  }
+
+  /** Restores the session's placeholders in the run's arguments (before they are checked). */
+  restore<T>(args: T): T {
+    return this.#boundary.restore(args);
+  }
+
+  /** Masks an error's message (a check may quote a restored value), then rethrows it. */
+  fail(error: unknown): never {
+    if (error instanceof Error) error.message = this.#boundary.mask(error.message);
+    throw error;
+  }
+
+  /** Runs `request` through the backend's runner; returns the masked answer. */
+  async run(request: Omit<RunRequest, "boundary">): Promise<BoundaryAnswer> {
+    const boundary = this.#boundary;
+    const outcome: RunOutcome = await this.#backend.runner.run({ ...request, boundary });
+    const masked = {
+      ...outcome,
+      stdout: boundary.mask(outcome.stdout),
+      stderr: boundary.mask(outcome.stderr),
+    };
+    const text = [formatRun(masked, this.#run.limit), ...this.#warnings].join("\n");
+    const tokens = boundary.meter.account(text);
+    await appendRun(this.#backend.env ?? Deno.env.toObject(), {
+      at: new Date().toISOString(),
+      kind: this.#run.kind,
+      skill: this.#run.skill,
+      project: this.#backend.root,
+      toolCalls: boundary.meter.calls,
+      tokens,
+    });
+    return { text, failed: outcome.exitCode !== 0, tokens };
+  }
 }

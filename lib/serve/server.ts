@@ -11,7 +11,7 @@ import { z } from "zod";
 import { basename } from "node:path";
 import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
-import { runAtBoundary, startSession } from "./_boundary_run.ts";
+import { BoundaryRun, startSession } from "./_boundary_run.ts";
 import { rankTools } from "./search.ts";
 import { collectTools, describeFull, describeHit, wrappersExist } from "./_tool_hits.ts";
 import { writeSnippet } from "./_snippet.ts";
@@ -158,25 +158,31 @@ export function createMcpxServer(
       const path = await backend.skills.resolve(name);
       const spec = await readSkillArguments(path, backend.root);
       const skill = skillName(path);
+      const run = new BoundaryRun(backend, session, { kind: "run_skill", skill, limit });
+      const given = run.restore(args ?? {});
       if (spec !== undefined) {
         context.skill = { name: skill, fields: spec.fields };
-        checkSkillArgs(skill, spec, args ?? {});
-      } else if (Object.keys(args ?? {}).length > 0) {
+        try {
+          checkSkillArgs(skill, spec, given);
+        } catch (error) {
+          run.fail(error);
+        }
+      } else if (Object.keys(given).length > 0) {
         throw new McpxError(
           "INVALID_ARGUMENTS",
           `Skill ${skill} is a plain script and takes no arguments; call it without args.`,
         );
       }
-      const run = await runAtBoundary(backend, session, {
+      const done = await run.run({
         path,
-        argv: toFlags(args ?? {}),
+        argv: toFlags(given),
         tier: chooseTier(backend, tier),
         timeoutSeconds: checkTimeout(backend, timeoutSeconds),
         servers: undefined,
         allowNet: backend.serve.allowNet,
         signal: extra.signal,
-      }, { kind: "run_skill", skill, limit });
-      return { text: run.text, failed: run.failed, structured: { tokens: run.tokens } };
+      });
+      return { text: done.text, failed: done.failed, structured: { tokens: done.tokens } };
     }));
 
   server.registerTool("execute_code", {
@@ -199,7 +205,12 @@ export function createMcpxServer(
       const servers = await chooseServers(backend, requested);
       const path = await writeSnippet(code, backend.root, servers);
       try {
-        const run = await runAtBoundary(backend, session, {
+        const run = new BoundaryRun(backend, session, {
+          kind: "execute_code",
+          skill: "execute_code",
+          limit,
+        });
+        const done = await run.run({
           path,
           argv: [],
           tier: chosen,
@@ -207,8 +218,8 @@ export function createMcpxServer(
           servers,
           allowNet: backend.serve.allowNet,
           signal: extra.signal,
-        }, { kind: "execute_code", skill: "execute_code", limit });
-        return { text: run.text, failed: run.failed, structured: { tokens: run.tokens } };
+        });
+        return { text: done.text, failed: done.failed, structured: { tokens: done.tokens } };
       } finally {
         await Deno.remove(path).catch(() => {});
       }
