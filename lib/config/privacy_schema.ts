@@ -83,9 +83,9 @@ const patterns = z.record(z.string(), z.string()).superRefine((value, ctx) => {
   }
 });
 
-/** The `privacy` section as written: a boolean, or an object. */
-export const privacySchema = z.union([
-  z.boolean(),
+/** The `privacy` section as written: a boolean (`true` is `{ "enabled": true }`), or an object. */
+export const privacySchema = z.preprocess(
+  (value) => typeof value === "boolean" ? { enabled: value } : value,
   z.object({
     enabled: z.boolean({ error: expected("true or false") }).optional(),
     detectors: z.union([
@@ -98,8 +98,8 @@ export const privacySchema = z.union([
     call: z.boolean({ error: expected("true or false") }).optional(),
     vault_ttl_hours: z.number({ error: expected("a positive number of hours") }).positive()
       .optional(),
-  }),
-], { error: expected('true, false or an object such as { "enabled": true }') });
+  }, { error: expected('true, false or an object such as { "enabled": true }') }),
+);
 
 /** A validated `privacy` section as written. */
 export type PrivacyEntry = z.output<typeof privacySchema>;
@@ -123,9 +123,7 @@ export function resolvePrivacy(
   entry: PrivacyEntry | undefined,
   file: string,
 ): { privacy: PrivacyConfig; warnings: string[] } {
-  if (entry === undefined || typeof entry === "boolean") {
-    return { privacy: { ...PRIVACY_OFF, enabled: entry === true }, warnings: [] };
-  }
+  if (entry === undefined) return { privacy: PRIVACY_OFF, warnings: [] };
   const warnings: string[] = [];
   if (entry.enabled === undefined && Object.keys(entry).length > 0) {
     warnings.push(

@@ -74,6 +74,8 @@ function phoneValid(match: string): boolean {
   const digits = match.replace(/\D/g, "");
   if (DATE_LIKE.test(match.trim())) return false;
   if (match.startsWith("+")) return digits.length >= 8 && digits.length <= 15;
+  // 00 is the international prefix in most of the world: 0044 20 7946 0958.
+  if (/^00[1-9]/.test(match)) return digits.length >= 10 && digits.length <= 17;
   // National formats need a separator (a bare run of digits is an ID far more often).
   if (!/[ ().\/-]/.test(match)) return false;
   // Dotted groups are versions or IP addresses unless they look like 555.123.4567.
@@ -145,7 +147,7 @@ export const DETECTORS: readonly Detector[] = [
     label: "EMAIL",
     pattern: new RegExp(
       String
-        .raw`(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b`,
+        .raw`(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b(?!:[\w/~])`,
       "g",
     ),
   },
@@ -164,8 +166,12 @@ export const DETECTORS: readonly Detector[] = [
   {
     name: "ipv6",
     label: "IPV6",
-    pattern:
-      /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])/g,
+    pattern: new RegExp(
+      String
+        .raw`(?<![\w:.])(?:(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){1,6}:\d{1,3}(?:\.\d{1,3}){3}` +
+        String.raw`|(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w:]|\.\d)`,
+      "g",
+    ),
     valid: ipv6Valid,
   },
   {
@@ -221,7 +227,20 @@ export const SECRET_DETECTORS: readonly string[] = [
  * ```
  */
 export function findPii(text: string, detectors: readonly Detector[]): PiiSpan[] {
+  // Accepted spans, sorted by start and never overlapping: an overlap test is a binary search.
   const taken: PiiSpan[] = [];
+  // Where a span starting at `start` goes, or -1 when it would overlap an accepted one.
+  const slot = (start: number, end: number): number => {
+    let lo = 0, hi = taken.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (taken[mid]!.start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const free = (lo === 0 || taken[lo - 1]!.end <= start) &&
+      (lo === taken.length || taken[lo]!.start >= end);
+    return free ? lo : -1;
+  };
   for (const detector of detectors) {
     detector.pattern.lastIndex = 0;
     for (const match of text.matchAll(detector.pattern)) {
@@ -229,10 +248,11 @@ export function findPii(text: string, detectors: readonly Detector[]): PiiSpan[]
       if (value === "") continue;
       const start = match.index;
       const end = start + value.length;
+      const at = slot(start, end);
+      if (at === -1) continue;
       if (detector.valid !== undefined && !detector.valid(value)) continue;
-      if (taken.some((span) => span.start < end && start < span.end)) continue;
-      taken.push({ start, end, value, detector });
+      taken.splice(at, 0, { start, end, value, detector });
     }
   }
-  return taken.sort((a, b) => a.start - b.start);
+  return taken;
 }
