@@ -42,6 +42,7 @@ export class RunBoundary {
   readonly #onWarning: (line: string) => void;
   readonly #warned = new Set<string>();
 
+  /** Makes the boundary; masking and restoring are on when `privacy` is enabled and a vault is given. */
   constructor(options: RunBoundaryOptions = {}) {
     const on = options.privacy?.enabled === true && options.vault !== undefined;
     this.vault = on ? options.vault : undefined;

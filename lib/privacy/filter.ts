@@ -32,6 +32,7 @@ export class PrivacyFilter {
   /** How many values were replaced so far. */
   masked = 0;
 
+  /** A filter handing out `vault`'s placeholders for the detectors `config` asks for. */
   constructor(vault: Vault, config: PrivacyConfig) {
     this.#vault = vault;
     this.#config = config;
@@ -87,6 +88,7 @@ export class MaskingStream {
   readonly #filter: PrivacyFilter;
   #pending = "";
 
+  /** A stream over `filter`. */
   constructor(filter: PrivacyFilter) {
     this.#filter = filter;
   }

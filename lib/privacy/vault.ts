@@ -45,12 +45,16 @@ export class Vault {
   readonly ttlMs: number;
   /** What the vault belongs to, for messages. */
   readonly scope: "session" | "project" = "session";
-  protected readonly byValue = new Map<string, VaultEntry>();
-  protected readonly byPlaceholder = new Map<string, VaultEntry>();
-  protected readonly counters = new Map<string, number>();
+  /** Entries by real value. */
+  protected readonly byValue: Map<string, VaultEntry> = new Map();
+  /** Entries by placeholder. */
+  protected readonly byPlaceholder: Map<string, VaultEntry> = new Map();
+  /** The highest number handed out per label. */
+  protected readonly counters: Map<string, number> = new Map();
   /** Whether something changed since the vault was loaded. */
   protected dirty = false;
 
+  /** A vault with a new random tag, or the given one and entries (expired entries are dropped). */
   constructor(options: { tag?: string; ttlMs?: number; entries?: readonly VaultEntry[] } = {}) {
     this.tag = options.tag ?? newTag();
     this.ttlMs = options.ttlMs ?? 24 * 3600_000;
@@ -60,6 +64,7 @@ export class Vault {
     }
   }
 
+  /** Indexes one entry. */
   protected add(entry: VaultEntry): void {
     this.byValue.set(entry.value, entry);
     this.byPlaceholder.set(entry.placeholder, entry);
@@ -173,6 +178,7 @@ interface VaultFile {
 
 /** A project's vault, kept in `<state>/mcpx/privacy/<hash of the root>.json` (0600). */
 export class ProjectVault extends Vault {
+  /** A project's vault. */
   override readonly scope = "project" as const;
   /** The file. */
   readonly file: string;
