@@ -100,14 +100,44 @@ Deno.test("with privacy on, the CLI prints placeholders and restores them in the
     );
   });
 
+  await t.step("a value written in pieces without a line end is still masked whole", async () => {
+    const script = join(project.workspace, "split.ts");
+    await Deno.writeTextFile(
+      script,
+      [
+        "const out = new TextEncoder();",
+        'await Deno.stdout.write(out.encode("mail ann.lee@exa"));',
+        "await new Promise((r) => setTimeout(r, 200));",
+        'await Deno.stdout.write(out.encode("mple.com now"));',
+      ].join("\n"),
+    );
+    const r = await project.mcpx(["exec", script]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `mail ${email} now`);
+  });
+
+  await t.step("code in the sandbox cannot read the vault", async () => {
+    const dir = join(state, "mcpx", "privacy");
+    const vault = join(dir, [...Deno.readDirSync(dir)][0]!.name);
+    const script = join(project.workspace, "steal.ts");
+    await Deno.writeTextFile(
+      script,
+      `try { console.log(await Deno.readTextFile(${JSON.stringify(vault)})); } ` +
+        `catch (e) { console.log((e as Error).name); }`,
+    );
+    const r = await project.mcpx(["exec", script]);
+    assert.equal(r.stdout, "NotCapable\n", r.stderr);
+  });
+
   await t.step("mcpx tokens --runs sums the recorded runs", async () => {
-    const r = await project.mcpx(["tokens", "--runs", "2", "--json"]);
+    const r = await project.mcpx(["tokens", "--runs", "5", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const sum = JSON.parse(r.stdout);
-    assert.equal(sum.runs, 2);
-    assert.ok(sum.toolResults > 0 && sum.toolCalls === 2, r.stdout);
+    assert.equal(sum.runs, 5);
+    assert.ok(sum.toolResults > 0 && sum.toolCalls === 3, r.stdout);
     const text = await project.mcpx(["tokens", "--runs"]);
-    assert.match(text.stdout, /^last 3 run\(s\), 3 tool call\(s\)$/m);
+    assert.match(text.stdout, /^last 5 run\(s\), 3 tool call\(s\)$/m);
+    assert.equal((await project.mcpx(["tokens", "--runs", "0"])).code, 2);
   });
 
   await t.step("mcpx privacy --clear forgets the project's placeholders", async () => {
