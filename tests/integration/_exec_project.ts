@@ -34,6 +34,24 @@ export function fixture(name: string): string {
   return `${ROOT}/tests/fixtures/exec/${name}`;
 }
 
+/** Runs `mcpx <args>` as a subprocess in `cwd` (NO_COLOR, stdin closed, output collected). */
+export async function runMcpx(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ExecRun> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", CLI, ...args],
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
 /** Creates the project. `sandbox` entries override the defaults (timeout 30, max 60). */
 export async function execProject(sandbox: Record<string, unknown> = {}): Promise<ExecProject> {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx_exec_" }));
@@ -46,18 +64,7 @@ export async function execProject(sandbox: Record<string, unknown> = {}): Promis
     sandbox: { tier: "deno", timeout: 30, max_timeout: 60, memory_limit: "256m", ...sandbox },
   };
   await Deno.writeTextFile(`${root}/mcp_config.json`, JSON.stringify(config, null, 2));
-  const mcpx: ExecProject["mcpx"] = async (args, options = {}) => {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", CLI, ...args],
-      cwd: root,
-      env: { NO_COLOR: "1", ...options.env },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  };
+  const mcpx: ExecProject["mcpx"] = (args, options = {}) => runMcpx(root, args, options.env);
   return {
     root,
     workspace: `${root}/workspace`,
