@@ -29,7 +29,17 @@ export async function openCliBoundary(
   const vault = await ProjectVault.open(config.root, env, privacy.vaultTtlHours * 3600_000);
   return {
     boundary: new RunBoundary({ privacy, vault, onWarning }),
-    save: () => vault.save(),
+    async save() {
+      try {
+        await vault.save();
+      } catch (error) {
+        onWarning(
+          `warning: the privacy vault ${vault.file} could not be saved (${
+            (error as Error).message
+          }); this command's placeholders will not resolve in the next one`,
+        );
+      }
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { PrivacyConfig } from "../config/types.ts";
 import { type Detector, DETECTORS, findPii } from "./detectors.ts";
-import type { Vault } from "./vault.ts";
+import { PLACEHOLDER, type Vault } from "./vault.ts";
 
 /** Longest text held back waiting for a line end (or a PEM block's end) before it is flushed. */
 const HOLD_LIMIT = 64 * 1024;
@@ -63,6 +63,18 @@ export class PrivacyFilter {
    * ```
    */
   mask(text: string): string {
+    // Placeholders already in the text (a skill printing one it was given) are left whole, so a
+    // broad custom pattern cannot nest placeholders.
+    let out = "";
+    let at = 0;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      out += this.#maskPlain(text.slice(at, match.index)) + match[0];
+      at = match.index + match[0].length;
+    }
+    return out + this.#maskPlain(text.slice(at));
+  }
+
+  #maskPlain(text: string): string {
     const spans = findPii(text, this.#detectors);
     if (spans.length === 0) return text;
     let out = "";

@@ -207,7 +207,14 @@ export class ProjectVault extends Vault {
       data = JSON.parse(await Deno.readTextFile(file)) as VaultFile;
       if (data.root !== root) data = {}; // a hash collision: never share mappings
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound) && !(error instanceof SyntaxError)) throw error;
+      if (!(error instanceof Deno.errors.NotFound) && !(error instanceof SyntaxError)) {
+        throw new McpxError(
+          "CONFIG_INVALID",
+          `Cannot read the privacy vault ${file}: ${(error as Error).message}. Check that ` +
+            `${privacyStateDir(env)} is a directory you can read, or set XDG_STATE_HOME.`,
+          { cause: error },
+        );
+      }
     }
     return new ProjectVault(file, root, data, ttlMs ?? 24 * 3600_000);
   }

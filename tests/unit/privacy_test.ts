@@ -79,6 +79,18 @@ Deno.test("a project vault is per project root and survives a reopen", async () 
   }
 });
 
+Deno.test("an unreadable vault location is one line naming the directory", async () => {
+  const file = await Deno.makeTempFile();
+  try {
+    await assert.rejects(
+      ProjectVault.open("/p", { XDG_STATE_HOME: file }),
+      /^McpxError: Cannot read the privacy vault .*Check that .*\/mcpx\/privacy is a directory you can read, or set XDG_STATE_HOME\.$/,
+    );
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
 Deno.test("the stream masker never splits a value or a placeholder across chunks", () => {
   const filter = new PrivacyFilter(new Vault({ tag: "abcd" }), ON);
   const stream = filter.stream();
@@ -171,6 +183,15 @@ Deno.test("the privacy section: off by default, true turns it on, mistakes are o
   );
   assert.throws(() => parse({ enabled: true, detectors: ["emial"] }), /unknown detector "emial"/);
   assert.throws(() => parse({ enabled: true, patterns: { X: "a*" } }), /matches the empty string/);
+});
+
+Deno.test("a placeholder already in the output is left whole, even by a broad custom pattern", () => {
+  const { privacy } = resolvePrivacy({ enabled: true, patterns: { NUM: "\\d+" } }, "c.json");
+  const vault = new Vault({ tag: "abcd" });
+  const filter = new PrivacyFilter(vault, privacy);
+  const first = filter.mask("id 42");
+  assert.equal(first, "id [NUM_1_abcd]");
+  assert.equal(filter.mask(`${first} and 7`), "id [NUM_1_abcd] and [NUM_2_abcd]");
 });
 
 Deno.test("findPii keeps dates, versions and UUIDs out", () => {
