@@ -41,7 +41,12 @@ export async function appendRun(
   try {
     const file = runsFile(env);
     await Deno.mkdir(join(file, ".."), { recursive: true, mode: 0o700 });
-    await Deno.writeTextFile(file, `${JSON.stringify(record)}\n`, { append: true, mode: 0o600 });
+    // A line cut by a crash must not swallow this one: start on a fresh line.
+    const lead = await endsWithNewline(file) ? "" : "\n";
+    await Deno.writeTextFile(file, `${lead}${JSON.stringify(record)}\n`, {
+      append: true,
+      mode: 0o600,
+    });
     const { size } = await Deno.stat(file);
     if (size > 400 * MAX_LINES) {
       const lines = (await Deno.readTextFile(file)).split("\n").filter((l) => l !== "");
@@ -54,6 +59,26 @@ export async function appendRun(
     return undefined;
   } catch (error) {
     return (error as Error).message;
+  }
+}
+
+async function endsWithNewline(file: string): Promise<boolean> {
+  let handle: Deno.FsFile;
+  try {
+    handle = await Deno.open(file, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw error;
+  }
+  try {
+    const size = (await handle.stat()).size;
+    if (size === 0) return true;
+    await handle.seek(size - 1, Deno.SeekMode.Start);
+    const last = new Uint8Array(1);
+    await handle.read(last);
+    return last[0] === 10;
+  } finally {
+    handle.close();
   }
 }
 

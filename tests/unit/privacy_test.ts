@@ -8,6 +8,10 @@ import { parseConfig } from "../../lib/config/parse.ts";
 import type { PrivacyConfig } from "../../lib/config/types.ts";
 import type { ToolCaller } from "../../lib/client/types.ts";
 import { measure, qualityTable, readLabelled } from "../fixtures/privacy/_quality.ts";
+import { appendRun, MAX_LINES, readRuns, runsFile, sumRuns } from "../../lib/tokens/runs.ts";
+import { countTokensFast, EXACT_LIMIT } from "../../lib/tokens/run_tokens.ts";
+import { countTokens } from "../../lib/tokens/count.ts";
+import { join } from "node:path";
 
 const ON: PrivacyConfig = { ...PRIVACY_OFF, enabled: true };
 
@@ -197,4 +201,40 @@ Deno.test("a placeholder already in the output is left whole, even by a broad cu
 Deno.test("findPii keeps dates, versions and UUIDs out", () => {
   const text = "on 2024-05-01 v1.2.3 id 550e8400-e29b-41d4-a716-446655440000 at 12:30:45";
   assert.deepEqual(findPii(text, DETECTORS), []);
+});
+
+Deno.test("the runs file keeps the last runs and sums them; a cut line is skipped", async () => {
+  const state = await Deno.makeTempDir();
+  const env = { XDG_STATE_HOME: state };
+  const record = (i: number) => ({
+    at: new Date(0).toISOString(),
+    kind: "exec",
+    skill: `s${i}.ts`,
+    project: "/p".padEnd(200, "x"),
+    toolCalls: 1,
+    tokens: { toolResults: 10, output: 2, saved: 8, tokenizer: "t" },
+  });
+  try {
+    await Deno.mkdir(join(state, "mcpx"), { recursive: true });
+    const lines = Array.from({ length: 2 * MAX_LINES + 5 }, (_, i) => JSON.stringify(record(i)));
+    await Deno.writeTextFile(runsFile(env), `${lines.join("\n")}\n{"cut`);
+    assert.equal(await appendRun(env, record(-1)), undefined);
+    const kept = (await Deno.readTextFile(runsFile(env))).trim().split("\n");
+    assert.equal(kept.length, MAX_LINES);
+    assert.equal(JSON.parse(kept.at(-1)!).skill, "s-1.ts");
+    const sum = sumRuns(await readRuns(env, 3));
+    assert.deepEqual(sum, { runs: 3, toolCalls: 3, toolResults: 30, output: 6, saved: 24 });
+  } finally {
+    await Deno.remove(state, { recursive: true });
+  }
+});
+
+Deno.test("token counts above the exact limit are sampled, close to the exact count", () => {
+  const text = Array.from({ length: 6000 }, (_, i) => `{"id":${i},"mail":"p${i}@example.com"}`)
+    .join("\n");
+  assert.ok(text.length > EXACT_LIMIT);
+  const fast = countTokensFast(text);
+  const exact = countTokens(text);
+  assert.ok(fast.sampled);
+  assert.ok(Math.abs(fast.tokens - exact) / exact < 0.02, `${fast.tokens} vs ${exact}`);
 });
