@@ -226,6 +226,21 @@ export class ProjectVault extends Vault {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     await Deno.chmod(dir, 0o700);
     const now = Date.now();
+    // Another command of this project may have saved since this one opened: keep its entries
+    // unless they collide with ours (same placeholder or value), so concurrent commands lose
+    // only what they both numbered alike.
+    try {
+      const disk = JSON.parse(await Deno.readTextFile(this.file)) as Partial<VaultFile>;
+      if (disk.root === this.#root) {
+        for (const entry of disk.entries ?? []) {
+          if (entry.expires <= now || this.byValue.has(entry.value)) continue;
+          if (this.byPlaceholder.has(entry.placeholder)) continue;
+          this.add({ ...entry });
+        }
+      }
+    } catch {
+      // nothing saved yet, or unreadable: this command's entries are written alone
+    }
     const data: VaultFile = {
       root: this.#root,
       tag: this.tag,

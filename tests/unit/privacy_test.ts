@@ -95,6 +95,24 @@ Deno.test("an unreadable vault location is one line naming the directory", async
   }
 });
 
+Deno.test("two commands of one project saving one after the other keep both their entries", async () => {
+  const state = await Deno.makeTempDir();
+  const env = { XDG_STATE_HOME: state };
+  try {
+    const a = await ProjectVault.open("/p", env);
+    const b = await ProjectVault.open("/p", env);
+    const email = a.placeholderFor("EMAIL", "ann@example.com");
+    const phone = b.placeholderFor("PHONE", "+44 20 7946 0958");
+    await a.save();
+    await b.save();
+    const reopened = await ProjectVault.open("/p", env);
+    assert.equal(reopened.resolve(email), "ann@example.com");
+    assert.equal(reopened.resolve(phone), "+44 20 7946 0958");
+  } finally {
+    await Deno.remove(state, { recursive: true });
+  }
+});
+
 Deno.test("the stream masker never splits a value or a placeholder across chunks", () => {
   const filter = new PrivacyFilter(new Vault({ tag: "abcd" }), ON);
   const stream = filter.stream();
