@@ -10,7 +10,7 @@ import type { Tier } from "../config/types.ts";
 import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
-import { openCliBoundary, recordRun } from "../privacy/cli.ts";
+import { openCliBoundary } from "../privacy/cli.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -204,7 +204,7 @@ export const command: Command = {
       io.out(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
       return 0;
     }
-    const { tokens, problem } = await recordRun(boundary, seen.join(""), {
+    const { tokens, problem } = await boundary.record(seen.join(""), {
       kind: "exec",
       skill: path,
       project: config.root,

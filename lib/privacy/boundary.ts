@@ -9,7 +9,8 @@
  */
 import type { CallToolOptions, ToolCaller, ToolResult } from "../client/types.ts";
 import type { PrivacyConfig } from "../config/types.ts";
-import { resultText, TokenMeter } from "../tokens/run_tokens.ts";
+import { resultText, type RunTokens, TokenMeter } from "../tokens/run_tokens.ts";
+import { appendRun } from "../tokens/runs.ts";
 import { PrivacyFilter } from "./filter.ts";
 import type { Vault } from "./vault.ts";
 
@@ -107,5 +108,25 @@ export class RunBoundary {
       listTools: (server) => inner.listTools(server),
       listServers: () => inner.listServers(),
     };
+  }
+
+  /**
+   * Counts the finished run (`output`: everything the model received) and appends it to the
+   * runs file. Never throws: a runs file that cannot be written is returned as `problem`.
+   */
+  async record(
+    output: string,
+    run: { kind: string; skill: string; project: string; env: Readonly<Record<string, string>> },
+  ): Promise<{ tokens: RunTokens; problem?: string }> {
+    const tokens = this.meter.account(output);
+    const problem = await appendRun(run.env, {
+      at: new Date().toISOString(),
+      kind: run.kind,
+      skill: run.skill,
+      project: run.project,
+      toolCalls: this.meter.calls,
+      tokens,
+    });
+    return problem === undefined ? { tokens } : { tokens, problem };
   }
 }

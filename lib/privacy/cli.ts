@@ -1,14 +1,12 @@
 /**
  * The CLI's side of the boundary: one {@linkcode RunBoundary} per command over the project's
- * vault (when privacy is on), and the run's accounting appended to the runs file afterwards.
+ * vault (when privacy is on).
  *
  * @module
  */
 import type { McpxConfig } from "../config/types.ts";
 import { RunBoundary } from "./boundary.ts";
 import { ProjectVault } from "./vault.ts";
-import { appendRun } from "../tokens/runs.ts";
-import type { RunTokens } from "../tokens/run_tokens.ts";
 
 /** A command's boundary and what to do when the command ends. */
 export interface CliBoundary {
@@ -45,22 +43,4 @@ export async function openCliBoundary(
 
 function noop(): Promise<void> {
   return Promise.resolve();
-}
-
-/** Counts a finished run and appends it to the runs file; a failure to append is a warning. */
-export async function recordRun(
-  boundary: RunBoundary,
-  output: string,
-  run: { kind: string; skill: string; project: string; env: Readonly<Record<string, string>> },
-): Promise<{ tokens: RunTokens; problem?: string }> {
-  const tokens = boundary.meter.account(output);
-  const problem = await appendRun(run.env, {
-    at: new Date().toISOString(),
-    kind: run.kind,
-    skill: run.skill,
-    project: run.project,
-    toolCalls: boundary.meter.calls,
-    tokens,
-  });
-  return problem === undefined ? { tokens } : { tokens, problem };
 }

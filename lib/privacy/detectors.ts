@@ -115,6 +115,13 @@ export const DETECTORS: readonly Detector[] = [
   },
   { name: "aws_key", label: "AWS_KEY", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
   {
+    // A secret access key has no prefix of its own: only after its well-known name.
+    name: "aws_secret",
+    label: "AWS_SECRET",
+    pattern:
+      /(?<=aws_secret_access_key["']?\s*[:=]\s*["']?|AWS_SECRET_ACCESS_KEY["']?\s*[:=]\s*["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g,
+  },
+  {
     name: "github_token",
     label: "GITHUB_TOKEN",
     pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{40,255})\b/g,
@@ -207,6 +214,7 @@ export const SECRET_DETECTORS: readonly string[] = [
   "private_key",
   "jwt",
   "aws_key",
+  "aws_secret",
   "github_token",
   "gitlab_token",
   "slack_token",

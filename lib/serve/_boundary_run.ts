@@ -9,7 +9,6 @@ import type { PrivacyConfig } from "../config/types.ts";
 import { RunBoundary } from "../privacy/boundary.ts";
 import { Vault } from "../privacy/vault.ts";
 import type { RunTokens } from "../tokens/run_tokens.ts";
-import { appendRun } from "../tokens/runs.ts";
 import type { RunOutcome, RunRequest, ServeBackend } from "./backend.ts";
 import { formatRun } from "./_output.ts";
 
@@ -76,14 +75,11 @@ export class BoundaryRun {
       stderr: boundary.mask(outcome.stderr),
     };
     const text = [formatRun(masked, this.#run.limit), ...this.#warnings].join("\n");
-    const tokens = boundary.meter.account(text);
-    await appendRun(this.#backend.env ?? Deno.env.toObject(), {
-      at: new Date().toISOString(),
+    const { tokens } = await boundary.record(text, {
       kind: this.#run.kind,
       skill: this.#run.skill,
       project: this.#backend.root,
-      toolCalls: boundary.meter.calls,
-      tokens,
+      env: this.#backend.env ?? Deno.env.toObject(),
     });
     return { text, failed: outcome.exitCode !== 0, tokens };
   }
