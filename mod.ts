@@ -150,10 +150,8 @@ export { checkValue } from "./lib/codegen/check_value.ts";
 export type { JsonSchema } from "./lib/codegen/json_schema.ts";
 export { type ExecOptions, type ExecResult, execSkill } from "./lib/harness/exec.ts";
 export { type OutputStream, RunBoundary, type RunBoundaryOptions } from "./lib/privacy/boundary.ts";
-export { detectorsFor, MaskingStream, PrivacyFilter } from "./lib/privacy/filter.ts";
-export { type Detector, DETECTORS, findPii, type PiiSpan } from "./lib/privacy/detectors.ts";
-export { ProjectVault, type Restored, Vault, type VaultEntry } from "./lib/privacy/vault.ts";
-export { type RunTokens, TokenMeter } from "./lib/tokens/run_tokens.ts";
+export { type Restored, Vault, type VaultEntry } from "./lib/privacy/vault.ts";
+export type { RunTokens } from "./lib/tokens/run_tokens.ts";
 export {
   type DenoFlagOptions,
   deriveDenoFlags,

@@ -114,8 +114,7 @@ export const command: Command = {
     const [server, name] = tool === undefined
       ? [first.slice(0, first.indexOf("__")), first.slice(first.indexOf("__") + 2)]
       : [first, tool];
-    const masked = boundary.enabled && config.privacy?.call === true &&
-      boundary.filter!.covers(server, name);
+    const masked = config.privacy?.call === true && boundary.masks(server, name);
     try {
       const caller = boundary.caller(manager);
       const result = await caller.callTool(server, name, args, options);

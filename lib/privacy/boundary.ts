@@ -34,26 +34,33 @@ export interface OutputStream {
 
 /** The boundary of one run. */
 export class RunBoundary {
-  /** The run's tool results, counted after the run. */
-  readonly meter: TokenMeter = new TokenMeter();
-  /** The filter, when privacy is on. */
-  readonly filter: PrivacyFilter | undefined;
-  /** The vault, when privacy is on. */
-  readonly vault: Vault | undefined;
+  readonly #meter = new TokenMeter();
+  readonly #filter: PrivacyFilter | undefined;
+  readonly #vault: Vault | undefined;
   readonly #onWarning: (line: string) => void;
   readonly #warned = new Set<string>();
 
   /** Makes the boundary; masking and restoring are on when `privacy` is enabled and a vault is given. */
   constructor(options: RunBoundaryOptions = {}) {
     const on = options.privacy?.enabled === true && options.vault !== undefined;
-    this.vault = on ? options.vault : undefined;
-    this.filter = on ? new PrivacyFilter(options.vault!, options.privacy!) : undefined;
+    this.#vault = on ? options.vault : undefined;
+    this.#filter = on ? new PrivacyFilter(options.vault!, options.privacy!) : undefined;
     this.#onWarning = options.onWarning ?? (() => {});
   }
 
   /** Whether masking and restoring are on. */
   get enabled(): boolean {
-    return this.filter !== undefined;
+    return this.#filter !== undefined;
+  }
+
+  /** Whether privacy is on and results of `server`'s `tool` are masked (not switched off). */
+  masks(server: string, tool: string): boolean {
+    return this.#filter?.covers(server, tool) ?? false;
+  }
+
+  /** The tool calls metered so far. */
+  get calls(): number {
+    return this.#meter.calls;
   }
 
   #warn(unknown: readonly string[]): void {
@@ -62,7 +69,7 @@ export class RunBoundary {
       this.#warned.add(placeholder);
       this.#onWarning(
         `warning: ${placeholder} is not a placeholder of this ${
-          this.vault?.scope ?? "session"
+          this.#vault?.scope ?? "session"
         } (another project or session made it, or it expired); passed on literally`,
       );
     }
@@ -70,20 +77,20 @@ export class RunBoundary {
 
   /** Restores placeholders in a JSON-like value (tool or skill arguments). */
   restore<T>(value: T): T {
-    if (this.vault === undefined) return value;
-    const restored = this.vault.restore(value);
+    if (this.#vault === undefined) return value;
+    const restored = this.#vault.restore(value);
     this.#warn(restored.unknown);
     return restored.value;
   }
 
   /** Masks text bound for the model. */
   mask(text: string): string {
-    return this.filter === undefined ? text : this.filter.mask(text);
+    return this.#filter === undefined ? text : this.#filter.mask(text);
   }
 
   /** A line-buffered masker for one output stream. */
   stream(): OutputStream {
-    return this.filter?.stream() ?? { push: (text) => text, flush: () => "" };
+    return this.#filter?.stream() ?? { push: (text) => text, flush: () => "" };
   }
 
   /**
@@ -99,9 +106,9 @@ export class RunBoundary {
         options?: CallToolOptions,
       ): Promise<ToolResult> => {
         const result = await inner.callTool(server, tool, this.restore(args), options);
-        this.meter.add(result);
-        if (this.filter !== undefined && !this.filter.covers(server, tool)) {
-          this.filter.exempt(resultText(result));
+        this.#meter.add(result);
+        if (this.#filter !== undefined && !this.#filter.covers(server, tool)) {
+          this.#filter.exempt(resultText(result));
         }
         return result;
       },
@@ -118,13 +125,13 @@ export class RunBoundary {
     output: string,
     run: { kind: string; skill: string; project: string; env: Readonly<Record<string, string>> },
   ): Promise<{ tokens: RunTokens; problem?: string }> {
-    const tokens = this.meter.account(output);
+    const tokens = this.#meter.account(output);
     const problem = await appendRun(run.env, {
       at: new Date().toISOString(),
       kind: run.kind,
       skill: run.skill,
       project: run.project,
-      toolCalls: this.meter.calls,
+      toolCalls: this.#meter.calls,
       tokens,
     });
     return problem === undefined ? { tokens } : { tokens, problem };

@@ -165,7 +165,7 @@ Deno.test("values from a server or tool switched off pass unmasked", async () =>
     boundary.mask("desk@example.com ceo@example.com other@example.com"),
     "desk@example.com [EMAIL_1_abcd] [EMAIL_2_abcd]",
   );
-  assert.equal(boundary.meter.calls, 2);
+  assert.equal(boundary.calls, 2);
 });
 
 Deno.test("the tool-call entry restores placeholders in nested arguments and warns once per unknown one", async () => {
