@@ -33,6 +33,17 @@ Deno.test("with privacy on, the CLI prints placeholders and restores them in the
     assert.equal(Deno.statSync(dir).mode! & 0o777, 0o700);
   });
 
+  await t.step("mcpx privacy shows the project's vault", async () => {
+    const r = await project.mcpx(["privacy", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const status = JSON.parse(r.stdout);
+    assert.equal(status.enabled, true);
+    assert.equal(status.project, project.root);
+    assert.equal(status.entries, 8); // 2 e-mails, phones, cards; 1 IPv4, 1 IPv6
+    assert.ok(status.vault.startsWith(join(state, "mcpx", "privacy")));
+    assert.equal((await project.mcpx(["privacy", "--all"])).code, 2);
+  });
+
   await t.step("a second exec run prints the same placeholders (stable per project)", async () => {
     const r = await project.mcpx(["exec", "--json", "skills/read_customers.ts"]);
     assert.equal(r.code, 0, r.stderr);
