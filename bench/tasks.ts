@@ -70,20 +70,8 @@ const TASKS: Task[] = [
           }))
         ),
       });
-      // The agent walks the graph level by level with open_nodes, as it cannot run code.
-      const relations = names.flatMap((from) =>
-        SERVICES[from]!.dependsOn.map((to) => ({ from, to }))
-      );
-      let frontier = ["orders_db"];
-      const seen = new Set<string>();
-      while (frontier.length > 0) {
-        await call("memory", "search_nodes", { query: frontier.map(id).join(" ") });
-        const next = relations.filter((r) => frontier.includes(r.to) && !seen.has(r.from)).map((
-          r,
-        ) => r.from);
-        next.forEach((n) => seen.add(n));
-        frontier = [...new Set(next)];
-      }
+      // search_nodes and open_nodes return only relations between the nodes they match, so an
+      // agent reads the whole graph once and walks it itself (the cheapest way it can).
       await call("memory", "read_graph", {});
       await call("memory", "delete_entities", { entityNames: names.map(id) });
     },
