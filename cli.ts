@@ -68,6 +68,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "serve mcpx itself as an MCP server (stdio, or --http)",
     load: async () => (await import("./lib/cli/serve.ts")).command,
   },
+  privacy: {
+    summary: "show or clear the placeholder vault of PII tokenization",
+    load: async () => (await import("./lib/cli/privacy.ts")).command,
+  },
   tokens: {
     summary: "measure the token cost of tool definitions vs. skills and wrappers",
     load: async () => (await import("./lib/cli/tokens.ts")).command,

@@ -35,6 +35,7 @@ export type {
   McpxConfig,
   NormalizeStrategy,
   OAuthSettings,
+  PrivacyConfig,
   SandboxConfig,
   ServeConfig,
   ServerConfig,
@@ -94,3 +95,6 @@ export type {
 } from "./lib/config/policy_schema.ts";
 export type { Approver } from "./lib/checkpoint/approval.ts";
 export type { ApprovalRequest } from "./lib/checkpoint/approval.ts";
+export type { OutputStream, RunBoundary, RunBoundaryOptions } from "./lib/privacy/boundary.ts";
+export type { Restored, Vault, VaultEntry } from "./lib/privacy/vault.ts";
+export type { RunTokens } from "./lib/tokens/run_tokens.ts";

@@ -13,6 +13,7 @@ import { terminalApprover } from "../checkpoint/approval.ts";
 import { formatToolResult } from "../client/format.ts";
 import { McpClientManager } from "../client/manager.ts";
 import { coerceArguments, readKeyValues } from "./_tool_args.ts";
+import { openCliBoundary } from "../privacy/cli.ts";
 
 const HELP = `mcpx call: call one MCP tool and print its result
 
@@ -37,7 +38,9 @@ An argument the tool does not declare is sent anyway, with a warning on stderr.
 
 Output: the result's value (text as is, anything else as JSON) and one line per image, audio or
 resource item, e.g. [image/png, 1234 bytes]. --json prints the whole result.
-Exit status: 0 ok, 1 when the call or the tool fails, 2 for usage errors.`;
+Exit status: 0 ok, 1 when the call or the tool fails, 2 for usage errors.
+With "privacy" on in the config, placeholders in the arguments are restored to their values
+and personal data in the output is replaced by placeholders (docs/privacy.md).`;
 
 function parseArgsOption(json: string | undefined): Record<string, unknown> {
   if (json === undefined) return {};
@@ -93,6 +96,7 @@ export const command: Command = defineCommand({
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
     const manager = new McpClientManager({ config });
+    const { boundary, save } = await openCliBoundary(config, io.env, (l) => io.err(`${l}\n`));
     const run = await openRun(manager, {
       config,
       env: io.env,
@@ -117,8 +121,12 @@ export const command: Command = defineCommand({
         base,
       });
       for (const warning of warnings) io.err(`warning: ${warning}\n`);
-      const result = await run.caller.callTool(serverName, toolName, args, options);
-      io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
+      // Placeholders are restored outermost, so the checkpoint's policies see the real values.
+      const caller = boundary.caller(run.caller);
+      const result = await caller.callTool(serverName, toolName, args, options);
+      const text = values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result);
+      const masked = config.privacy?.call === true && boundary.masks(serverName, toolName);
+      io.out(masked ? boundary.mask(text) : text);
       outcome = "ok";
       return 0;
     } catch (error) {
@@ -126,6 +134,7 @@ export const command: Command = defineCommand({
       throw error;
     } finally {
       await run.end(outcome);
+      await save();
       await manager.cleanup();
     }
   },

@@ -12,6 +12,7 @@ import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
 import { V8FatalFilter } from "./_v8_fatal_filter.ts";
 import { terminalApprover } from "../checkpoint/approval.ts";
+import { openCliBoundary } from "../privacy/cli.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -41,9 +42,13 @@ ${ADHOC_HELP}
 Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
 invalid skill arguments (nothing is run); 1 when mcpx itself fails.
 With --json, stdout is one JSON object:
-  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier, runId }
+  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier, runId,
+    tokens: { toolResults, output, saved, tokenizer } }
   (killed: "timeout", "memory" or "signal" when the sandbox ended the run; runId: the run's
-  id in the audit log, for "mcpx log --run ID")
+  id in the audit log, for "mcpx log --run ID"; tokens: what the tool results cost versus
+  what the output costs; every run is also added to the runs file, see "mcpx tokens --runs")
+With "privacy" on in the config, personal data in stdout and stderr is replaced by
+placeholders, and placeholders in the skill's arguments are restored (docs/privacy.md).
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -163,8 +168,24 @@ export const command: Command = {
     const err: string[] = [];
     const outDecoder = new TextDecoder();
     const errDecoder = new TextDecoder();
+    const env = io.env;
+    const { boundary, save } = await openCliBoundary(config, env, (line) => io.err(`${line}\n`));
+    const outMask = boundary.stream();
+    const errMask = boundary.stream();
     // Without --verbose, V8's fatal report (heap OOM) is dropped; mcpx's one-line notice stays.
     const errFilter = new V8FatalFilter((text) => json ? err.push(text) : io.err(text));
+    const seen: string[] = [];
+    const emitOut = (text: string) => {
+      seen.push(text);
+      if (json) out.push(text);
+      else if (text !== "") io.out(text);
+    };
+    const emitErr = (text: string) => {
+      seen.push(text);
+      if (values.verbose !== true) errFilter.push(text);
+      else if (json) err.push(text);
+      else if (text !== "") io.err(text);
+    };
     const timeoutSeconds = parseTimeout(values.timeout);
     const options: ExecOptions = {
       config,
@@ -176,17 +197,9 @@ export const command: Command = {
       allowRead: values["allow-read"] ?? [],
       allowWrite: values["allow-write"] ?? [],
       checkpoint: { approve: values.approve ?? [], approver: terminalApprover() },
-      onStdout: (chunk) => {
-        const text = outDecoder.decode(chunk, { stream: true });
-        if (json) out.push(text);
-        else io.out(text);
-      },
-      onStderr: (chunk) => {
-        const text = errDecoder.decode(chunk, { stream: true });
-        if (values.verbose !== true) errFilter.push(text);
-        else if (json) err.push(text);
-        else io.err(text);
-      },
+      boundary,
+      onStdout: (chunk) => emitOut(outMask.push(outDecoder.decode(chunk, { stream: true }))),
+      onStderr: (chunk) => emitErr(errMask.push(errDecoder.decode(chunk, { stream: true }))),
       ...(values.tier === undefined ? {} : { tier: values.tier as Tier }),
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
       ...(values.servers === undefined
@@ -198,22 +211,34 @@ export const command: Command = {
       result = await execSkill(path, skillArgv, options);
     } catch (error) {
       if (error instanceof SkillError && error.code === "INVALID_ARGUMENTS") {
-        throw new UsageError(error.message, { cause: error });
+        throw new UsageError(boundary.mask(error.message), { cause: error });
       }
       throw error;
+    } finally {
+      emitOut(outMask.push(outDecoder.decode()) + outMask.flush());
+      emitErr(errMask.push(errDecoder.decode()) + errMask.flush());
+      errFilter.end();
+      await save();
     }
-    errFilter.push(errDecoder.decode());
-    errFilter.end();
     if (result.help !== undefined) {
       io.out(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
       return 0;
+    }
+    const { tokens, problem } = await boundary.record(seen.join(""), {
+      kind: "exec",
+      skill: path,
+      project: config.root,
+      env,
+    });
+    if (problem !== undefined) {
+      io.err(`warning: the run was not added to the runs file: ${problem}\n`);
     }
     if (json) {
       io.out(
         `${
           JSON.stringify({
             exitCode: result.exitCode,
-            stdout: out.join("") + outDecoder.decode(),
+            stdout: out.join(""),
             stderr: err.join(""),
             durationMs: Math.round(result.durationMs),
             toolCalls: result.toolCalls,
@@ -222,6 +247,7 @@ export const command: Command = {
             ...(result.killed === undefined ? {} : { killed: result.killed }),
             tier: result.tier,
             ...(result.runId === undefined ? {} : { runId: result.runId }),
+            tokens,
           })
         }\n`,
       );

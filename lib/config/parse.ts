@@ -16,6 +16,7 @@ import { ServerMapError } from "./formats/_format.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
 import { resolveGovernance } from "./policy_schema.ts";
+import { type PrivacyEntry, resolvePrivacy } from "./privacy_schema.ts";
 import { resolveServe, type ServeEntry } from "./serve_schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
 import { resolveServers } from "./servers.ts";
@@ -134,6 +135,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   const format = chosen ?? detectFormat(path, raw);
   let sandbox: SandboxEntry | undefined;
   let serveEntry: ServeEntry | undefined;
+  let privacyEntry: PrivacyEntry | undefined;
   let imports: string[] | undefined;
   const warnings: string[] = [];
   if (format.id === "mcpx") {
@@ -150,6 +152,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
     }
     sandbox = result.data.sandbox;
     serveEntry = result.data.serve;
+    privacyEntry = result.data.privacy;
     imports = result.data.imports;
     warnings.push(...unknownKeyWarnings(raw, file));
   } else if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
@@ -180,6 +183,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
     }
   }
   const resolvedSandbox = resolveSandbox(sandbox);
+  const { privacy, warnings: privacyWarnings } = resolvePrivacy(privacyEntry, file);
+  warnings.push(...privacyWarnings);
   return {
     path,
     format: format.id,
@@ -192,6 +197,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
       file,
     }),
     governance: resolveGovernance(governanceSource(format.id, raw), file, root),
+    privacy,
     warnings,
     ...(imports === undefined ? {} : { imports }),
   };

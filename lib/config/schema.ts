@@ -10,6 +10,7 @@ import { expected, pushIssue } from "./_zod.ts";
 import { GOVERNANCE_KEYS } from "./policy_schema.ts";
 import { sandboxSchema } from "./sandbox_schema.ts";
 import { serveSchema } from "./serve_schema.ts";
+import { privacySchema } from "./privacy_schema.ts";
 
 /** Top-level keys; `$schema` is allowed for editors; `imports` names clients read live. */
 export const TOP_LEVEL_KEYS = [
@@ -17,6 +18,7 @@ export const TOP_LEVEL_KEYS = [
   "sandbox",
   "serve",
   "imports",
+  "privacy",
   "$schema",
   ...GOVERNANCE_KEYS,
 ] as const;
@@ -63,6 +65,7 @@ export function configFileSchema(clients: readonly string[]) {
       }),
       { error: expected("an array of client names", 'write "imports": ["cursor"]') },
     ).optional(),
+    privacy: privacySchema.optional(),
   }, { error: expected("a JSON object", 'write { "mcpServers": { … } }') });
 }
 

@@ -7,8 +7,9 @@
  */
 import type { ServeConfig } from "./serve_schema.ts";
 import type { GovernanceConfig } from "./policy_schema.ts";
+import type { PrivacyConfig } from "./privacy_schema.ts";
 
-export type { ServeConfig };
+export type { PrivacyConfig, ServeConfig };
 
 import type { Tier } from "../sandbox/registry.ts";
 
@@ -136,6 +137,8 @@ export interface McpxConfig {
   /** Tool policies, audit and telemetry (`lib/config/policy_schema.ts`); absent when built
    * without a file (then every tool is allowed and the audit log uses its defaults). */
   readonly governance?: GovernanceConfig;
+  /** The `privacy` section with defaults applied; absent means off. */
+  readonly privacy?: PrivacyConfig;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

@@ -23,6 +23,7 @@ import { DEFAULT_WORKERS, type Grant } from "../sandbox/grant.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
 import { startBridgeHost } from "../bridge/host.ts";
 import { LazyToolCaller } from "./_lazy_caller.ts";
+import type { RunBoundary } from "../privacy/boundary.ts";
 import { allowedServers, hasDefaultExport } from "./_plan.ts";
 import { prepareModules } from "./_prepare.ts";
 import { cacheWritableBy } from "./_exec_cache.ts";
@@ -62,6 +63,9 @@ export interface ExecOptions {
   checkpoint?: RunCheckpointOptions;
   /** Cancels the run (SIGINT/SIGTERM): the sandbox is killed, everything is cleaned up. */
   signal?: AbortSignal;
+  /** The run's boundary to the model: restores placeholders in the skill's arguments and in
+   * every tool call's arguments, and meters tool results (see `lib/privacy/boundary.ts`). */
+  boundary?: RunBoundary;
   /** Receives the skill's stdout live (capped). */
   onStdout?: (chunk: Uint8Array) => void;
   /** Receives the skill's stderr live (capped), and the harness's notices. */
@@ -138,6 +142,7 @@ export async function execSkill(
 ): Promise<ExecResult> {
   const started = performance.now();
   const { config } = options;
+  if (options.boundary !== undefined) argv = options.boundary.restore([...argv]);
   const sandbox = config.sandbox;
   const cwd = options.cwd ?? config.root;
   const tierName = options.tier ?? sandbox.tier;
@@ -273,9 +278,11 @@ export async function execSkill(
     ...(options.onStderr ? { onNotice: (line) => options.onStderr!(encode(line)) } : {}),
     ...options.checkpoint,
   });
+  // Placeholders are restored outermost, so the checkpoint's policies see the real values.
+  const caller = options.boundary?.caller(run.caller) ?? run.caller;
   let ended = "INTERNAL";
   try {
-    const bridge = await startBridgeHost(run.caller, { allowedServers: servers });
+    const bridge = await startBridgeHost(caller, { allowedServers: servers });
     try {
       const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
         denoDir,

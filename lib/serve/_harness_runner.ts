@@ -31,6 +31,7 @@ export function harnessRunner(
         allowNet: request.allowNet,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
         ...(request.checkpoint === undefined ? {} : { checkpoint: request.checkpoint }),
+        ...(request.boundary === undefined ? {} : { boundary: request.boundary }),
         onStdout: (chunk) => stdout.add(chunk),
         onStderr: (chunk) => stderr.add(chunk),
         ...(request.args === undefined ? {} : { args: { ...request.args } }),

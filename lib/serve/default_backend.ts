@@ -70,6 +70,8 @@ export function createDefaultBackend(
       },
     },
     runner: options.runner ?? harnessRunner(config, manager, env),
+    ...(config.privacy === undefined ? {} : { privacy: config.privacy }),
+    env,
     close: () => manager.cleanup(),
   };
 }

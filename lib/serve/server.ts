@@ -11,7 +11,7 @@ import { z } from "zod";
 import { basename } from "node:path";
 import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
-import { formatRun } from "./_output.ts";
+import { BoundaryRun, startSession } from "./_boundary_run.ts";
 import { rankTools } from "./search.ts";
 import { collectTools, describeFull, describeHit, wrappersExist } from "./_tool_hits.ts";
 import { checkTimeout, chooseServers, chooseTier } from "./_run_checks.ts";
@@ -29,10 +29,14 @@ export interface McpxServerOptions {
 }
 
 /** The tool result shape the handlers return. */
-type ToolReply = { content: { type: "text"; text: string }[]; isError?: boolean };
+type ToolReply = {
+  content: { type: "text"; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
 
-/** What a handler's work returns: the text, and whether it is an error result. */
-type Answer = { text: string; failed?: boolean };
+/** What a handler's work returns: the text, whether it is an error result, structured data. */
+type Answer = { text: string; failed?: boolean; structured?: Record<string, unknown> };
 
 const TIER = z.enum(TIER_NAMES).optional().describe(
   "Sandbox tier; default set by the operator",
@@ -75,6 +79,8 @@ export function createMcpxServer(
     },
   );
   const answer = (work: (context: AgentContext) => Promise<Answer>) => reply(backend.root, work);
+  // One vault per session: a placeholder never resolves in another session.
+  const session = startSession(backend.privacy);
 
   server.registerTool("list_servers", {
     description: "List the configured MCP servers.",
@@ -153,20 +159,26 @@ export function createMcpxServer(
       const path = await backend.skills.resolve(name);
       const spec = await readSkillArguments(path, backend.root);
       const skill = skillName(path);
+      const run = new BoundaryRun(backend, session, { kind: "run_skill", skill, limit });
+      const given = run.restore(args ?? {});
       if (spec !== undefined) {
         context.skill = { name: skill, fields: spec.fields };
-        checkSkillArgs(skill, spec, args ?? {});
-      } else if (Object.keys(args ?? {}).length > 0) {
+        try {
+          checkSkillArgs(skill, spec, given);
+        } catch (error) {
+          run.fail(error);
+        }
+      } else if (Object.keys(given).length > 0) {
         throw new McpxError(
           "INVALID_ARGUMENTS",
           `Skill ${skill} is a plain script and takes no arguments; call it without args.`,
         );
       }
-      const outcome = await backend.runner.run({
+      const done = await run.run({
         path,
         // A JSON object goes to the skill as it is ("42" stays a string).
         argv: [],
-        args: args ?? {},
+        args: given,
         tier: chooseTier(backend, tier),
         timeoutSeconds: checkTimeout(backend, timeoutSeconds),
         servers: undefined,
@@ -174,7 +186,7 @@ export function createMcpxServer(
         signal: extra.signal,
         checkpoint: serveCheckpoint(server.server, extra, "run_skill"),
       });
-      return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
+      return { text: done.text, failed: done.failed, structured: { tokens: done.tokens } };
     }));
 
   server.registerTool("execute_code", {
@@ -195,8 +207,13 @@ export function createMcpxServer(
       const chosen = chooseTier(backend, tier);
       const timeout = checkTimeout(backend, timeoutSeconds);
       const servers = await chooseServers(backend, requested);
+      const run = new BoundaryRun(backend, session, {
+        kind: "execute_code",
+        skill: "execute_code",
+        limit,
+      });
       // The harness writes the snippet into a private directory of its own and removes it.
-      const outcome = await backend.runner.run({
+      const done = await run.run({
         path: "execute_code",
         argv: [],
         code,
@@ -207,7 +224,7 @@ export function createMcpxServer(
         signal: extra.signal,
         checkpoint: serveCheckpoint(server.server, extra, "execute_code"),
       });
-      return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
+      return { text: done.text, failed: done.failed, structured: { tokens: done.tokens } };
     }));
 
   return server;
@@ -224,9 +241,13 @@ async function reply(
 ): Promise<ToolReply> {
   const context: AgentContext = { root };
   try {
-    const { text, failed } = await work(context);
+    const { text, failed, structured } = await work(context);
     const content = [{ type: "text" as const, text: agentText(text, context) }];
-    return failed === true ? { content, isError: true } : { content };
+    return {
+      content,
+      ...(structured === undefined ? {} : { structuredContent: structured }),
+      ...(failed === true ? { isError: true } : {}),
+    };
   } catch (error) {
     return { content: [{ type: "text", text: agentError(error, context) }], isError: true };
   }
