@@ -82,12 +82,21 @@ export class CheckpointCaller implements ToolCaller {
   readonly #options: CheckpointOptions;
   readonly #preApproved: readonly RegExp[];
   #calls = 0;
+  /** Lists one server's resources: passed through (resources are data, not tool calls), and
+   * present only when the wrapped caller has it. */
+  readonly listResources?: NonNullable<ToolCaller["listResources"]>;
+  /** Reads one resource: passed through, present only when the wrapped caller has it. */
+  readonly readResource?: NonNullable<ToolCaller["readResource"]>;
 
   /** Wraps `inner`. */
   constructor(inner: ToolCaller, options: CheckpointOptions) {
     this.#inner = inner;
     this.#options = options;
     this.#preApproved = (options.preApproved ?? []).map(globToRegExp);
+    if (inner.listResources) this.listResources = (server) => inner.listResources!(server);
+    if (inner.readResource) {
+      this.readResource = (server, uri, options) => inner.readResource!(server, uri, options);
+    }
   }
 
   /** Tool calls seen so far (blocked and denied ones included). */

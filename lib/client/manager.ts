@@ -535,7 +535,7 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
     const near = nearestName(tool, names);
     throw new ClientError(
       "UNKNOWN_TOOL",
-      `Server "${config.name}" has no tool "${tool}"${near ? `; did you mean "${near}"?` : ""} ` +
+      `Server "${config.name}" has no tool "${tool}"${near ? `; did you mean "${near}"?` : "."} ` +
         `Its tools: ${names.join(", ") || "none"}.`,
       { data: { server: config.name, tool, tools: names, ...(near ? { suggestion: near } : {}) } },
     );

@@ -114,6 +114,10 @@ export class RunBoundary {
       },
       listTools: (server) => inner.listTools(server),
       listServers: () => inner.listServers(),
+      ...(inner.listResources ? { listResources: (server) => inner.listResources!(server) } : {}),
+      ...(inner.readResource
+        ? { readResource: (server, uri, options) => inner.readResource!(server, uri, options) }
+        : {}),
     };
   }
 
