@@ -39,9 +39,13 @@ export interface PodmanTierOptions {
   readonly image?: string | undefined;
   /** Use this root filesystem directory instead of building one. */
   readonly rootfs?: string;
-  /** Whether {@linkcode SandboxTier.ensureAvailable} measures every guarantee (`mcpx doctor`,
-   * cached for 10 minutes) and refuses when one does not hold. @default true */
-  readonly checkGuarantees?: boolean;
+  /** Measures every guarantee of the tier (`mcpx doctor`'s strict-tier checks, cached for 10
+   * minutes) and throws when one does not hold; {@linkcode SandboxTier.ensureAvailable} calls it.
+   * The tier registry passes doctor's; given from outside so that this module does not import
+   * the doctor, which runs containers through this very tier. @default no measurement */
+  readonly checkGuarantees?: (
+    options: { image?: string | undefined; runtime?: string },
+  ) => Promise<void>;
   /** The OCI runtime (`sandbox.runtime`): `runsc` runs the container on gVisor. When given, it
    * is the only runtime tried: if it cannot run here, runs are refused, never downgraded.
    * @default the first of crun, runc that works */
@@ -72,10 +76,7 @@ class PodmanTier implements SandboxTier {
 
   async ensureAvailable(): Promise<void> {
     await this.#target();
-    if (this.#options.checkGuarantees === false) return;
-    // Imported lazily: doctor runs containers through this very tier.
-    const { ensureStrictTierGuarantees } = await import("./doctor.ts");
-    await ensureStrictTierGuarantees({
+    await this.#options.checkGuarantees?.({
       image: this.#options.image,
       ...(this.#options.runtime !== undefined ? { runtime: this.#options.runtime } : {}),
     });

@@ -50,11 +50,17 @@ export const TIERS: Readonly<Record<Tier, TierEntry>> = {
     name: "podman",
     summary: "strict: the same Deno permissions inside a rootless podman container",
     sandboxed: true,
-    load: async (options) =>
-      (await import("./podman_tier.ts")).createPodmanTier({
+    load: async (options) => {
+      const [{ createPodmanTier }, { ensureStrictTierGuarantees }] = await Promise.all([
+        import("./podman_tier.ts"),
+        import("./doctor.ts"),
+      ]);
+      return createPodmanTier({
+        checkGuarantees: ensureStrictTierGuarantees,
         ...(options.image === undefined ? {} : { image: options.image }),
         ...(options.ociRuntime === undefined ? {} : { runtime: options.ociRuntime }),
-      }),
+      });
+    },
   },
   trusted: {
     name: "trusted",

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { type ExecProject, execProject } from "./_exec_project.ts";
-import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import { TIERS } from "../../lib/sandbox/registry.ts";
 import { skipUnless } from "../helpers/skip.ts";
 import { ROOT } from "../helpers/paths.ts";
 
@@ -491,7 +491,7 @@ Deno.test("the default config keeps the memory server's data outside the workspa
   assert.match(ignored, /^\/\.mcpx-data\/\*$/m);
 });
 
-const podmanReason = await createPodmanTier().ensureAvailable().then(
+const podmanReason = await (await TIERS.podman.load({})).ensureAvailable().then(
   () => undefined,
   (error: Error) => error.message,
 );

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { execProject, fixture } from "./_exec_project.ts";
-import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import { TIERS } from "../../lib/sandbox/registry.ts";
 import { skipUnless } from "../helpers/skip.ts";
 
-const podmanReason = await createPodmanTier().ensureAvailable().then(
+const podmanReason = await (await TIERS.podman.load({})).ensureAvailable().then(
   () => undefined,
   (error: Error) => error.message,
 );

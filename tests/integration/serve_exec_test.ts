@@ -8,7 +8,7 @@ import { connectHttp, startServe, tempProject, textOf } from "../fixtures/serve/
 import { McpClientManager } from "../../lib/client/manager.ts";
 import { runDiscovery } from "../../lib/codegen/discover.ts";
 import { parseDiscoveryConfig } from "../../lib/codegen/discovery_config.ts";
-import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import { TIERS } from "../../lib/sandbox/registry.ts";
 import { skipUnless } from "../helpers/skip.ts";
 
 Deno.test("run_skill and execute_code run sandboxed code through mcpx serve", async (t) => {
@@ -359,7 +359,7 @@ Deno.test("execute_code runs tier trusted only when the config allows it", async
   assert.match(textOf(result), /--- stdout ---\ntrue/);
 });
 
-const podmanReason = await createPodmanTier().ensureAvailable().then(
+const podmanReason = await (await TIERS.podman.load({})).ensureAvailable().then(
   () => undefined,
   (error: Error) => error.message,
 );

@@ -25,7 +25,7 @@ Deno.test({
     const bridgeDir = await Deno.makeTempDir({ prefix: "mcpx_image_bridge_" });
     try {
       await importRootfsImage((await ensureRootfs()).path, image);
-      const tier = createPodmanTier({ image, checkGuarantees: false });
+      const tier = createPodmanTier({ image });
       await tier.ensureAvailable();
       const runIds: string[] = [];
       const run = async (args: string[]) => {

@@ -48,15 +48,9 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return [...found.values()];
 }
 
-/** The podman tier ↔ doctor cycle is being removed on the sandbox branch; drop this exception
- * when that branch is merged. */
-const BEING_REMOVED_ELSEWHERE =
-  "lib/sandbox/_podman_measure.ts lib/sandbox/doctor.ts lib/sandbox/podman_tier.ts";
-
 Deno.test("lib/ has no import cycles", async () => {
   const graph = await localGraph(CLI);
   for (const [node, deps] of await localGraph(`${ROOT}/mod.ts`)) graph.set(node, deps);
   assert.ok(graph.size > 50, `the graph was read (${graph.size} modules)`);
-  const found = cycles(graph).filter((c) => [...c].sort().join(" ") !== BEING_REMOVED_ELSEWHERE);
-  assert.deepEqual(found, []);
+  assert.deepEqual(cycles(graph), []);
 });

@@ -1,13 +1,13 @@
 /**
- * Prints, as one JSON line, how `createPodmanTier().ensureAvailable()` ends in this process
+ * Prints, as one JSON line, how the registry's podman tier's `ensureAvailable()` ends in this process
  * (`podman_missing_test.ts` runs it with `MCPX_PODMAN` pointing nowhere).
  *
  * @module
  */
-import { createPodmanTier } from "../../../lib/sandbox/podman_tier.ts";
+import { TIERS } from "../../../lib/sandbox/registry.ts";
 import { McpxError } from "../../../lib/errors.ts";
 
-const result = await createPodmanTier().ensureAvailable().then(
+const result = await (await TIERS.podman.load({})).ensureAvailable().then(
   () => ({ ok: true }),
   (error: unknown) => ({
     ok: false,

@@ -7,6 +7,7 @@
  * @module
  */
 import { createPodmanTier, defaultDenoDir } from "../../../lib/sandbox/podman_tier.ts";
+import { TIERS } from "../../../lib/sandbox/registry.ts";
 import { dirname } from "node:path";
 import { makeGrant } from "../../../lib/sandbox/grant.ts";
 import type { SandboxRunSpec } from "../../../lib/sandbox/tier.ts";
@@ -58,7 +59,8 @@ try {
     args: ["ps", "--all", "--format", "{{.Names}}"],
     stdout: "piped",
   }).output();
-  const ensure = await tier.ensureAvailable().then(
+  // The registry's tier: the one exec uses, with every guarantee measured.
+  const ensure = await (await TIERS.podman.load({})).ensureAvailable().then(
     () => ({ ok: true, message: "" }),
     (error: Error) => ({ ok: false, message: error.message }),
   );
