@@ -8,6 +8,7 @@
  */
 import { McpxError, UsageError } from "./lib/errors.ts";
 import type { Command, CommandIo } from "./lib/cli/command.ts";
+import { forward, stripNoDaemon } from "./lib/daemon/client.ts";
 
 /** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -67,6 +68,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "log in to an OAuth server: mcpx auth <server> (--logout, --status)",
     load: async () => (await import("./lib/cli/auth.ts")).command,
   },
+  daemon: {
+    summary: "keep servers and the harness warm: mcpx daemon start|status|stop|restart",
+    load: async () => (await import("./lib/cli/daemon.ts")).command,
+  },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
     load: async () => (await import("./lib/cli/install.ts")).command,
@@ -115,7 +120,8 @@ function formatError(error: unknown, verbose: boolean): string {
 }
 
 /** Runs `mcpx` with `argv` and resolves to its exit status. Exported for in-process tests. */
-export async function main(argv: string[], io: CommandIo): Promise<number> {
+export async function main(argvIn: string[], io: CommandIo): Promise<number> {
+  const argv = stripNoDaemon(argvIn).argv; // daemon wiring: --no-daemon is the thin client's
   const verbose = isVerbose(argv);
   try {
     const [name, ...rest] = argv;
@@ -153,6 +159,14 @@ if (import.meta.main) {
     const bytes = encoder.encode(text);
     for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
   };
+  // daemon wiring: when a daemon serves this command's config, it runs the command (thin client).
+  const routed = stripNoDaemon(Deno.args);
+  const forwarded = routed.noDaemon ? undefined : await forward(routed.argv, {
+    cwd: Deno.cwd(),
+    env: Deno.env.toObject(),
+    io: { out: (text) => writeAll(Deno.stdout, text), err: (text) => writeAll(Deno.stderr, text) },
+  });
+  if (forwarded !== undefined) Deno.exit(forwarded);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);

@@ -32,6 +32,7 @@ export type ErrorCode =
   | "SKILL_INVALID"
   | "SANDBOX_UNAVAILABLE"
   | "SANDBOX_ERROR"
+  | "DAEMON_ERROR"
   | "USAGE"
   | "INTERNAL";
 

@@ -9,7 +9,7 @@ import { parseTimeoutMs } from "./_timeout.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
 import { formatToolResult } from "../client/format.ts";
-import { McpClientManager } from "../client/manager.ts";
+import { acquireCaller } from "../client/shared.ts"; // daemon wiring
 
 const HELP = `mcpx call: call one MCP tool and print its result
 
@@ -106,7 +106,7 @@ export const command: Command = {
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const manager = new McpClientManager({ config });
+    const { manager, release } = acquireCaller(config, io); // daemon wiring
     try {
       const result = tool === undefined
         ? await manager.callTool(first, args, options)
@@ -114,7 +114,7 @@ export const command: Command = {
       io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
       return 0;
     } finally {
-      await manager.cleanup();
+      await release();
     }
   },
 };

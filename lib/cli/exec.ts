@@ -10,6 +10,7 @@ import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
+import type { PooledIo } from "../client/shared.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -153,6 +154,9 @@ export const command: Command = {
       cwd: io.cwd,
       env: io.env,
       signal: io.signal,
+      // daemon wiring: inside `mcpx daemon`, the run's bridge forwards to the warm shared manager
+      // (the run's allowlist still applies: the bridge enforces it per run).
+      ...((io as PooledIo).pool?.caller(config) ?? {}),
       verbose: values.verbose === true,
       allowNet: values["allow-net"] ?? [],
       allowRead: values["allow-read"] ?? [],

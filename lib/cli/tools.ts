@@ -8,7 +8,7 @@ import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
 import { toolSummary } from "../client/format.ts";
-import { McpClientManager } from "../client/manager.ts";
+import { acquireCaller } from "../client/shared.ts"; // daemon wiring
 
 const HELP = `mcpx tools: list one server's tools (connects to that server only)
 
@@ -50,7 +50,7 @@ export const command: Command = {
           }".`,
       );
     }
-    const manager = new McpClientManager({ config });
+    const { manager, release } = acquireCaller(config, io); // daemon wiring
     try {
       const tools = await manager.listTools(server);
       if (values.json) {
@@ -71,7 +71,7 @@ export const command: Command = {
       }
       return 0;
     } finally {
-      await manager.cleanup();
+      await release();
     }
   },
 };

@@ -358,6 +358,16 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
     await this.#connection(this.#serverConfig(server));
   }
 
+  /** Closes `server`'s connection if one is open or opening; the next use reconnects. Used by
+   * the daemon's keep-alive (daemon wiring). */
+  async disconnect(server: string): Promise<void> {
+    const pending = this.#connections.get(server);
+    if (pending === undefined) return;
+    this.#connections.delete(server);
+    this.#live.delete(server);
+    await (await pending.catch(() => undefined))?.close();
+  }
+
   /** Counters for `server` (zeros when never used). */
   stats(server: string): ServerStats {
     const counter = this.#counters.get(server) ?? { connects: 0, calls: 0 };

@@ -14,6 +14,7 @@ import { DEFAULT_SANDBOX, DEFAULT_SERVER_TIMEOUT_SECONDS } from "./defaults.ts";
 import type { SandboxEntry } from "./sandbox_schema.ts";
 import { configFileSchema } from "./schema.ts";
 import { resolveServe } from "./serve_schema.ts";
+import { resolveDaemon } from "./daemon_schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
 import type { McpxConfig, SandboxConfig, ServerConfig } from "./types.ts";
 
@@ -55,6 +56,8 @@ function resolveServer(name: string, entry: ServerEntry, root: string): ServerCo
     disabled: entry.disabled ?? false,
     timeoutMs: Math.round((entry.timeout ?? DEFAULT_SERVER_TIMEOUT_SECONDS) * 1000),
     normalize: entry.normalize ?? "none",
+    ...(entry.keepAlive === undefined ? {} : { keepAliveSeconds: entry.keepAlive }),
+    ...(entry.serialize === undefined ? {} : { serialize: entry.serialize }),
   };
   if (entry.command !== undefined) {
     return {
@@ -161,5 +164,13 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   }
   const sandbox = resolveSandbox(result.data.sandbox);
   const serve = resolveServe(result.data.serve, { sandbox, servers: Object.keys(servers), file });
-  return { path, root, servers, sandbox, serve, warnings };
+  return {
+    path,
+    root,
+    servers,
+    sandbox,
+    serve,
+    daemon: resolveDaemon(result.data.daemon),
+    warnings,
+  };
 }

@@ -8,9 +8,10 @@ import { type Env, expected, pushIssue } from "./_zod.ts";
 import { sandboxSchema } from "./sandbox_schema.ts";
 import { serverEntrySchema } from "./server_schema.ts";
 import { serveSchema } from "./serve_schema.ts";
+import { daemonSchema } from "./daemon_schema.ts";
 
 /** Top-level keys; `$schema` is allowed for editors. */
-export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "serve", "$schema"] as const;
+export const TOP_LEVEL_KEYS = ["mcpServers", "sandbox", "serve", "daemon", "$schema"] as const;
 
 /** What is wrong with a server name, if anything. */
 function serverNameProblem(name: string): string | undefined {
@@ -44,6 +45,7 @@ export function configFileSchema(env: Env) {
     }, servers).optional(),
     sandbox: sandboxSchema.optional(),
     serve: serveSchema.optional(),
+    daemon: daemonSchema.optional(),
   }, { error: expected("a JSON object", 'write { "mcpServers": { … } }') });
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServeConfig } from "./serve_schema.ts";
+import type { DaemonConfig } from "./daemon_schema.ts";
 
 export type { ServeConfig };
 
@@ -26,6 +27,11 @@ export interface ServerConfigBase {
   readonly timeoutMs: number;
   /** Field normalization applied to results. */
   readonly normalize: NormalizeStrategy;
+  /** In the daemon: idle seconds after which the connection is closed (`keepAlive`); absent =
+   * kept while the daemon lives. */
+  readonly keepAliveSeconds?: number;
+  /** In the daemon: tool calls to this server run one at a time (`serialize: true`). */
+  readonly serialize?: boolean;
 }
 
 /** A server started as a child process speaking MCP over stdin/stdout. */
@@ -112,6 +118,8 @@ export interface McpxConfig {
   /** The `serve` section with defaults applied; absent when built without a file (then serve
    * uses the sandbox's tier, no extra hosts and no default servers). */
   readonly serve?: ServeConfig;
+  /** The `daemon` section with defaults applied; absent when built without a file. */
+  readonly daemon?: DaemonConfig;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { noteChildGroup } from "../daemon/children.ts"; // daemon wiring
 import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
 const SETSID_CANDIDATES = ["/usr/bin/setsid", "/bin/setsid"];
@@ -114,6 +115,8 @@ export async function runProcessTree(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // daemon wiring: inside `mcpx daemon`, the run's group dies with the daemon (SIGKILL included).
+  const forgetGroup = noteChildGroup(setsid ? child.pid : undefined);
 
   let killed: SandboxRunOutcome["killed"];
   const killTree = () => {
@@ -174,5 +177,6 @@ export async function runProcessTree(
   } finally {
     clearTimeout(timer);
     spec.signal?.removeEventListener("abort", onAbort);
+    forgetGroup();
   }
 }

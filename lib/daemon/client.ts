@@ -1,0 +1,127 @@
+/**
+ * The thin client: what `cli.ts` runs before it loads any command. When a daemon serves this
+ * command's config, the command is sent there and its output and exit status are passed
+ * through; otherwise (no daemon, `--no-daemon`, `MCPX_DAEMON=0`, a command that is not
+ * forwarded) the caller runs the command itself. Imports only `protocol.ts` (and, for
+ * `daemon.autostart`, `lifecycle.ts`): no zod, no MCP SDK.
+ *
+ * @module
+ */
+import {
+  type ClientFrame,
+  type DaemonFrame,
+  daemonPaths,
+  encodeFrame,
+  findConfigFile,
+  FORWARDED,
+  readFrames,
+  writeAll,
+} from "./protocol.ts";
+
+/** Where the forwarded command writes. */
+export interface ClientIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Removes a `--no-daemon` given before or right after the command name; says whether it was. */
+export function stripNoDaemon(argv: readonly string[]): { argv: string[]; noDaemon: boolean } {
+  const out = [...argv];
+  for (const at of [1, 0]) {
+    if (out[at] === "--no-daemon") {
+      out.splice(at, 1);
+      return { argv: out, noDaemon: true };
+    }
+  }
+  return { argv: out, noDaemon: false };
+}
+
+/** Whether the user's config asks for `daemon.autostart` (read loosely; the daemon validates). */
+function wantsAutostart(configPath: string | null): boolean {
+  if (configPath === null) return false;
+  try {
+    const raw = JSON.parse(Deno.readTextFileSync(configPath));
+    return raw?.daemon?.autostart === true;
+  } catch {
+    return false;
+  }
+}
+
+async function connect(socket: string): Promise<Deno.UnixConn | undefined> {
+  try {
+    return await Deno.connect({ transport: "unix", path: socket });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `argv` in the daemon that serves its config, if one answers (starting it first when the
+ * config says `daemon.autostart`). Resolves to the exit status, or `undefined` when the caller
+ * must run the command itself.
+ */
+export async function forward(
+  argv: readonly string[],
+  context: { cwd: string; env: Record<string, string>; io: ClientIo },
+): Promise<number | undefined> {
+  const { cwd, env, io } = context;
+  if (!FORWARDED.has(argv[0] ?? "") || env.MCPX_DAEMON === "0") return undefined;
+  if (argv.includes("--help") || argv.includes("-h")) return undefined;
+  const configPath = findConfigFile(argv, cwd, env);
+  const paths = daemonPaths(configPath, env);
+  let conn = await connect(paths.socket);
+  if (conn === undefined && wantsAutostart(configPath)) {
+    const { startDetached } = await import("./lifecycle.ts");
+    try {
+      await startDetached(configPath, paths, env);
+    } catch (error) {
+      io.err(`warning: daemon.autostart: ${(error as Error).message}; running without it\n`);
+      return undefined;
+    }
+    conn = await connect(paths.socket);
+  }
+  if (conn === undefined) return undefined;
+  return await runRemote(conn, { t: "run", argv: [...argv], cwd, env }, io);
+}
+
+/** Sends `frame` on `conn` and passes the reply through `io`; resolves to the exit status. */
+export async function runRemote(
+  conn: Deno.Conn,
+  frame: ClientFrame,
+  io: ClientIo,
+  onStatus?: (status: Extract<DaemonFrame, { t: "status" }>["status"]) => void,
+): Promise<number> {
+  const cancel = () => {
+    writeAll(conn, encodeFrame({ t: "cancel" })).catch(() => {});
+  };
+  Deno.addSignalListener("SIGINT", cancel);
+  Deno.addSignalListener("SIGTERM", cancel);
+  try {
+    await writeAll(conn, encodeFrame(frame));
+    for await (const reply of readFrames<DaemonFrame>(conn.readable)) {
+      if (reply.t === "out") io.out(reply.d);
+      else if (reply.t === "err") io.err(reply.d);
+      else if (reply.t === "exit") return reply.code;
+      else if (reply.t === "status") {
+        onStatus?.(reply.status);
+        return 0;
+      } else {
+        io.err(`error: mcpx daemon: ${reply.message}\n`);
+        return 1;
+      }
+    }
+    io.err(
+      `error: the mcpx daemon closed the connection before the command ended (it was stopped ` +
+        `or died); run the command again, or with --no-daemon.\n`,
+    );
+    return 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", cancel);
+    Deno.removeSignalListener("SIGTERM", cancel);
+    try {
+      conn.close();
+    } catch {
+      // Closed by the daemon.
+    }
+  }
+}

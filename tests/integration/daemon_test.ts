@@ -1,0 +1,213 @@
+/**
+ * `mcpx daemon`: start/status/stop, forwarded commands behave exactly as without the daemon,
+ * and a daemon killed with SIGKILL in any state leaves no process, socket or temp dir.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type CliRun, runMcpx } from "../helpers/cli.ts";
+import { SERVERS } from "../helpers/paths.ts";
+
+const server = (pkg: string) => ({ command: "deno", args: ["run", "--allow-all", "--quiet", pkg] });
+
+/** A project with the everything and memory servers and its own daemon directory. */
+async function project(memory: Record<string, unknown> = {}) {
+  const dir = await Deno.makeTempDir({ prefix: "mcpx-daemon-test-" });
+  const daemonDir = join(dir, "d");
+  await Deno.writeTextFile(
+    join(dir, "mcp_config.json"),
+    JSON.stringify({
+      mcpServers: {
+        everything: server(SERVERS.everything),
+        memory: {
+          ...server(SERVERS.memory),
+          env: { MEMORY_FILE_PATH: "${configDir}/workspace/memory.jsonl" },
+          ...memory,
+        },
+      },
+      daemon: { idle_timeout: 120 },
+    }),
+  );
+  const env = { MCPX_DAEMON_DIR: daemonDir };
+  const mcpx = (args: string[]): Promise<CliRun> => runMcpx(args, { cwd: dir, env });
+  return {
+    dir,
+    daemonDir,
+    mcpx,
+    async [Symbol.asyncDispose]() {
+      await mcpx(["daemon", "stop"]);
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Pids of processes whose process group is `group`. */
+function groupMembers(group: number): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === group && fields[0] !== "Z") pids.push(Number(entry.name));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** Pids of every process below `pid`, with their command lines. */
+function descendants(pid: number): Map<number, string> {
+  const parents = new Map<number, number>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      parents.set(Number(entry.name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found = new Map<number, string>();
+  let frontier = [pid];
+  while (frontier.length > 0) {
+    const next = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([p]) => p);
+    for (const p of next) {
+      try {
+        found.set(p, Deno.readTextFileSync(`/proc/${p}/cmdline`).replaceAll("\0", " "));
+      } catch {
+        found.set(p, "");
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return await check();
+}
+
+async function status(mcpx: (args: string[]) => Promise<CliRun>) {
+  const run = await mcpx(["daemon", "status", "--json"]);
+  return JSON.parse(run.stdout);
+}
+
+Deno.test("daemon: forwarded call, tools and exec print and exit exactly as without it", async () => {
+  await using p = await project();
+  await Deno.writeTextFile(join(p.dir, "hello.ts"), 'console.log("hello"); Deno.exit(3);');
+  const commands = [
+    ["call", "everything", "echo", "message=hi"],
+    ["call", "everything", "echo", "message=hi", "--json"],
+    ["call", "everything", "nosuch"],
+    ["call", "nosuchserver", "echo"],
+    ["call", "everything"],
+    ["tools", "everything"],
+    ["servers", "--json"],
+    ["exec", "hello.ts"],
+    ["exec", "--json", "hello.ts"],
+  ];
+  const bare: CliRun[] = [];
+  for (const argv of commands) bare.push(await p.mcpx(["--no-daemon", ...argv]));
+  const started = await p.mcpx(["daemon", "start"]);
+  assert.deepEqual(started.code, 0, started.stderr);
+  for (const [i, argv] of commands.entries()) {
+    const warm = await p.mcpx(argv);
+    const cold = bare[i]!;
+    assert.deepEqual(warm.code, cold.code, `exit of mcpx ${argv.join(" ")}`);
+    if (argv.includes("--json") && argv[0] === "exec") {
+      const [w, c] = [JSON.parse(warm.stdout), JSON.parse(cold.stdout)];
+      assert.deepEqual({ ...w, durationMs: 0 }, { ...c, durationMs: 0 });
+    } else {
+      assert.deepEqual(warm.stdout, cold.stdout, `stdout of mcpx ${argv.join(" ")}`);
+    }
+    assert.deepEqual(warm.stderr, cold.stderr, `stderr of mcpx ${argv.join(" ")}`);
+  }
+  const s = await status(p.mcpx);
+  assert.deepEqual(s.running, true);
+  // Every forwarded command ran in the daemon, and the server stayed connected across calls.
+  assert.deepEqual(s.runs, commands.length);
+  const everything = s.servers.find((row: { name: string }) => row.name === "everything");
+  assert.deepEqual(everything.connected, true);
+  assert.deepEqual(everything.connects, 1);
+  assert(everything.rssKiB > 0);
+  const stopped = await p.mcpx(["daemon", "stop"]);
+  assert.deepEqual(stopped.code, 0);
+  assert.deepEqual(exists(p.daemonDir) && [...Deno.readDirSync(p.daemonDir)].length > 0, false);
+  assert.deepEqual(groupMembers(s.pid), []);
+});
+
+Deno.test("daemon: status without a daemon says how to start one; a second start is refused", async () => {
+  await using p = await project();
+  const none = await p.mcpx(["daemon", "status"]);
+  assert.deepEqual(none.code, 3);
+  assert.match(none.stdout, /No daemon runs for .*mcp_config\.json; "mcpx daemon start"/);
+  assert.deepEqual((await p.mcpx(["daemon", "start"])).code, 0);
+  const again = await p.mcpx(["daemon", "start"]);
+  assert.deepEqual(again.code, 1);
+  assert.match(again.stderr, /^error: A daemon already runs for this config/);
+});
+
+for (const state of ["idle", "server connected", "run in flight"] as const) {
+  Deno.test(`daemon: SIGKILL while ${state} leaves no process, socket or temp dir`, async () => {
+    await using p = await project();
+    await Deno.writeTextFile(
+      join(p.dir, "slow.ts"),
+      'console.log("started"); await new Promise((r) => setTimeout(r, 60_000));',
+    );
+    assert.deepEqual((await p.mcpx(["daemon", "start"])).code, 0);
+    const pid = (await status(p.mcpx)).pid as number;
+    let inFlight: Promise<CliRun> | undefined;
+    if (state !== "idle") {
+      assert.deepEqual((await p.mcpx(["call", "memory", "read_graph"])).code, 0);
+      assert.deepEqual((await p.mcpx(["call", "everything", "echo", "message=x"])).code, 0);
+    }
+    if (state === "run in flight") {
+      inFlight = p.mcpx(["exec", "slow.ts"]);
+      assert(await until(async () => (await status(p.mcpx)).inFlight.length === 1));
+      // The sandboxed run (in a process group of its own) is running.
+      assert(await until(() => [...descendants(pid).values()].some((c) => c.includes("slow.ts"))));
+    }
+    const below = [...descendants(pid).keys()];
+    assert(below.length >= (state === "idle" ? 0 : 2), `children ${below}`);
+    Deno.kill(pid, "SIGKILL");
+    assert(await until(() => groupMembers(pid).length === 0), `left: ${groupMembers(pid)}`);
+    const orphans = () => below.filter(alive);
+    assert(await until(() => orphans().length === 0), `left: ${orphans()}`);
+    // The base directory stays (shared by the user's daemons); this daemon's own is swept.
+    const left = () =>
+      exists(p.daemonDir) ? [...Deno.readDirSync(p.daemonDir)].map((e) => e.name) : [];
+    assert(await until(() => left().length === 0), `left in the daemon directory: ${left()}`);
+    if (inFlight !== undefined) {
+      const run = await inFlight;
+      assert.deepEqual(run.code, 1);
+      assert.match(run.stderr, /the mcpx daemon closed the connection before the command ended/);
+    }
+    // The next command runs without a daemon, as if none had ever run.
+    const after = await p.mcpx(["call", "everything", "echo", "message=after"]);
+    assert.deepEqual(after.stdout, "Echo: after\n");
+  });
+}
