@@ -1,6 +1,5 @@
 /**
- * The daemon's wire protocol and where its socket lives. Deliberately free of imports beyond
- * `node:path`: the thin client (`cli.ts` before it loads any command) uses this module, and the
+ * The daemon's wire protocol and where its socket lives. Deliberately free of imports: the thin client (`cli.ts` before it loads any command) uses this module, and the
  * whole point of the daemon is that this path loads nothing heavy (no zod, no MCP SDK).
  *
  * Frames are one JSON object per line over a Unix stream socket.
@@ -9,7 +8,11 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
+
+// Tiny POSIX path helpers: `node:path` alone costs the thin client ~5 ms of start-up.
+const isAbsolute = (path: string) => path.startsWith("/");
+const join = (...parts: string[]) => parts.join("/").replace(/\/+/g, "/");
+const resolve = (base: string, path: string) => isAbsolute(path) ? path : join(base, path);
 
 /** The commands the thin client forwards to a running daemon. */
 export const FORWARDED = new Set(["exec", "call", "tools", "servers"]);
@@ -79,7 +82,7 @@ export interface DaemonPaths {
  * `$XDG_RUNTIME_DIR/mcpx`, else `/tmp/mcpx-<uid>` (checked to be ours and 0700 before use).
  */
 export function daemonBase(env: Readonly<Record<string, string>>): string {
-  if (env.MCPX_DAEMON_DIR) return resolve(env.MCPX_DAEMON_DIR);
+  if (env.MCPX_DAEMON_DIR) return resolve(Deno.cwd(), env.MCPX_DAEMON_DIR);
   const runtime = env.XDG_RUNTIME_DIR;
   if (runtime && isAbsolute(runtime)) return join(runtime, "mcpx");
   return `/tmp/mcpx-${Deno.uid() ?? "user"}`;
