@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliRun, runMcpx } from "../helpers/cli.ts";
-import { SERVERS } from "../helpers/paths.ts";
+import { ROOT, SERVERS } from "../helpers/paths.ts";
 
 const server = (pkg: string) => ({ command: "deno", args: ["run", "--allow-all", "--quiet", pkg] });
 
@@ -211,3 +211,47 @@ for (const state of ["idle", "server connected", "run in flight"] as const) {
     assert.deepEqual(after.stdout, "Echo: after\n");
   });
 }
+
+Deno.test("daemon: five concurrent runs through a serialized memory server lose no entity; an undeclared server stays unreachable", async () => {
+  await using p = await project({ serialize: true });
+  const types = join(ROOT, "lib/client/types.ts");
+  await Deno.writeTextFile(
+    join(p.dir, "write.ts"),
+    `import { TOOL_CALLER_KEY, type ToolCaller } from "${types}";
+const caller = (globalThis as unknown as { [TOOL_CALLER_KEY]: ToolCaller })[TOOL_CALLER_KEY];
+const run = Deno.args[0] ?? crypto.randomUUID().slice(0, 8);
+await Promise.all(Array.from({ length: 8 }, (_, i) =>
+  caller.callTool("memory", "create_entities", {
+    entities: [{ name: \`\${crypto.randomUUID()}\`, entityType: "t", observations: ["o"] }],
+  })
+));
+console.log("wrote 8");`,
+  );
+  await Deno.writeTextFile(
+    join(p.dir, "sneak.ts"),
+    `import { TOOL_CALLER_KEY, type ToolCaller } from "${types}";
+const caller = (globalThis as unknown as { [TOOL_CALLER_KEY]: ToolCaller })[TOOL_CALLER_KEY];
+try {
+  await caller.callTool("everything", "echo", { message: "x" });
+  console.log("reached");
+} catch (error) {
+  console.log((error as { code?: string }).code);
+}`,
+  );
+  assert.equal((await p.mcpx(["daemon", "start"])).code, 0);
+  const runs = await Promise.all(
+    Array.from({ length: 5 }, () => p.mcpx(["exec", "--servers", "memory", "write.ts"])),
+  );
+  for (const run of runs) assert.deepEqual([run.code, run.stdout], [0, "wrote 8\n"], run.stderr);
+  const graph = await p.mcpx(["call", "memory", "read_graph", "--json"]);
+  const entities = JSON.parse(graph.stdout).value.entities;
+  assert.equal(entities.length, 40);
+  // One server process served all five runs.
+  const s = await status(p.mcpx);
+  const memory = s.servers.find((row: { name: string }) => row.name === "memory");
+  assert.deepEqual([memory.connects, memory.serialize], [1, true]);
+  // A run that did not declare "everything" cannot call it, although the daemon has it.
+  await p.mcpx(["call", "everything", "echo", "message=warm"]);
+  const sneak = await p.mcpx(["exec", "--servers", "memory", "sneak.ts"]);
+  assert.equal(sneak.stdout, "SERVER_NOT_ALLOWED\n");
+});
