@@ -9,7 +9,7 @@ import { parseTimeoutMs } from "./_timeout.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
 import { formatToolResult } from "../client/format.ts";
-import { acquireCaller } from "../client/shared.ts"; // daemon wiring
+import { acquireCaller, withinDeadline } from "../client/shared.ts"; // daemon wiring
 
 const HELP = `mcpx call: call one MCP tool and print its result
 
@@ -100,17 +100,24 @@ export const command: Command = {
         }" to list them.`,
       );
     }
+    const started = performance.now();
     const args = { ...parseArgsOption(values.args), ...parseKeyValues(rest) };
     const timeoutMs = parseTimeoutMs(values["timeout-ms"], "call");
     const options = {
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const { manager, release } = acquireCaller(config, io); // daemon wiring
+    const { manager, release } = acquireCaller(config, io, { timeoutMs }); // daemon wiring
     try {
-      const result = tool === undefined
-        ? await manager.callTool(first, args, options)
-        : await manager.callTool(first, tool, args, options);
+      // --timeout-ms bounds the whole command, the server's handshake included.
+      const result = await withinDeadline(
+        tool === undefined
+          ? manager.callTool(first, args, options)
+          : manager.callTool(first, tool, args, options),
+        timeoutMs,
+        started,
+        `mcpx call ${first}${tool === undefined ? "" : ` ${tool}`}`,
+      );
       io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
       return 0;
     } finally {

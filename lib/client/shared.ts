@@ -11,6 +11,7 @@ import type { McpxConfig } from "../config/types.ts";
 import type { CommandIo } from "../cli/command.ts";
 import { McpClientManager } from "./manager.ts";
 import type { ToolCaller } from "./types.ts";
+import { ClientError } from "../errors.ts";
 
 /** What the daemon hangs on a command's io. */
 export interface CallerPool {
@@ -45,13 +46,62 @@ export interface AcquiredCaller {
  * try { await manager.callTool("everything", "echo", { message: "hi" }); } finally { await release(); }
  * ```
  */
-export function acquireCaller(config: McpxConfig, io: CommandIo): AcquiredCaller {
+export function acquireCaller(
+  config: McpxConfig,
+  io: CommandIo,
+  options: { timeoutMs?: number | undefined } = {},
+): AcquiredCaller {
   const pooled = (io as PooledIo).pool?.managerFor(config);
   if (pooled !== undefined) {
     return { manager: pooled, shared: true, release: () => Promise.resolve() };
   }
-  const manager = new McpClientManager({ config });
+  // A command deadline bounds the handshake too: no server gets longer than the whole command.
+  const limit = options.timeoutMs;
+  const bounded = limit === undefined ? config : {
+    ...config,
+    servers: Object.fromEntries(
+      Object.entries(config.servers).map((
+        [name, server],
+      ) => [name, { ...server, timeoutMs: Math.min(server.timeoutMs, limit) }]),
+    ),
+  };
+  const manager = new McpClientManager({ config: bounded });
   return { manager, shared: false, release: () => manager.cleanup() };
+}
+
+const DEADLINE_GRACE_MS = 250;
+
+/**
+ * Resolves like `work`, or throws `TIMEOUT` once `timeoutMs` (the command's `--timeout-ms`) has
+ * passed since `started`, whatever `work` is still waiting for (a handshake included).
+ */
+export async function withinDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number | undefined,
+  started: number,
+  what: string,
+): Promise<T> {
+  if (timeoutMs === undefined) return await work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new ClientError(
+          "TIMEOUT",
+          `${what} did not finish within ${timeoutMs} ms (--timeout-ms); raise --timeout-ms, ` +
+            `or check the server with "mcpx servers --status".`,
+        ),
+      );
+      // A little grace, so that the call's own TIMEOUT (which cancels it on the server and
+      // says more) wins whenever the deadline falls inside the call rather than the handshake.
+    }, Math.max(0, started + timeoutMs + DEADLINE_GRACE_MS - performance.now()));
+  });
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether two configurations define the same servers (what makes a manager reusable). */

@@ -102,6 +102,8 @@ export async function startDetached(
 export interface Watchdog {
   /** Tells the watchdog the daemon cleaned up itself, so it does nothing. */
   clean(): void;
+  /** Ends the pipe without "clean": the watchdog kills the group and removes the directory. */
+  abandon(): void;
   /** Sends one line (`+PGID` / `-PGID`: a process group to kill too, or not any more). */
   line(text: string): void;
 }
@@ -161,6 +163,9 @@ export function startWatchdog(paths: DaemonPaths): Watchdog {
   return {
     line(text) {
       writer.write(new TextEncoder().encode(`${text}\n`)).catch(() => {});
+    },
+    abandon() {
+      writer.close().catch(() => {});
     },
     clean() {
       writer.write(new TextEncoder().encode("clean\n")).catch(() => {});

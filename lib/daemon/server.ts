@@ -94,10 +94,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         Promise.allSettled([...runs].map((r) => r.done)),
         new Promise((resolve) => setTimeout(resolve, 5000)),
       ]);
-      await pool.close();
-      releaseDir(paths);
+      // A server wedged in its handshake can hold cleanup for its whole timeout: after 3 s the
+      // daemon leaves instead, and the watchdog kills what is left and removes the directory.
+      const closed = await Promise.race([
+        pool.close().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000)),
+      ]);
       setChildGroupSink(undefined);
-      watchdog.clean();
+      if (closed) {
+        releaseDir(paths);
+        watchdog.clean();
+      } else {
+        watchdog.abandon();
+      }
     })();
     return stopping;
   };
