@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>>
   bridge: () => import("./bridge.ts"),
   lazy: () => import("./lazy_loading.ts"),
   generate: () => import("./generate.ts"),
+  daemon: () => import("./daemon.ts"), // daemon wiring
 };
 
 const ROOT = fromFileUrl(new URL("..", import.meta.url));
