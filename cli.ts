@@ -10,71 +10,81 @@ import { McpxError, UsageError } from "./lib/errors.ts";
 import type { Command, CommandIo } from "./lib/cli/command.ts";
 import { forward, stripNoDaemon } from "./lib/daemon/client.ts";
 
+/**
+ * Loads `lib/cli/<name>.ts`. The specifier is computed on purpose: Deno walks every literal
+ * `import("…")` of the main module before running it, which cost every `mcpx` start (and the
+ * daemon's thin client) ~11 ms for modules most commands never load.
+ */
+async function loadCommand(name: string): Promise<Command> {
+  const module = new URL(`./lib/cli/${name}.ts`, import.meta.url).href;
+  return (await import(module)).command;
+}
+
 /** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   servers: {
     summary: "list the configured MCP servers (--status checks each one)",
-    load: async () => (await import("./lib/cli/servers.ts")).command,
+    load: () => loadCommand("servers"),
   },
   tools: {
     summary: "list one server's tools (--schema for input schemas)",
-    load: async () => (await import("./lib/cli/tools.ts")).command,
+    load: () => loadCommand("tools"),
   },
   call: {
     summary: "call one tool: mcpx call <server> <tool> key=value …",
-    load: async () => (await import("./lib/cli/call.ts")).command,
+    load: () => loadCommand("call"),
   },
   resources: {
     summary: "list one server's resources, or read one: mcpx resources <server> [uri]",
-    load: async () => (await import("./lib/cli/resources.ts")).command,
+    load: () => loadCommand("resources"),
   },
   prompts: {
     summary: "list one server's prompts, or get one: mcpx prompts <server> [name] k=v …",
-    load: async () => (await import("./lib/cli/prompts.ts")).command,
+    load: () => loadCommand("prompts"),
   },
   config: {
     summary: "show which config file is used and the resolved servers",
-    load: async () => (await import("./lib/cli/config.ts")).command,
+    load: () => loadCommand("config"),
   },
   exec: {
     summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
-    load: async () => (await import("./lib/cli/exec.ts")).command,
+    load: () => loadCommand("exec"),
   },
   skills: {
     summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
-    load: async () => (await import("./lib/cli/skills.ts")).command,
+    load: () => loadCommand("skills"),
   },
   generate: {
     summary: "write typed wrappers for every server's tools into servers/",
-    load: async () => (await import("./lib/cli/generate.ts")).command,
+    load: () => loadCommand("generate"),
   },
   discover: {
     summary: "infer response types from real calls (discovery_config.json)",
-    load: async () => (await import("./lib/cli/discover.ts")).command,
+    load: () => loadCommand("discover"),
   },
   doctor: {
     summary: "report which sandbox guarantees hold on this host",
-    load: async () => (await import("./lib/cli/doctor.ts")).command,
+    load: () => loadCommand("doctor"),
   },
   serve: {
     summary: "serve mcpx itself as an MCP server (stdio, or --http)",
-    load: async () => (await import("./lib/cli/serve.ts")).command,
+    load: () => loadCommand("serve"),
   },
   tokens: {
     summary: "measure the token cost of tool definitions vs. skills and wrappers",
-    load: async () => (await import("./lib/cli/tokens.ts")).command,
+    load: () => loadCommand("tokens"),
   },
   auth: {
     summary: "log in to an OAuth server: mcpx auth <server> (--logout, --status)",
-    load: async () => (await import("./lib/cli/auth.ts")).command,
+    load: () => loadCommand("auth"),
   },
   daemon: {
     summary: "keep servers and the harness warm: mcpx daemon start|status|stop|restart",
-    load: async () => (await import("./lib/cli/daemon.ts")).command,
+    load: () => loadCommand("daemon"),
   },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
-    load: async () => (await import("./lib/cli/install.ts")).command,
+    load: () => loadCommand("install"),
   },
 };
 
