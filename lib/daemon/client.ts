@@ -47,7 +47,22 @@ function wantsAutostart(configPath: string | null): boolean {
   }
 }
 
+/** Whether `path` is ours and closed to others (an attacker's socket must never get argv and
+ * environment). */
+function ours(path: string, mask: number): boolean {
+  try {
+    const info = Deno.lstatSync(path);
+    const uid = Deno.uid();
+    return (uid === null || info.uid === uid) && ((info.mode ?? 0) & mask) === 0;
+  } catch {
+    return false;
+  }
+}
+
 async function connect(socket: string): Promise<Deno.UnixConn | undefined> {
+  // The socket's directory and the socket itself must be the user's own and private.
+  const dir = socket.slice(0, socket.lastIndexOf("/"));
+  if (!ours(dir, 0o077) || !ours(socket, 0o077)) return undefined;
   try {
     return await Deno.connect({ transport: "unix", path: socket });
   } catch {

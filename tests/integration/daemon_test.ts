@@ -255,3 +255,25 @@ try {
   const sneak = await p.mcpx(["exec", "--servers", "memory", "sneak.ts"]);
   assert.equal(sneak.stdout, "SERVER_NOT_ALLOWED\n");
 });
+
+Deno.test("daemon: a daemon directory that others can enter is refused, with the fix", async () => {
+  await using p = await project();
+  await Deno.mkdir(p.daemonDir, { mode: 0o755 });
+  await Deno.chmod(p.daemonDir, 0o755);
+  const run = await p.mcpx(["daemon", "start"]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^error: .* is not a private directory of this user .*MCPX_DAEMON_DIR/);
+  assert.equal(run.stderr.trim().split("\n").length, 1);
+  assert.deepEqual([...Deno.readDirSync(p.daemonDir)], []);
+});
+
+Deno.test("daemon: the client never talks to a socket in a directory others can write", async () => {
+  await using p = await project();
+  assert.equal((await p.mcpx(["daemon", "start"])).code, 0);
+  const dir = [...Deno.readDirSync(p.daemonDir)][0]!.name;
+  await Deno.chmod(join(p.daemonDir, dir), 0o777);
+  const run = await p.mcpx(["call", "everything", "echo", "message=x"]);
+  assert.equal(run.stdout, "Echo: x\n");
+  assert.equal((await status(p.mcpx)).runs, 0);
+  await Deno.chmod(join(p.daemonDir, dir), 0o700);
+});

@@ -1,0 +1,85 @@
+/**
+ * The thin client's import-free config lookup agrees with the loader's search order, and the
+ * daemon paths are per config and private.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { configCandidates } from "../../lib/config/load.ts";
+import { daemonPaths, findConfigFile } from "../../lib/daemon/protocol.ts";
+import { stripNoDaemon } from "../../lib/daemon/client.ts";
+
+Deno.test("findConfigFile picks the same file as the config loader in every case", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx-protocol-" }));
+  try {
+    const cwd = join(root, "project");
+    const home = join(root, "home");
+    await Deno.mkdir(join(home, ".config", "mcpx"), { recursive: true });
+    await Deno.mkdir(cwd, { recursive: true });
+    const userFile = join(home, ".config", "mcpx", "mcp_config.json");
+    const other = join(root, "other.json");
+    await Deno.writeTextFile(userFile, "{}");
+    await Deno.writeTextFile(other, "{}");
+    const loaderPick = (argv: string[], env: Record<string, string>) => {
+      const at = argv.indexOf("--config");
+      const list = configCandidates({
+        cwd,
+        env,
+        ...(at === -1 ? {} : { path: argv[at + 1]! }),
+      });
+      const found = list.find((c) => {
+        try {
+          Deno.statSync(c.path);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      return found === undefined ? null : Deno.realPathSync(found.path);
+    };
+    const cases: [string[], Record<string, string>][] = [
+      [["call"], { HOME: home }],
+      [["call", "--config", "../other.json"], { HOME: home }],
+      [["call"], { HOME: home, MCPX_CONFIG: other }],
+      [["call"], { HOME: join(root, "nobody") }],
+      [["call"], { HOME: home, XDG_CONFIG_HOME: join(home, ".config") }],
+    ];
+    for (const [argv, env] of cases) {
+      assert.equal(findConfigFile(argv, cwd, env), loaderPick(argv, env), JSON.stringify(env));
+    }
+    await Deno.writeTextFile(join(cwd, "mcp_config.json"), "{}");
+    assert.equal(
+      findConfigFile(["call"], cwd, { HOME: home }),
+      loaderPick(["call"], { HOME: home }),
+    );
+    assert.equal(findConfigFile(["call"], cwd, { HOME: home }), join(cwd, "mcp_config.json"));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("each config file has its own daemon directory under the user's base", () => {
+  const env = { MCPX_DAEMON_DIR: "/run/x" };
+  const a = daemonPaths("/p/a/mcp_config.json", env);
+  const b = daemonPaths("/p/b/mcp_config.json", env);
+  assert.notEqual(a.dir, b.dir);
+  assert.ok(a.socket.startsWith("/run/x/") && a.socket.endsWith("/sock"));
+  assert.equal(
+    daemonPaths(null, { XDG_RUNTIME_DIR: "/run/user/7" }).dir.startsWith("/run/user/7/mcpx/"),
+    true,
+  );
+});
+
+Deno.test("--no-daemon is the client's: taken before or right after the command name only", () => {
+  assert.deepEqual(stripNoDaemon(["--no-daemon", "call", "a"]), {
+    argv: ["call", "a"],
+    noDaemon: true,
+  });
+  assert.deepEqual(stripNoDaemon(["exec", "--no-daemon", "s.ts"]), {
+    argv: ["exec", "s.ts"],
+    noDaemon: true,
+  });
+  assert.deepEqual(stripNoDaemon(["exec", "s.ts", "--no-daemon"]), {
+    argv: ["exec", "s.ts", "--no-daemon"],
+    noDaemon: false,
+  });
+});
