@@ -277,3 +277,14 @@ Deno.test("daemon: the client never talks to a socket in a directory others can 
   assert.equal((await status(p.mcpx)).runs, 0);
   await Deno.chmod(join(p.daemonDir, dir), 0o700);
 });
+
+Deno.test("daemon: SIGTERM stops servers and removes socket, pid file and temp dir", async () => {
+  await using p = await project();
+  assert.equal((await p.mcpx(["daemon", "start"])).code, 0);
+  assert.equal((await p.mcpx(["call", "everything", "echo", "message=x"])).code, 0);
+  const s = await status(p.mcpx);
+  const server = s.servers.find((row: { name: string }) => row.name === "everything").pid;
+  Deno.kill(s.pid, "SIGTERM");
+  assert.ok(await until(() => !alive(s.pid) && !alive(server)));
+  assert.deepEqual([...Deno.readDirSync(p.daemonDir)], []);
+});
