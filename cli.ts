@@ -111,8 +111,12 @@ function isVerbose(argv: string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--verbose" || a === "-v");
 }
 
-function formatError(error: unknown, verbose: boolean): string {
-  const red = Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR");
+function formatError(error: unknown, verbose: boolean, io: CommandIo): string {
+  // daemon wiring: in the daemon, the client's terminal and NO_COLOR decide, not the daemon's.
+  const remote = io as { stderrIsTerminal?: boolean };
+  const red = remote.stderrIsTerminal === undefined
+    ? Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR")
+    : remote.stderrIsTerminal && !io.env.NO_COLOR;
   const label = red ? "\x1b[31merror\x1b[0m" : "error";
   const message = error instanceof Error ? error.message : String(error);
   let text = `${label}: ${message}\n`;
@@ -154,7 +158,7 @@ export async function main(argvIn: string[], io: CommandIo): Promise<number> {
     }
     return await command.run(rest, io);
   } catch (error) {
-    io.err(formatError(error, verbose));
+    io.err(formatError(error, verbose, io));
     if (error instanceof UsageError) return 2;
     if (!(error instanceof McpxError) && !verbose) {
       io.err("This is a bug in mcpx; rerun with --verbose and report the stack trace.\n");

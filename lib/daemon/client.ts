@@ -96,7 +96,8 @@ export async function forward(
     conn = await connect(paths.socket);
   }
   if (conn === undefined) return undefined;
-  return await runRemote(conn, { t: "run", argv: [...argv], cwd, env }, io);
+  const tty = Deno.stderr.isTerminal();
+  return await runRemote(conn, { t: "run", argv: [...argv], cwd, env, tty }, io);
 }
 
 /** Sends `frame` on `conn` and passes the reply through `io`; resolves to the exit status. */

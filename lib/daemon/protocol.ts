@@ -19,7 +19,7 @@ export const FORWARDED = new Set(["exec", "call", "tools", "servers"]);
 
 /** A frame the client sends. */
 export type ClientFrame =
-  | { t: "run"; argv: string[]; cwd: string; env: Record<string, string> }
+  | { t: "run"; argv: string[]; cwd: string; env: Record<string, string>; tty?: boolean }
   | { t: "cancel" }
   | { t: "status" }
   | { t: "stop" };
