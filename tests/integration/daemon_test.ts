@@ -23,6 +23,17 @@ async function project(memory: Record<string, unknown> = {}) {
           env: { MEMORY_FILE_PATH: "${configDir}/workspace/memory.jsonl" },
           ...memory,
         },
+        // Ignores stdin EOF and SIGTERM and never answers initialize: only SIGKILL ends it.
+        stubborn: {
+          command: "deno",
+          args: [
+            "run",
+            "-A",
+            join(ROOT, "tests/fixtures/servers/hangs_on_initialize.ts"),
+            "stubborn.pid",
+          ],
+          cwd: dir,
+        },
       },
       daemon: { idle_timeout: 120 },
     }),
@@ -181,9 +192,17 @@ for (const state of ["idle", "server connected", "run in flight"] as const) {
     assert.deepEqual((await p.mcpx(["daemon", "start"])).code, 0);
     const pid = (await status(p.mcpx)).pid as number;
     let inFlight: Promise<CliRun> | undefined;
+    let stubborn: number | undefined;
     if (state !== "idle") {
       assert.deepEqual((await p.mcpx(["call", "memory", "read_graph"])).code, 0);
       assert.deepEqual((await p.mcpx(["call", "everything", "echo", "message=x"])).code, 0);
+      // The daemon keeps trying to connect it after this command gave up.
+      const gaveUp = await p.mcpx(["call", "stubborn", "x", "--timeout-ms", "300"]);
+      assert.match(gaveUp.stderr, /did not finish within 300 ms/);
+      assert.ok(await until(() => exists(join(p.dir, "stubborn.pid"))));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stubborn = Number(Deno.readTextFileSync(join(p.dir, "stubborn.pid")));
+      assert.ok(alive(stubborn));
     }
     if (state === "run in flight") {
       inFlight = p.mcpx(["exec", "slow.ts"]);
@@ -195,6 +214,7 @@ for (const state of ["idle", "server connected", "run in flight"] as const) {
     assert(below.length >= (state === "idle" ? 0 : 2), `children ${below}`);
     Deno.kill(pid, "SIGKILL");
     assert(await until(() => groupMembers(pid).length === 0), `left: ${groupMembers(pid)}`);
+    if (stubborn !== undefined) assert.ok(await until(() => !alive(stubborn)), "stubborn left");
     const orphans = () => below.filter(alive);
     assert(await until(() => orphans().length === 0), `left: ${orphans()}`);
     // The base directory stays (shared by the user's daemons); this daemon's own is swept.
