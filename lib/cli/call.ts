@@ -114,9 +114,7 @@ export const command: Command = {
         tool === undefined
           ? manager.callTool(first, args, options)
           : manager.callTool(first, tool, args, options),
-        timeoutMs,
-        started,
-        `mcpx call ${first}${tool === undefined ? "" : ` ${tool}`}`,
+        { timeoutMs, started, what: `mcpx call ${first}${tool === undefined ? "" : ` ${tool}`}` },
       );
       io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
       return 0;

@@ -66,7 +66,10 @@ async function ask(paths: DaemonPaths, frame: { t: "status" } | { t: "stop" }) {
   const conn = await Deno.connect({ transport: "unix", path: paths.socket }).catch(() => undefined);
   if (conn === undefined) return undefined;
   let status: DaemonStatus | undefined;
-  const code = await runRemote(conn, frame, { out: () => {}, err: () => {} }, (s) => status = s);
+  const code = await runRemote(conn, frame, {
+    io: { out: () => {}, err: () => {} },
+    onStatus: (s) => status = s,
+  });
   return { code, status };
 }
 
@@ -188,7 +191,7 @@ export const command: Command = {
           return await foreground(configPath, paths, values["watch-stdin"] === true);
         }
         try {
-          await startDetached(configPath, paths, io.env);
+          await startDetached(configPath, paths, { env: io.env });
         } catch (error) {
           if (error instanceof McpxError) throw error;
           throw new McpxError("DAEMON_ERROR", `mcpx daemon: ${(error as Error).message}`);

@@ -77,10 +77,16 @@ const DEADLINE_GRACE_MS = 250;
  */
 export async function withinDeadline<T>(
   work: Promise<T>,
-  timeoutMs: number | undefined,
-  started: number,
-  what: string,
+  deadline: {
+    /** The command's `--timeout-ms`; no deadline when `undefined`. */
+    timeoutMs: number | undefined;
+    /** When the command started (`performance.now()`). */
+    started: number;
+    /** What did not finish, for the message (`mcpx call server tool`). */
+    what: string;
+  },
 ): Promise<T> {
+  const { timeoutMs, started, what } = deadline;
   if (timeoutMs === undefined) return await work;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {

@@ -88,7 +88,7 @@ export async function forward(
   if (conn === undefined && wantsAutostart(configPath)) {
     const { startDetached } = await import("./lifecycle.ts");
     try {
-      await startDetached(configPath, paths, env);
+      await startDetached(configPath, paths, { env });
     } catch (error) {
       io.err(`warning: daemon.autostart: ${(error as Error).message}; running without it\n`);
       return undefined;
@@ -97,16 +97,21 @@ export async function forward(
   }
   if (conn === undefined) return undefined;
   const tty = Deno.stderr.isTerminal();
-  return await runRemote(conn, { t: "run", argv: [...argv], cwd, env, tty }, io);
+  return await runRemote(conn, { t: "run", argv: [...argv], cwd, env, tty }, { io });
 }
 
 /** Sends `frame` on `conn` and passes the reply through `io`; resolves to the exit status. */
 export async function runRemote(
   conn: Deno.Conn,
   frame: ClientFrame,
-  io: ClientIo,
-  onStatus?: (status: Extract<DaemonFrame, { t: "status" }>["status"]) => void,
+  options: {
+    /** Receives the command's output frames. */
+    io: ClientIo;
+    /** Receives the reply to a `status` frame. */
+    onStatus?: (status: Extract<DaemonFrame, { t: "status" }>["status"]) => void;
+  },
 ): Promise<number> {
+  const { io, onStatus } = options;
   const cancel = () => {
     writeAll(conn, encodeFrame({ t: "cancel" })).catch(() => {});
   };

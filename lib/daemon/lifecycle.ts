@@ -46,9 +46,14 @@ export function daemonCommand(configPath: string | null, extra: readonly string[
 export async function startDetached(
   configPath: string | null,
   paths: DaemonPaths,
-  env: Readonly<Record<string, string>>,
-  timeoutMs = 15_000,
+  options: {
+    /** The daemon's environment (its servers inherit it). */
+    env: Readonly<Record<string, string>>;
+    /** How long to wait for its socket. @default 15000 */
+    timeoutMs?: number;
+  },
 ): Promise<number> {
+  const { env, timeoutMs = 15_000 } = options;
   if (await answers(paths.socket)) {
     throw new McpxError(
       "DAEMON_ERROR",
