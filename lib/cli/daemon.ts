@@ -12,6 +12,7 @@ import {
   answers,
   daemonCommand,
   ownProcessGroup,
+  releaseDir,
   startDetached,
 } from "../daemon/lifecycle.ts";
 import {
@@ -81,7 +82,11 @@ async function stop(paths: DaemonPaths): Promise<number | undefined> {
     // No pid file: nothing to wait for.
   }
   const reply = await ask(paths, { t: "stop" });
-  if (reply === undefined) return undefined;
+  if (reply === undefined) {
+    // No answer: what a dead daemon left (its watchdog killed too) is swept here.
+    if (pid !== undefined && !alive(pid)) releaseDir(paths);
+    return undefined;
+  }
   // Wait until the process is gone, so that "stop && start" never meets the old socket.
   for (let i = 0; pid !== undefined && alive(pid) && i < 200; i++) {
     await new Promise((resolve) => setTimeout(resolve, 25));

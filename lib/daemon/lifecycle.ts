@@ -125,11 +125,11 @@ export function ownProcessGroup(): number | undefined {
   }
 }
 
-/** Whether a process `pid` exists. */
+/** Whether a process `pid` runs (a zombie, dead but not yet reaped, does not). */
 export function alive(pid: number): boolean {
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
   }

@@ -308,3 +308,26 @@ Deno.test("daemon: SIGTERM stops servers and removes socket, pid file and temp d
   assert.ok(await until(() => !alive(s.pid) && !alive(server)));
   assert.deepEqual([...Deno.readDirSync(p.daemonDir)], []);
 });
+
+Deno.test("daemon: with daemon and watchdog both killed, commands fall back and stop sweeps the stale socket", async () => {
+  await using p = await project();
+  assert.equal((await p.mcpx(["daemon", "start"])).code, 0);
+  const dir = join(p.daemonDir, [...Deno.readDirSync(p.daemonDir)][0]!.name);
+  const s = await status(p.mcpx);
+  // Kill the watchdog first, then the daemon: nobody cleans up.
+  const watchdog = [...descendants(s.pid).entries()].find(([, cmd]) =>
+    cmd.includes("mcpx-daemon-watchdog") && cmd.includes(dir)
+  )?.[0];
+  assert.ok(watchdog !== undefined);
+  Deno.kill(watchdog, "SIGKILL");
+  Deno.kill(s.pid, "SIGKILL");
+  assert.ok(await until(() => !alive(s.pid)));
+  assert.ok(exists(join(dir, "sock")), "the stale socket is there");
+  // A command falls back to running itself.
+  assert.equal((await p.mcpx(["call", "everything", "echo", "message=x"])).stdout, "Echo: x\n");
+  assert.equal(
+    (await p.mcpx(["daemon", "stop"])).stdout,
+    `No daemon runs for ${p.dir}/mcp_config.json.\n`,
+  );
+  assert.equal(exists(dir), false);
+});
