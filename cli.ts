@@ -8,116 +8,134 @@
  */
 import { McpxError, UsageError } from "./lib/errors.ts";
 import type { Command, CommandIo } from "./lib/cli/command.ts";
-import { forward, stripNoDaemon } from "./lib/daemon/client.ts";
+import { didYouMean } from "./lib/client/_suggest.ts";
+import { forward } from "./lib/daemon/client.ts";
 
 /**
- * Loads `lib/cli/<name>.ts`. The specifier is computed on purpose: Deno walks every literal
+ * Imports `lib/<path>.ts`. The specifier is computed on purpose: Deno walks every literal
  * `import("…")` of the main module before running it, which cost every `mcpx` start (and the
- * daemon's thin client) ~11 ms for modules most commands never load.
+ * daemon's thin client, which must load nothing heavy) ~11 ms for modules most commands never
+ * load.
  */
-async function loadCommand(name: string): Promise<Command> {
-  const module = new URL(`./lib/cli/${name}.ts`, import.meta.url).href;
-  return (await import(module)).command;
+function importLib<T>(path: string): Promise<T> {
+  return import(new URL(`./lib/${path}.ts`, import.meta.url).href);
 }
 
-/** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+/** Loads `lib/cli/<name>.ts`'s `command`. */
+async function importCommand(name: string): Promise<Command> {
+  return (await importLib<{ command: Command }>(`cli/${name}`)).command;
+}
+
+/** `lib/cli/command.ts` (zod and the config loader behind it), loaded once a command runs here. */
+function commandKit(): Promise<typeof import("./lib/cli/command.ts")> {
+  return importLib("cli/command");
+}
+
+/** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. Help,
+ * completions and "did you mean" derive from this registry. */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   servers: {
     summary: "list the configured MCP servers (--status checks each one)",
-    load: () => loadCommand("servers"),
+    load: () => importCommand("servers"),
   },
   tools: {
     summary: "list one server's tools (--schema for input schemas)",
-    load: () => loadCommand("tools"),
+    load: () => importCommand("tools"),
   },
   call: {
     summary: "call one tool: mcpx call <server> <tool> key=value …",
-    load: () => loadCommand("call"),
+    load: () => importCommand("call"),
   },
   resources: {
     summary: "list one server's resources, or read one: mcpx resources <server> [uri]",
-    load: () => loadCommand("resources"),
+    load: () => importCommand("resources"),
   },
   prompts: {
     summary: "list one server's prompts, or get one: mcpx prompts <server> [name] k=v …",
-    load: () => loadCommand("prompts"),
+    load: () => importCommand("prompts"),
   },
   config: {
     summary: "show which config file is used and the resolved servers",
-    load: () => loadCommand("config"),
+    load: () => importCommand("config"),
   },
   exec: {
     summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
-    load: () => loadCommand("exec"),
+    load: () => importCommand("exec"),
   },
   skills: {
     summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
-    load: () => loadCommand("skills"),
+    load: () => importCommand("skills"),
   },
   generate: {
     summary: "write typed wrappers for every server's tools into servers/",
-    load: () => loadCommand("generate"),
+    load: () => importCommand("generate"),
   },
   discover: {
     summary: "infer response types from real calls (discovery_config.json)",
-    load: () => loadCommand("discover"),
+    load: () => importCommand("discover"),
   },
   doctor: {
     summary: "report which sandbox guarantees hold on this host",
-    load: () => loadCommand("doctor"),
+    load: () => importCommand("doctor"),
   },
   serve: {
     summary: "serve mcpx itself as an MCP server (stdio, or --http)",
-    load: () => loadCommand("serve"),
+    load: () => importCommand("serve"),
+  },
+  privacy: {
+    summary: "show or clear the placeholder vault of PII tokenization",
+    load: () => importCommand("privacy"),
   },
   tokens: {
     summary: "measure the token cost of tool definitions vs. skills and wrappers",
-    load: () => loadCommand("tokens"),
+    load: () => importCommand("tokens"),
   },
   auth: {
     summary: "log in to an OAuth server: mcpx auth <server> (--logout, --status)",
-    load: () => loadCommand("auth"),
+    load: () => importCommand("auth"),
   },
   daemon: {
     summary: "keep servers and the harness warm: mcpx daemon start|status|stop|restart",
-    load: () => loadCommand("daemon"),
+    load: () => importCommand("daemon"),
+  },
+  log: {
+    summary: "show the audit log of tool calls and runs (--run ID, --tail N)",
+    load: () => importCommand("log"),
   },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
-    load: () => loadCommand("install"),
+    load: () => importCommand("install"),
+  },
+  completions: {
+    summary: "print a shell completion script: mcpx completions bash|zsh|fish",
+    load: async () =>
+      (await importLib<typeof import("./lib/cli/completions.ts")>("cli/completions"))
+        .completionsCommand(COMMANDS),
   },
 };
 
 const VERSION = "0.1.0";
 
-function mainHelp(): string {
+function mainHelp(commonHelp: string): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) =>
     `  ${name.padEnd(width)}  ${c.summary}`
   );
   return `mcpx ${VERSION}: run MCP tools and sandboxed skills from code
 
-Usage: mcpx <command> [options]
+Usage: mcpx [global options] <command> [options]
 
 Commands:
 ${lines.join("\n")}
+${commonHelp.replace("Common options:", "Global options (anywhere on the line):")}
+  -V, --version   print the version
 
-Run "mcpx <command> --help" for a command's options.
+Run "mcpx help <command>" (or "mcpx <command> --help") for a command's options.
 `;
 }
 
-function isVerbose(argv: string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--verbose" || a === "-v");
-}
-
-function formatError(error: unknown, verbose: boolean, io: CommandIo): string {
-  // daemon wiring: in the daemon, the client's terminal and NO_COLOR decide, not the daemon's.
-  const remote = io as { stderrIsTerminal?: boolean };
-  const red = remote.stderrIsTerminal === undefined
-    ? Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR")
-    : remote.stderrIsTerminal && !io.env.NO_COLOR;
-  const label = red ? "\x1b[31merror\x1b[0m" : "error";
+function formatError(error: unknown, verbose: boolean, color: boolean): string {
+  const label = color ? "\x1b[31merror\x1b[0m" : "error";
   const message = error instanceof Error ? error.message : String(error);
   let text = `${label}: ${message}\n`;
   if (verbose && error instanceof Error) {
@@ -133,32 +151,119 @@ function formatError(error: unknown, verbose: boolean, io: CommandIo): string {
   return text;
 }
 
-/** Runs `mcpx` with `argv` and resolves to its exit status. Exported for in-process tests. */
-export async function main(argvIn: string[], io: CommandIo): Promise<number> {
-  const argv = stripNoDaemon(argvIn).argv; // daemon wiring: --no-daemon is the thin client's
-  const verbose = isVerbose(argv);
-  try {
-    const [name, ...rest] = argv;
-    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-      io.out(mainHelp());
-      return 0;
+/** Global flags without a value (`--no-daemon` is read by the thin client before this runs; here it
+ * is accepted and ignored, so it may stand anywhere). */
+const GLOBAL_FLAGS = new Set(["--verbose", "-v", "--json", "--no-daemon"]);
+
+/** The global options written before the command name, and what follows them. */
+interface Line {
+  /** Global options before the command (`--help`, `-h`, `--version`, `-V` taken out). */
+  readonly globals: string[];
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly name: string | undefined;
+  readonly rest: string[];
+}
+
+function splitLine(
+  argv: readonly string[],
+  kit: Pick<typeof import("./lib/cli/command.ts"), "COMMON_OPTIONS" | "didYouMeanOption">,
+): Line {
+  const globals: string[] = [];
+  let help = false;
+  let version = false;
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--help" || word === "-h") help = true;
+    else if (word === "--version" || word === "-V") version = true;
+    else if (GLOBAL_FLAGS.has(word)) globals.push(word);
+    else if (word.startsWith("--config=")) globals.push(word);
+    else if (word === "--config") {
+      if (argv[i + 1] === undefined) {
+        throw new UsageError('mcpx: --config needs a path. Run "mcpx --help".');
+      }
+      globals.push(word, argv[++i]!);
+    } else if (word.startsWith("-") && word !== "--") {
+      throw new UsageError(
+        `mcpx: unknown global option ${word}.${
+          kit.didYouMeanOption(word, Object.keys(kit.COMMON_OPTIONS))
+        } ` +
+          `Command options go after the command name. Run "mcpx --help".`,
+      );
+    } else {
+      const at = word === "--" ? i + 1 : i;
+      return { globals, help, version, name: argv[at], rest: argv.slice(at + 1) };
     }
-    if (name === "--version" || name === "-V") {
+  }
+  return { globals, help, version, name: undefined, rest: [] };
+}
+
+async function loadCommand(name: string): Promise<Command> {
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    throw new UsageError(
+      `Unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))} ` +
+        `Run "mcpx --help" to list commands.`,
+    );
+  }
+  return await entry.load();
+}
+
+function printHelp(io: CommandIo, text: string): number {
+  io.out(text.endsWith("\n") ? text : `${text}\n`);
+  return 0;
+}
+
+/**
+ * Runs `mcpx` with `argv` and resolves to its exit status. Global options (`--config`,
+ * `-v/--verbose`, `--json`, `--help`) may stand anywhere before a command's own arguments end;
+ * `--help` there wins over everything else. Exported for in-process tests and a future daemon.
+ */
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  let verbose = argv.includes("--verbose") || argv.includes("-v");
+  let json = false;
+  let wroteOut = false;
+  let commonHelp = "";
+  let errorJson: ((error: unknown) => string) | undefined;
+  try {
+    const kit = await commandKit();
+    commonHelp = kit.COMMON_HELP;
+    errorJson = kit.errorJson;
+    const line = splitLine(argv, kit);
+    verbose = line.globals.includes("--verbose") || line.globals.includes("-v");
+    json = line.globals.includes("--json");
+    if (line.version && line.name === undefined) {
       io.out(`mcpx ${VERSION}\n`);
       return 0;
     }
-    const entry = COMMANDS[name];
-    if (entry === undefined) {
-      throw new UsageError(`Unknown command "${name}". Run "mcpx --help" to list commands.`);
+    if (line.name === undefined) return printHelp(io, mainHelp(commonHelp));
+    if (line.name === "help") {
+      const topic = line.rest.find((word) => !word.startsWith("-"));
+      return printHelp(
+        io,
+        topic === undefined ? mainHelp(commonHelp) : (await loadCommand(topic)).help,
+      );
     }
-    const command = await entry.load();
-    if (rest[0] === "--help" || rest[0] === "-h") {
-      io.out(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
-      return 0;
+    const command = await loadCommand(line.name);
+    const end = command.ownArgvEnd?.(line.rest) ?? line.rest.indexOf("--");
+    const own = end === -1 ? line.rest : line.rest.slice(0, end);
+    verbose ||= own.includes("--verbose") || own.includes("-v");
+    json ||= own.includes("--json");
+    if (line.help || own.includes("--help") || own.includes("-h")) {
+      return printHelp(io, command.help);
     }
-    return await command.run(rest, io);
+    return await command.run([...line.globals, ...line.rest], {
+      ...io,
+      out: (text) => {
+        wroteOut = true;
+        io.out(text);
+      },
+    });
   } catch (error) {
-    io.err(formatError(error, verbose, io));
+    if (error instanceof ClosedPipe) return 0;
+    // Under --json stdout holds one object: a result that carries its own "error", or this.
+    if (json && !wroteOut && errorJson !== undefined) io.out(errorJson(error));
+    io.err(formatError(error, verbose, io.isTerminal === true && !io.env.NO_COLOR));
     if (error instanceof UsageError) return 2;
     if (!(error instanceof McpxError) && !verbose) {
       io.err("This is a bug in mcpx; rerun with --verbose and report the stack trace.\n");
@@ -167,18 +272,36 @@ export async function main(argvIn: string[], io: CommandIo): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+/** Thrown by the writers of the real stdout/stderr once the reader went away (`| head`). */
+class ClosedPipe extends Error {}
+
+/** A writer for `file` that throws {@linkcode ClosedPipe} once, then drops further output. */
+function writer(file: typeof Deno.stdout): (text: string) => void {
   const encoder = new TextEncoder();
-  const writeAll = (file: typeof Deno.stdout, text: string) => {
+  let closed = false;
+  return (text) => {
+    if (closed) return;
     const bytes = encoder.encode(text);
-    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+    try {
+      for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      closed = true;
+      throw new ClosedPipe("the reader of the output went away", { cause: error });
+    }
   };
-  // daemon wiring: when a daemon serves this command's config, it runs the command (thin client).
-  const routed = stripNoDaemon(Deno.args);
-  const forwarded = routed.noDaemon ? undefined : await forward(routed.argv, {
+}
+
+if (import.meta.main) {
+  // The thin client: when a daemon serves this command's config, it runs the command. Nothing
+  // heavy is imported before this (`lib/daemon/client.ts` is import-free but for the protocol).
+  const forwarded = await forward(Deno.args, {
     cwd: Deno.cwd(),
     env: Deno.env.toObject(),
-    io: { out: (text) => writeAll(Deno.stdout, text), err: (text) => writeAll(Deno.stderr, text) },
+    io: { out: writer(Deno.stdout), err: writer(Deno.stderr) },
+  }).catch((error) => {
+    if (error instanceof ClosedPipe) return 0;
+    throw error;
   });
   if (forwarded !== undefined) Deno.exit(forwarded);
   const controller = new AbortController();
@@ -186,11 +309,12 @@ if (import.meta.main) {
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   const status = await main(Deno.args, {
-    out: (text) => writeAll(Deno.stdout, text),
-    err: (text) => writeAll(Deno.stderr, text),
+    out: writer(Deno.stdout),
+    err: writer(Deno.stderr),
     cwd: Deno.cwd(),
     env: Deno.env.toObject(),
     signal: controller.signal,
+    isTerminal: Deno.stderr.isTerminal(),
   });
   Deno.exit(status);
 }

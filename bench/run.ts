@@ -14,7 +14,8 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>>
   bridge: () => import("./bridge.ts"),
   lazy: () => import("./lazy_loading.ts"),
   generate: () => import("./generate.ts"),
-  daemon: () => import("./daemon.ts"), // daemon wiring
+  wall: () => import("./wall.ts"),
+  daemon: () => import("./daemon.ts"),
 };
 
 const ROOT = fromFileUrl(new URL("..", import.meta.url));

@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { importRootfsImage } from "./_import_image.ts";
+import { importRootfsImage } from "../lib/sandbox/_podman_image.ts";
 import { ensureRootfs } from "../lib/sandbox/rootfs.ts";
 
 if (import.meta.main) {

@@ -18,6 +18,9 @@ export type ErrorCode =
   | "REQUEST_FAILED"
   | "INVALID_ARGUMENTS"
   | "TOOL_ERROR"
+  | "TOOL_BLOCKED"
+  | "APPROVAL_REQUIRED"
+  | "APPROVAL_DENIED"
   | "TIMEOUT"
   | "CANCELLED"
   | "SERVER_EXITED"
@@ -34,6 +37,7 @@ export type ErrorCode =
   | "SANDBOX_ERROR"
   | "DAEMON_ERROR"
   | "USAGE"
+  | "STALE"
   | "INTERNAL";
 
 /** Options accepted by every mcpx error. */
@@ -90,9 +94,13 @@ export class ToolError extends McpxError {
     server: string,
     tool: string,
     text: string,
-    options: McpxErrorOptions & { content?: unknown[] } = {},
+    options: McpxErrorOptions & {
+      content?: unknown[];
+      /** `APPROVAL_DENIED` when the operator refused the call. @default "TOOL_ERROR" */
+      code?: "TOOL_ERROR" | "APPROVAL_DENIED";
+    } = {},
   ) {
-    super("TOOL_ERROR", `Tool "${server}.${tool}" failed: ${text}`, options);
+    super(options.code ?? "TOOL_ERROR", `Tool "${server}.${tool}" failed: ${text}`, options);
     this.server = server;
     this.tool = tool;
     this.content = options.content ?? [];

@@ -12,7 +12,13 @@
 import type { ToolCaller } from "../client/types.ts";
 import type { ErrorCode } from "../errors.ts";
 import { type Frame, FrameSplitter, FrameWriter } from "./_frames.ts";
-import { type Allowlist, type BridgeRequest, parseRequest, runRequest } from "./_host_requests.ts";
+import {
+  type Allowlist,
+  type BridgeCallRecord,
+  type BridgeRequest,
+  parseRequest,
+  runRequest,
+} from "./_host_requests.ts";
 import {
   CANCEL_NOTIFICATION,
   encodeFrame,
@@ -30,7 +36,6 @@ import {
   type RpcId,
 } from "./_protocol.ts";
 import type { Semaphore } from "./_semaphore.ts";
-import type { BridgeCallRecord } from "./host.ts";
 
 /** What a connection shares with its host. */
 export interface ConnectionContext {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ToolCaller } from "../client/types.ts";
-import { BridgeError } from "../errors.ts";
+import { BridgeError, type ErrorCode } from "../errors.ts";
 import {
   type BridgeMethod,
   isObject,
@@ -220,4 +220,22 @@ function abortable<T>(
       reject(error);
     });
   });
+}
+
+/** One request the guest made, as kept for the audit trail and `--json` output. */
+export interface BridgeCallRecord {
+  /** The bridge method (`callTool`, `listTools`, `listServers`, `listResources` …). */
+  readonly method: "callTool" | "listTools" | "listServers" | "listResources" | "readResource";
+  /** The server, for every method but `listServers`. */
+  readonly server?: string;
+  /** The tool, for `callTool`. */
+  readonly tool?: string;
+  /** The resource URI, for `readResource`. */
+  readonly uri?: string;
+  /** Whether the request succeeded. */
+  readonly ok: boolean;
+  /** The stable code of the error, when it failed (`SERVER_NOT_ALLOWED`, `TOOL_ERROR` …). */
+  readonly code?: ErrorCode;
+  /** Milliseconds from receipt of the request to its reply. */
+  readonly durationMs: number;
 }

@@ -113,7 +113,7 @@ const TOOL_ERROR_PREFIX = /^Tool "[^"]*" failed: /;
  * and content; another `McpxError` keeps its code and data; anything else becomes `INTERNAL`. */
 export function errorToWire(error: unknown, what: string): RpcErrorObject {
   if (error instanceof ToolError) {
-    return rpcError(RPC_CODES.applicationError, "TOOL_ERROR", error.message, {
+    return rpcError(RPC_CODES.applicationError, error.code, error.message, {
       ...error.data,
       server: error.server,
       tool: error.tool,
@@ -149,14 +149,14 @@ export function errorFromWire(
   }
   const data = isObject(wire.data) ? { ...wire.data } : {};
   const code = (typeof data.code === "string" ? data.code : "BRIDGE_ERROR") as ErrorCode;
-  if (code === "TOOL_ERROR") {
+  if (code === "TOOL_ERROR" || code === "APPROVAL_DENIED") {
     const server = typeof data.server === "string" ? data.server : context.server ?? "?";
     const tool = typeof data.tool === "string" ? data.tool : context.tool ?? "?";
     const text = typeof data.text === "string"
       ? data.text
       : wire.message.replace(TOOL_ERROR_PREFIX, "");
     const content = Array.isArray(data.content) ? data.content : [];
-    return new ToolError(server, tool, text, { content, data });
+    return new ToolError(server, tool, text, { content, data, code });
   }
   return new BridgeError(code, wire.message, { data });
 }

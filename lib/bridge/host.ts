@@ -26,31 +26,15 @@
  * @module
  */
 import type { ToolCaller } from "../client/types.ts";
-import { BridgeError, type ErrorCode } from "../errors.ts";
+import { BridgeError } from "../errors.ts";
 import { HostConnection } from "./_host_connection.ts";
-import type { Allowlist } from "./_host_requests.ts";
+import type { Allowlist, BridgeCallRecord } from "./_host_requests.ts";
 import { DEFAULT_MAX_FRAME_BYTES } from "./_protocol.ts";
 import { Semaphore } from "./_semaphore.ts";
 
 export { DEFAULT_MAX_FRAME_BYTES };
 
-/** One request the guest made, as kept for the audit trail and `--json` output. */
-export interface BridgeCallRecord {
-  /** The bridge method (`callTool`, `listTools`, `listServers`, `listResources` …). */
-  readonly method: "callTool" | "listTools" | "listServers" | "listResources" | "readResource";
-  /** The server, for every method but `listServers`. */
-  readonly server?: string;
-  /** The tool, for `callTool`. */
-  readonly tool?: string;
-  /** The resource URI, for `readResource`. */
-  readonly uri?: string;
-  /** Whether the request succeeded. */
-  readonly ok: boolean;
-  /** The stable code of the error, when it failed (`SERVER_NOT_ALLOWED`, `TOOL_ERROR` …). */
-  readonly code?: ErrorCode;
-  /** Milliseconds from receipt of the request to its reply. */
-  readonly durationMs: number;
-}
+export type { BridgeCallRecord } from "./_host_requests.ts";
 
 /** Options of {@linkcode startBridgeHost}. */
 export interface BridgeHostOptions {

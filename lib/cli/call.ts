@@ -4,12 +4,16 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, startingMessage, whileSlow } from "./command.ts";
 import { parseTimeoutMs } from "./_timeout.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
-import { UsageError } from "../errors.ts";
+import { McpxError, UsageError } from "../errors.ts";
+import { openRun } from "../checkpoint/run.ts";
+import { terminalApprover } from "../checkpoint/approval.ts";
 import { formatToolResult } from "../client/format.ts";
-import { acquireCaller, withinDeadline } from "../client/shared.ts"; // daemon wiring
+import { acquireCaller, withinDeadline } from "../client/shared.ts";
+import { coerceArguments, readKeyValues } from "./_tool_args.ts";
+import { openCliBoundary } from "../privacy/cli.ts";
 
 const HELP = `mcpx call: call one MCP tool and print its result
 
@@ -19,38 +23,24 @@ Usage:
   mcpx call --stdio "CMD ARGS" | --http-url URL <tool> [key=value …]
 
 Arguments:
-  key=value       one tool argument; the value is parsed as JSON when it parses (a=2 is the
-                  number 2, s='"2"' the string "2", t=true, l='[1,2]'), else kept as a string
-  --args JSON     a JSON object of arguments; key=value pairs override its keys
+  key=value       one tool argument, typed by the tool's input schema: text where it says
+                  string (message=123 sends "123"), a number, boolean, array (JSON or a,b,c)
+                  or object (JSON) where it says so; JSON-or-text when it says nothing
+  key=@FILE       the argument's value is the text of FILE (key=@@x is the text "@x")
+  --args JSON     a JSON object of arguments, sent as typed; key=value pairs override its keys
   --timeout-ms N  give up after N milliseconds (the call is cancelled on the server)
+  --approve GLOB  pre-approve a call a policy marks "approve" (server.tool glob, repeatable);
+                  otherwise mcpx asks on the terminal, or fails with APPROVAL_REQUIRED
 ${ADHOC_HELP}
 ${COMMON_HELP}
 
+An argument the tool does not declare is sent anyway, with a warning on stderr.
+
 Output: the result's value (text as is, anything else as JSON) and one line per image, audio or
 resource item, e.g. [image/png, 1234 bytes]. --json prints the whole result.
-Exit status: 0 ok, 1 when the call or the tool fails, 2 for usage errors.`;
-
-/** Parses `key=value` words into tool arguments (values as JSON when they parse). */
-export function parseKeyValues(words: readonly string[]): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  for (const word of words) {
-    const at = word.indexOf("=");
-    if (at <= 0) {
-      throw new UsageError(
-        `mcpx call: expected key=value, got "${word}". Quote values with spaces: key="a b".`,
-      );
-    }
-    const raw = word.slice(at + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // Not JSON: keep the text.
-    }
-    args[word.slice(0, at)] = value;
-  }
-  return args;
-}
+Exit status: 0 ok, 1 when the call or the tool fails, 2 for usage errors.
+With "privacy" on in the config, placeholders in the arguments are restored to their values
+and personal data in the output is replaced by placeholders (docs/privacy.md).`;
 
 function parseArgsOption(json: string | undefined): Record<string, unknown> {
   if (json === undefined) return {};
@@ -69,20 +59,18 @@ function parseArgsOption(json: string | undefined): Record<string, unknown> {
 }
 
 /** The `call` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "call",
   summary: "call one tool: mcpx call <server> <tool> key=value …",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("call", argv, {
-      ...ADHOC_OPTIONS,
-      args: { type: "string" },
-      "timeout-ms": { type: "string" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
+  firstArgument: "server",
+  options: {
+    ...ADHOC_OPTIONS,
+    args: { type: "string" },
+    "timeout-ms": { type: "string" },
+    approve: { type: "string", multiple: true },
+  },
+  async run({ values, positionals }, io) {
     const { config, adhoc } = await loadCommandServers(values, io);
     const words = [...positionals];
     if (adhoc !== undefined) words.unshift(takeServer(words, adhoc, "call"));
@@ -101,25 +89,66 @@ export const command: Command = {
       );
     }
     const started = performance.now();
-    const args = { ...parseArgsOption(values.args), ...parseKeyValues(rest) };
+    const base = parseArgsOption(values.args);
+    const pairs = await readKeyValues(rest, io.cwd);
     const timeoutMs = parseTimeoutMs(values["timeout-ms"], "call");
     const options = {
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const { manager, release } = acquireCaller(config, io, { timeoutMs }); // daemon wiring
+    // The daemon's shared manager when it serves this config (an ad-hoc server's differ: a fresh
+    // one); it goes into the checkpoint, so daemon calls pass policy, approval and audit too.
+    const { manager, release } = acquireCaller(config, io, { timeoutMs });
+    const { boundary, save } = await openCliBoundary(config, io.env, (l) => io.err(`${l}\n`));
+    const run = await openRun(manager, {
+      config,
+      env: io.env,
+      kind: "call",
+      approve: values.approve ?? [],
+      approver: terminalApprover(),
+      onNotice: io.err,
+    });
+    let outcome = "INTERNAL";
     try {
       // --timeout-ms bounds the whole command, the server's handshake included.
-      const result = await withinDeadline(
-        tool === undefined
-          ? manager.callTool(first, args, options)
-          : manager.callTool(first, tool, args, options),
-        { timeoutMs, started, what: `mcpx call ${first}${tool === undefined ? "" : ` ${tool}`}` },
+      const what = `mcpx call ${first}${tool === undefined ? "" : ` ${tool}`}`;
+      const [serverName, toolName, result] = await withinDeadline(
+        (async () => {
+          await manager.initialize();
+          const [serverName, toolName] = tool === undefined
+            ? manager.splitQualifiedName(first)
+            : [first, tool];
+          const tools = await whileSlow(io, manager.listTools(serverName), {
+            message: startingMessage(serverName),
+          });
+          const info = tools.find((t) => t.name === toolName);
+          const { args, warnings } = coerceArguments(pairs, info?.inputSchema, {
+            tool: `${serverName}.${toolName}`,
+            base,
+          });
+          for (const warning of warnings) io.err(`warning: ${warning}\n`);
+          // Placeholders are restored outermost, so the checkpoint's policies see the real values.
+          const caller = boundary.caller(run.caller);
+          return [
+            serverName,
+            toolName,
+            await caller.callTool(serverName, toolName, args, options),
+          ] as const;
+        })(),
+        { timeoutMs, started, what },
       );
-      io.out(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result));
+      const text = values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result);
+      const masked = config.privacy?.call === true && boundary.masks(serverName, toolName);
+      io.out(masked ? boundary.mask(text) : text);
+      outcome = "ok";
       return 0;
+    } catch (error) {
+      if (error instanceof McpxError) outcome = error.code;
+      throw error;
     } finally {
+      await run.end(outcome);
+      await save();
       await release();
     }
   },
-};
+});

@@ -4,13 +4,21 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import {
+  type Command,
+  COMMON_HELP,
+  defineCommand,
+  loadCommandConfig,
+  whileSlow,
+} from "./command.ts";
 import { McpxError, UsageError } from "../errors.ts";
 import { McpClientManager } from "../client/manager.ts";
 import type { ToolInfo } from "../client/types.ts";
 import { DISCOVERY_CONFIG_FILE, loadDiscoveryConfig } from "../codegen/discovery_config.ts";
 import { draftDiscoveryConfig, trialDraft } from "../codegen/draft.ts";
 import { type CallEvent, runDiscovery, verifyDiscovery } from "../codegen/discover.ts";
+
+const STARTING = "discover: starting the servers (a first start may download a package)…";
 
 const HELP = `mcpx discover: infer response types from real tool calls
 
@@ -41,20 +49,20 @@ function resolvePath(cwd: string, path: string): string {
 }
 
 /** The `discover` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "discover",
   summary: "infer response types from real calls (discovery_config.json)",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("discover", argv, {
-      draft: { type: "boolean" },
-      "no-trial": { type: "boolean" },
-      force: { type: "boolean" },
-      verify: { type: "boolean" },
-      file: { type: "string" },
-      out: { type: "string" },
-      timeout: { type: "string" },
-    });
+  options: {
+    draft: { type: "boolean" },
+    "no-trial": { type: "boolean" },
+    force: { type: "boolean" },
+    verify: { type: "boolean" },
+    file: { type: "string" },
+    out: { type: "string" },
+    timeout: { type: "string" },
+  },
+  async run({ values, positionals }, io) {
     if (values.draft === true && values.verify === true) {
       throw new UsageError("mcpx discover: --draft and --verify cannot be combined.");
     }
@@ -86,9 +94,11 @@ export const command: Command = {
       if (values.draft === true) return await draft(manager, file, positionals, values, io);
       const discovery = await loadDiscoveryConfig(file);
       if (values.verify === true) {
-        const result = await verifyDiscovery(config, manager, discovery, common);
+        const result = await whileSlow(io, verifyDiscovery(config, manager, discovery, common), {
+          message: STARTING,
+        });
         if (values.json === true) io.out(`${JSON.stringify(result)}\n`);
-        for (const finding of result.drift) {
+        for (const finding of values.json === true ? [] : result.drift) {
           io.out(`drift: ${finding.server}.${finding.tool}\n`);
           for (const problem of finding.problems) io.out(`  ${problem}\n`);
         }
@@ -103,7 +113,9 @@ export const command: Command = {
         if (values.json !== true) io.out(`no drift in ${result.checked} response(s)\n`);
         return 0;
       }
-      const report = await runDiscovery(config, manager, discovery, common);
+      const report = await whileSlow(io, runDiscovery(config, manager, discovery, common), {
+        message: STARTING,
+      });
       if (values.json === true) {
         io.out(`${JSON.stringify({ samples: report.samples, failures: report.failures })}\n`);
       } else {
@@ -123,7 +135,7 @@ export const command: Command = {
       await manager.cleanup();
     }
   },
-};
+});
 
 async function draft(
   manager: McpClientManager,

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand } from "./command.ts";
 import { loadConfig } from "../config/load.ts";
-import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { type DoctorReport, runDoctor, STRICT_TIER_CHECKS } from "../sandbox/doctor.ts";
 
 const HELP = `mcpx doctor: report which sandbox guarantees hold on this host
@@ -14,8 +14,10 @@ const HELP = `mcpx doctor: report which sandbox guarantees hold on this host
 Usage:
   mcpx doctor [--json] [--refresh]
 
-Each podman guarantee is measured by a real container that tries to cross it (a memory hog, a
-thread bomb, a write to /, a connection out), not assumed. Results are cached for 10 minutes
+Each guarantee is measured by a real run that tries to cross it, not assumed: for the fast tier a
+probe with Deno's permissions switched off (host file, harness process, host port) behind the
+second wall (bubblewrap) and a memory hog under the run's cgroup; for podman a real container (a
+memory hog, a thread bomb, a write to /, a connection out). Results are cached for 10 minutes
 (~/.cache/mcpx/doctor-*.json); --refresh measures again. The podman tier refuses to run while a
 guarantee it promises does not hold; each "no" comes with its fix.
 
@@ -24,21 +26,15 @@ Options:
 ${COMMON_HELP}`;
 
 /** The `doctor` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "doctor",
   summary: "report which sandbox guarantees hold on this host",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("doctor", argv, {
-      refresh: { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    if (positionals.length > 0) {
-      throw new UsageError(`mcpx doctor takes no arguments, got "${positionals[0]}".`);
-    }
+  options: {
+    refresh: { type: "boolean" },
+  },
+  maxPositionals: 0,
+  async run({ values }, io) {
     const config = await loadConfig({
       ...(values.config === undefined ? {} : { path: values.config }),
       cwd: io.cwd,
@@ -47,6 +43,7 @@ export const command: Command = {
     for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
     const report = await runDoctor({
       image: config.sandbox.image,
+      runtime: config.sandbox.ociRuntime,
       ...(values.refresh ? { refresh: true } : {}),
     });
     const strictOk = report.checks.filter((c) => STRICT_TIER_CHECKS.includes(c.id))
@@ -76,27 +73,34 @@ export const command: Command = {
     io.out(renderReport(report, strictOk));
     return 0;
   },
-};
+});
 
 /** The human-readable table. */
 export function renderReport(report: DoctorReport, strictOk: boolean): string {
   const rows = report.checks.map((c) => [c.tier, c.label, c.ok ? "yes" : "NO", c.detail]);
   const header = ["TIER", "GUARANTEE", "HOLDS", "MEASURED"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (row: string[]) =>
-    row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ");
   const fixes = report.checks.filter((c) => !c.ok && c.fix !== undefined)
     .map((c) => `  ${c.label}: ${c.fix}`);
   const when = `${report.measuredAt}${report.cached ? ", cached; --refresh to measure again" : ""}`;
   return [
     `Sandbox guarantees on this host (uid ${report.uid}, measured ${when})`,
     "",
-    ...[header, ...rows].map(line),
+    formatColumns([header, ...rows]).trimEnd(),
     "",
     ...(fixes.length ? ["Fixes:", ...fixes, ""] : []),
+    fastTierSummary(report),
     strictOk
       ? "The podman tier (--tier podman) can run here with every guarantee."
       : "The podman tier (--tier podman) refuses to run here until the fixes above are applied.",
     "",
   ].join("\n");
+}
+
+/** One line on what confines a fast-tier run here. */
+function fastTierSummary(report: DoctorReport): string {
+  const wall = report.checks.find((c) => c.id === "deno.wall")?.ok === true;
+  const memory = report.checks.find((c) => c.id === "deno.memory_limit")?.ok === true;
+  return `The fast tier (--tier deno) runs ${
+    wall ? "inside its second wall (bubblewrap)" : "on Deno's permissions alone (no second wall)"
+  } with ${memory ? "one memory limit for the whole run" : "a heap cap per isolate only"}.`;
 }

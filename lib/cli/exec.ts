@@ -5,12 +5,15 @@
  *
  * @module
  */
-import type { Tier } from "../config/types.ts";
+import { isTier, type Tier, TIER_NAMES } from "../sandbox/registry.ts";
 import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
 import type { PooledIo } from "../client/shared.ts";
+import { V8FatalFilter } from "./_v8_fatal_filter.ts";
+import { terminalApprover } from "../checkpoint/approval.ts";
+import { openCliBoundary } from "../privacy/cli.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -22,7 +25,7 @@ Options before the path are mcpx's; everything after the path goes to the skill
 The path is tried relative to the current directory, then in <project>/skills/.
 
 Harness options:
-  --tier deno|podman|trusted  sandbox tier (default: the config's sandbox.tier);
+  --tier ${TIER_NAMES.join("|")}  sandbox tier (default: the config's sandbox.tier);
                               trusted runs with full privileges and says so
   --timeout SECONDS           wall-clock limit (default sandbox.timeout, at most sandbox.max_timeout)
   --allow-net HOST[:PORT]     let the skill reach this host too (repeatable); the only way to
@@ -33,12 +36,20 @@ Harness options:
 ${ADHOC_HELP}
   The ad-hoc server joins the configured ones for this run only; a script may call it only
   when --servers names it, a skill only when it declares it.
+  --approve GLOB              pre-approve calls to server.tool names matching GLOB for this run
+                              (repeatable); other calls a policy marks "approve" are asked on
+                              the terminal, or fail with APPROVAL_REQUIRED without one
 
 Exit status: the skill's own; 124 on timeout; 130 when interrupted; 2 for bad usage or
 invalid skill arguments (nothing is run); 1 when mcpx itself fails.
 With --json, stdout is one JSON object:
-  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier }
-  (killed: "timeout", "memory" or "signal" when the sandbox ended the run)
+  { exitCode, stdout, stderr, durationMs, toolCalls, timedOut, truncated, killed?, tier, runId,
+    tokens: { toolResults, output, saved, tokenizer } }
+  (killed: "timeout", "memory" or "signal" when the sandbox ended the run; runId: the run's
+  id in the audit log, for "mcpx log --run ID"; tokens: what the tool results cost versus
+  what the output costs; every run is also added to the runs file, see "mcpx tokens --runs")
+With "privacy" on in the config, personal data in stdout and stderr is replaced by
+placeholders, and placeholders in the skill's arguments are restored (docs/privacy.md).
 ${COMMON_HELP}`;
 
 const OPTIONS = {
@@ -49,6 +60,7 @@ const OPTIONS = {
   "allow-read": { type: "string", multiple: true },
   "allow-write": { type: "string", multiple: true },
   servers: { type: "string" },
+  approve: { type: "string", multiple: true },
 } as const;
 
 const TAKES_VALUE = new Set([
@@ -58,6 +70,7 @@ const TAKES_VALUE = new Set([
   "--allow-read",
   "--allow-write",
   "--servers",
+  "--approve",
   "--config",
   ...Object.keys(ADHOC_OPTIONS).map((name) => `--${name}`),
 ]);
@@ -113,8 +126,6 @@ export function splitExecArgv(argv: readonly string[]): [string[], string | unde
   return [[...argv], undefined, []];
 }
 
-const TIERS: readonly Tier[] = ["deno", "podman", "trusted"];
-
 function parseTimeout(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -129,6 +140,16 @@ export const command: Command = {
   name: "exec",
   summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
   help: HELP,
+  options: OPTIONS,
+  ownArgvEnd(argv) {
+    // The skill's own arguments (its --help included) start after the path.
+    for (let i = 0; i < argv.length; i++) {
+      const word = argv[i]!;
+      if (word === "--" || !word.startsWith("-")) return i;
+      if (TAKES_VALUE.has(word)) i++;
+    }
+    return argv.length;
+  },
   async run(argv, io) {
     const [harnessArgv, path, skillArgv] = splitExecArgv(argv);
     const { values } = parseCommandArgs("exec", harnessArgv, OPTIONS, { allowPositionals: false });
@@ -139,8 +160,8 @@ export const command: Command = {
     if (path === undefined) {
       throw new UsageError('mcpx exec: missing the skill or script path. Run "mcpx exec --help".');
     }
-    if (values.tier !== undefined && !TIERS.includes(values.tier as Tier)) {
-      throw new UsageError(`--tier must be one of ${TIERS.join(", ")}, got "${values.tier}".`);
+    if (values.tier !== undefined && !isTier(values.tier)) {
+      throw new UsageError(`--tier must be one of ${TIER_NAMES.join(", ")}, got "${values.tier}".`);
     }
     const { config } = await loadCommandServers(values, io);
     const json = values.json === true;
@@ -148,6 +169,24 @@ export const command: Command = {
     const err: string[] = [];
     const outDecoder = new TextDecoder();
     const errDecoder = new TextDecoder();
+    const env = io.env;
+    const { boundary, save } = await openCliBoundary(config, env, (line) => io.err(`${line}\n`));
+    const outMask = boundary.stream();
+    const errMask = boundary.stream();
+    // Without --verbose, V8's fatal report (heap OOM) is dropped; mcpx's one-line notice stays.
+    const errFilter = new V8FatalFilter((text) => json ? err.push(text) : io.err(text));
+    const seen: string[] = [];
+    const emitOut = (text: string) => {
+      seen.push(text);
+      if (json) out.push(text);
+      else if (text !== "") io.out(text);
+    };
+    const emitErr = (text: string) => {
+      seen.push(text);
+      if (values.verbose !== true) errFilter.push(text);
+      else if (json) err.push(text);
+      else if (text !== "") io.err(text);
+    };
     const timeoutSeconds = parseTimeout(values.timeout);
     const options: ExecOptions = {
       config,
@@ -161,16 +200,10 @@ export const command: Command = {
       allowNet: values["allow-net"] ?? [],
       allowRead: values["allow-read"] ?? [],
       allowWrite: values["allow-write"] ?? [],
-      onStdout: (chunk) => {
-        const text = outDecoder.decode(chunk, { stream: true });
-        if (json) out.push(text);
-        else io.out(text);
-      },
-      onStderr: (chunk) => {
-        const text = errDecoder.decode(chunk, { stream: true });
-        if (json) err.push(text);
-        else io.err(text);
-      },
+      checkpoint: { approve: values.approve ?? [], approver: terminalApprover() },
+      boundary,
+      onStdout: (chunk) => emitOut(outMask.push(outDecoder.decode(chunk, { stream: true }))),
+      onStderr: (chunk) => emitErr(errMask.push(errDecoder.decode(chunk, { stream: true }))),
       ...(values.tier === undefined ? {} : { tier: values.tier as Tier }),
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
       ...(values.servers === undefined
@@ -182,27 +215,43 @@ export const command: Command = {
       result = await execSkill(path, skillArgv, options);
     } catch (error) {
       if (error instanceof SkillError && error.code === "INVALID_ARGUMENTS") {
-        throw new UsageError(error.message, { cause: error });
+        throw new UsageError(boundary.mask(error.message), { cause: error });
       }
       throw error;
+    } finally {
+      emitOut(outMask.push(outDecoder.decode()) + outMask.flush());
+      emitErr(errMask.push(errDecoder.decode()) + errMask.flush());
+      errFilter.end();
+      await save();
     }
     if (result.help !== undefined) {
       io.out(result.help.endsWith("\n") ? result.help : `${result.help}\n`);
       return 0;
+    }
+    const { tokens, problem } = await boundary.record(seen.join(""), {
+      kind: "exec",
+      skill: path,
+      project: config.root,
+      env,
+    });
+    if (problem !== undefined) {
+      io.err(`warning: the run was not added to the runs file: ${problem}\n`);
     }
     if (json) {
       io.out(
         `${
           JSON.stringify({
             exitCode: result.exitCode,
-            stdout: out.join("") + outDecoder.decode(),
-            stderr: err.join("") + errDecoder.decode(),
+            stdout: out.join(""),
+            stderr: err.join(""),
             durationMs: Math.round(result.durationMs),
             toolCalls: result.toolCalls,
             timedOut: result.timedOut,
             truncated: result.truncated,
             ...(result.killed === undefined ? {} : { killed: result.killed }),
             tier: result.tier,
+            ...(result.runId === undefined ? {} : { runId: result.runId }),
+            tokens,
           })
         }\n`,
       );

@@ -4,7 +4,7 @@
  * @module
  */
 import { isAbsolute, join } from "node:path";
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, loadCommandConfig } from "./command.ts";
 import { McpxError } from "../errors.ts";
 import { McpClientManager } from "../client/manager.ts";
 import { generateWrappers, type ServerProgress } from "../codegen/generate.ts";
@@ -42,17 +42,27 @@ function describe(progress: ServerProgress, check: boolean): string {
   }
 }
 
+/** `record` with its keys sorted (servers finish in any order; the output must not). */
+function byName<T, U = T>(
+  record: Readonly<Record<string, T>>,
+  map: (value: T) => U = (value) => value as unknown as U,
+): Record<string, U> {
+  return Object.fromEntries(
+    Object.keys(record).sort().map((name) => [name, map(record[name] as T)]),
+  );
+}
+
 /** The `generate` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "generate",
   summary: "write typed wrappers for every server's tools into servers/",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("generate", argv, {
-      check: { type: "boolean" },
-      out: { type: "string" },
-      offline: { type: "boolean" },
-    });
+  options: {
+    check: { type: "boolean" },
+    out: { type: "string" },
+    offline: { type: "boolean" },
+  },
+  async run({ values, positionals }, io) {
     const manager = new McpClientManager({ config: await loadCommandConfig(values, io) });
     try {
       await manager.initialize();
@@ -68,22 +78,42 @@ export const command: Command = {
         offline: values.offline ?? false,
         ...(outDir === undefined ? {} : { outDir }),
         onProgress: (p) => {
-          if (values.json !== true) io.err(`${p.server}: ${describe(p, values.check === true)}\n`);
+          if (values.json === true) return;
+          // "connecting…" is progress for a person watching (a first start may download the
+          // server): only on a terminal, and never when nothing connects (--offline).
+          if (p.state === "connecting" && (values.offline === true || io.isTerminal !== true)) {
+            return;
+          }
+          io.err(`${p.server}: ${describe(p, values.check === true)}\n`);
         },
       });
       const failed = Object.keys(report.failed);
       const stale = [...report.written, ...report.removed];
+      const failure = failed.length > 0
+        ? new McpxError(
+          "CONNECT_FAILED",
+          `Could not generate wrappers for ${failed.join(", ")} (see above); fix the server ` +
+            `entries in mcp_config.json or run "mcpx generate" for the others only.`,
+          { cause: report.failed[failed[0] as string] },
+        )
+        : values.check === true && stale.length > 0
+        ? new McpxError(
+          "STALE",
+          `${stale.length} generated file(s) are stale; run "mcpx generate" to update them.`,
+        )
+        : undefined;
       if (values.json === true) {
         io.out(`${
           JSON.stringify({
             outDir: report.outDir,
-            listed: report.listed,
-            failed: Object.fromEntries(
-              Object.entries(report.failed).map(([name, error]) => [name, error.message]),
-            ),
-            written: report.written,
-            removed: report.removed,
+            listed: byName(report.listed),
+            failed: byName(report.failed, (error) => error.message),
+            written: [...report.written].sort(),
+            removed: [...report.removed].sort(),
             unchanged: report.unchanged,
+            ...(failure === undefined
+              ? {}
+              : { error: { code: failure.code, message: failure.message } }),
           })
         }\n`);
       } else if (values.check === true) {
@@ -96,23 +126,10 @@ export const command: Command = {
             `${report.unchanged} unchanged in ${report.outDir}\n`,
         );
       }
-      if (failed.length > 0) {
-        throw new McpxError(
-          "CONNECT_FAILED",
-          `Could not generate wrappers for ${failed.join(", ")} (see above); fix the server ` +
-            `entries in mcp_config.json or run "mcpx generate" for the others only.`,
-          { cause: report.failed[failed[0] as string] },
-        );
-      }
-      if (values.check === true && stale.length > 0) {
-        throw new McpxError(
-          "INTERNAL",
-          `${stale.length} generated file(s) are stale; run "mcpx generate" to update them.`,
-        );
-      }
+      if (failure !== undefined) throw failure;
       return 0;
     } finally {
       await manager.cleanup();
     }
   },
-};
+});

@@ -6,8 +6,8 @@
  */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
-import { McpxError, UsageError } from "../errors.ts";
+import { type Command, COMMON_HELP, defineCommand } from "./command.ts";
+import { McpxError } from "../errors.ts";
 
 /**
  * The permissions the installed `mcpx` runs with. The harness is trusted by design: it reads the
@@ -94,20 +94,16 @@ Options:
 ${COMMON_HELP}`;
 
 /** The `install` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "install",
   summary: "install mcpx as a global command (deno install -g)",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("install", argv, {
-      root: { type: "string" },
-      "dry-run": { type: "boolean" },
-    });
-    if (positionals.length > 0) {
-      throw new UsageError(
-        `mcpx install: unexpected argument "${positionals[0]}". Run "mcpx install --help".`,
-      );
-    }
+  options: {
+    root: { type: "string" },
+    "dry-run": { type: "boolean" },
+  },
+  maxPositionals: 0,
+  async run({ values }, io) {
     const root = values.root === undefined ? undefined : resolve(io.cwd, values.root);
     const args = installArgs(repoDir(), root === undefined ? {} : { root });
     if (values["dry-run"]) {
@@ -139,4 +135,4 @@ export const command: Command = {
     if (!onPath) io.out(`Add it to PATH: export PATH="${bin}:$PATH"\n`);
     return 0;
   },
-};
+});

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Command, CommandIo } from "./command.ts";
-import { COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import type { Command } from "./command.ts";
+import { COMMON_HELP, defineCommand, loadCommandConfig } from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { createDefaultBackend } from "../serve/default_backend.ts";
 import { serveHttp } from "../serve/http.ts";
@@ -27,23 +27,19 @@ Options:
 ${COMMON_HELP}`;
 
 /** The `serve` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "serve",
   summary: "serve mcpx itself as an MCP server (stdio, or --http)",
   help: HELP,
-  async run(argv: string[], io: CommandIo): Promise<number> {
-    const { values, positionals } = parseCommandArgs("serve", argv, {
-      http: { type: "boolean" },
-      port: { type: "string" },
-      host: { type: "string" },
-      token: { type: "string" },
-      "allowed-host": { type: "string", multiple: true },
-    });
-    if (positionals.length > 0) {
-      throw new UsageError(
-        `mcpx serve: unexpected argument "${positionals[0]}". Run "mcpx serve --help".`,
-      );
-    }
+  options: {
+    http: { type: "boolean" },
+    port: { type: "string" },
+    host: { type: "string" },
+    token: { type: "string" },
+    "allowed-host": { type: "string", multiple: true },
+  },
+  maxPositionals: 0,
+  async run({ values }, io) {
     const http = values.http === true;
     if (!http && (values.port ?? values.host ?? values.token) !== undefined) {
       throw new UsageError("mcpx serve: --port, --host and --token need --http.");
@@ -81,4 +77,4 @@ export const command: Command = {
       await backend.close();
     }
   },
-};
+});

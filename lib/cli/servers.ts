@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, loadCommandConfig, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, loadCommandConfig } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
 import { DEFAULT_STATUS_TIMEOUT_MS, runStatus } from "./servers_status.ts";
 import { parseTimeoutMs } from "./_timeout.ts";
-import type { ServerConfig } from "../config/types.ts";
 import { UsageError } from "../errors.ts";
+import type { ServerConfig } from "../config/types.ts";
+import { formatColumns } from "../_columns.ts";
 
 const HELP = `mcpx servers: list the configured MCP servers (connects to none)
 
@@ -33,20 +34,16 @@ function target(server: ServerConfig): string {
 }
 
 /** The `servers` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "servers",
   summary: "list the configured MCP servers (--status checks each one)",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("servers", argv, {
-      ...ADHOC_OPTIONS,
-      status: { type: "boolean" },
-      "timeout-ms": { type: "string" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
+  options: {
+    ...ADHOC_OPTIONS,
+    status: { type: "boolean" },
+    "timeout-ms": { type: "string" },
+  },
+  async run({ values, positionals }, io) {
     if (values.status) {
       const timeoutMs = parseTimeoutMs(values["timeout-ms"], "servers") ??
         DEFAULT_STATUS_TIMEOUT_MS;
@@ -84,12 +81,7 @@ export const command: Command = {
       target(s),
       s.disabled ? "disabled" : "",
     ]);
-    const header = ["NAME", "TYPE", "TARGET", ""];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (row: string[]) =>
-      row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ")
-        .trimEnd();
-    io.out(`${[header, ...rows].map(line).join("\n")}\n`);
+    io.out(formatColumns([["NAME", "TYPE", "TARGET", ""], ...rows]));
     return 0;
   },
-};
+});

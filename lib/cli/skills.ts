@@ -5,9 +5,9 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand } from "./command.ts";
 import { loadConfig } from "../config/load.ts";
-import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { listSkills, readSkillUsage } from "../skills/catalog.ts";
 
 const HELP = `mcpx skills: list the skills and what each does, or print one skill's USAGE
@@ -25,21 +25,16 @@ ${COMMON_HELP}
 Run a skill with: mcpx exec skills/NAME.ts --flag value (add --help for its flags)`;
 
 /** The `skills` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "skills",
   summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("skills", argv, {
-      dir: { type: "string" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    if (positionals.length > 1) {
-      throw new UsageError(`mcpx skills takes at most one skill name, got ${positionals.length}.`);
-    }
+  firstArgument: "skill",
+  options: {
+    dir: { type: "string" },
+  },
+  maxPositionals: 1,
+  async run({ values, positionals }, io) {
     const dir = values.dir !== undefined ? resolve(io.cwd, values.dir) : join(
       (await loadConfig({
         cwd: io.cwd,
@@ -65,8 +60,7 @@ export const command: Command = {
       io.err(`No skills in ${dir}: write skills/NAME.ts (see skills/README.md).\n`);
       return 0;
     }
-    const width = Math.max(...skills.map((s) => s.name.length));
-    io.out(skills.map((s) => `${s.name.padEnd(width)}  ${s.purpose}`.trimEnd()).join("\n") + "\n");
+    io.out(formatColumns(skills.map((s) => [s.name, s.purpose])));
     return 0;
   },
-};
+});

@@ -4,11 +4,13 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand, startingMessage, whileSlow } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adhoc.ts";
 import { UsageError } from "../errors.ts";
+import { formatColumns } from "../_columns.ts";
 import { toolSummary } from "../client/format.ts";
-import { acquireCaller } from "../client/shared.ts"; // daemon wiring
+import { acquireCaller } from "../client/shared.ts";
+import { visibleTools } from "../checkpoint/listing.ts";
 
 const HELP = `mcpx tools: list one server's tools (connects to that server only)
 
@@ -24,19 +26,16 @@ ${COMMON_HELP}
 Call one with: mcpx call <server> <tool> key=value …`;
 
 /** The `tools` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "tools",
   summary: "list one server's tools (--schema for input schemas)",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("tools", argv, {
-      ...ADHOC_OPTIONS,
-      schema: { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
+  firstArgument: "server",
+  options: {
+    ...ADHOC_OPTIONS,
+    schema: { type: "boolean" },
+  },
+  async run({ values, positionals }, io) {
     const { config, adhoc } = await loadCommandServers(values, io);
     const rest = [...positionals];
     const server = takeServer(rest, adhoc, "tools");
@@ -52,7 +51,11 @@ export const command: Command = {
     }
     const { manager, release } = acquireCaller(config, io); // daemon wiring
     try {
-      const tools = await manager.listTools(server);
+      const tools = visibleTools(
+        config,
+        server,
+        await whileSlow(io, manager.listTools(server), { message: startingMessage(server) }),
+      );
       if (values.json) {
         const shown = values.schema ? tools : tools.map(({ inputSchema: _, ...rest }) => rest);
         io.out(`${JSON.stringify(shown, null, 2)}\n`);
@@ -65,13 +68,10 @@ export const command: Command = {
         }
         return 0;
       }
-      const width = Math.max(0, ...tools.map((tool) => tool.name.length));
-      for (const tool of tools) {
-        io.out(`${`${tool.name.padEnd(width)}  ${toolSummary(tool)}`.trimEnd()}\n`);
-      }
+      io.out(formatColumns(tools.map((tool) => [tool.name, toolSummary(tool)])));
       return 0;
     } finally {
       await release();
     }
   },
-};
+});

@@ -85,6 +85,18 @@ export function callError(error: unknown, failure: CallFailure): McpxError {
         { cause: error, data: { ...data, status } },
       );
     }
+    const overflow = connection.transportErrors.find((e) => /exceeded maximum size/.test(text(e)));
+    const tooLarge = /exceeded maximum size of (\d+) bytes/.exec(text(overflow));
+    if (tooLarge !== null) {
+      const mib = Number(tooLarge[1]) / (1024 * 1024);
+      return new ClientError(
+        "FRAME_TOO_LARGE",
+        `Server "${config.name}" answered ${where} with a message over the MCP SDK's ` +
+          `${mib} MiB stdio limit, so the connection was dropped; ask for less (a narrower ` +
+          `query, paging or a size argument of the tool).`,
+        { cause: overflow, data: { ...data, limitBytes: Number(tooLarge[1]) } },
+      );
+    }
     const tail = connection.stderr?.tail() ?? "";
     const what = config.type === "stdio" ? "exited" : "closed the connection";
     return new ClientError(
@@ -105,6 +117,16 @@ export function callError(error: unknown, failure: CallFailure): McpxError {
         `(${at}${issues.length > 1 ? ` and ${issues.length - 1} more` : ""}); ` +
         `the server is not compatible with this MCP client: update it or report it to its authors.`,
       { cause: error, data: { ...data, issues } },
+    );
+  }
+  if (error instanceof McpError && /output schema/.test(error.message)) {
+    // The SDK checks structuredContent against the tool's outputSchema on our side.
+    return new ClientError(
+      "PROTOCOL_ERROR",
+      `Server "${config.name}" answered ${where} with a result that breaks the tool's own ` +
+        `outputSchema (${error.message.replace(/^MCP error -?\d+: /, "")}); the server is at ` +
+        `fault, not your arguments: report it to its authors.`,
+      { cause: error, data },
     );
   }
   if (error instanceof McpError && error.code === McpErrorCode.InvalidParams) {

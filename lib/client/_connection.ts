@@ -19,14 +19,19 @@ import {
   UnauthorizedError,
 } from "./_sdk.ts";
 import { transportAuth } from "../auth/connect.ts";
+import { errorChainText, tlsTrustHint, TRUST_ENV_VARS } from "../config/trust.ts";
 import { StderrRing } from "./_stderr_ring.ts";
-import { findCommand } from "./_which.ts";
+import { findCommand, findNonExecutable } from "./_which.ts";
 import type { ToolInfo } from "./types.ts";
 
 /** Name and version mcpx announces to servers. */
 const CLIENT_INFO = { name: "mcpx", version: "0.1.0" } as const;
 
-/** Variables a stdio server inherits from mcpx's environment; `env` from the config goes on top. */
+/**
+ * Variables a stdio server inherits from mcpx's environment; `env` from the config goes on top.
+ * The trust-store and proxy variables ({@linkcode TRUST_ENV_VARS}) let servers that Deno, npx or
+ * uvx must download reach their registry through a custom CA or proxy.
+ */
 export const INHERITED_ENV_VARS: readonly string[] = [
   "PATH",
   "HOME",
@@ -41,10 +46,8 @@ export const INHERITED_ENV_VARS: readonly string[] = [
   "XDG_CACHE_HOME",
   "DENO_DIR",
   "NO_COLOR",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
   "NPM_CONFIG_REGISTRY",
+  ...TRUST_ENV_VARS,
 ];
 
 /** After stdin is closed, how long a child may take to exit before SIGTERM. */
@@ -66,6 +69,9 @@ export interface Connection {
   readonly isClosed: boolean;
   /** The cached tool list; dropped on `notifications/tools/list_changed`. */
   tools: Promise<readonly ToolInfo[]> | undefined;
+  /** The first errors the transport reported (e.g. a message over the SDK's size limit, then
+   * the parse errors of its remains): often the true cause when the connection then closes. */
+  readonly transportErrors: readonly unknown[];
   /** Closes the connection (and stops the child) promptly. Idempotent. */
   close(): Promise<void>;
 }
@@ -182,6 +188,14 @@ function childEnv(config: StdioServerConfig, env: Readonly<Record<string, string
   return { ...base, ...config.env };
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 function describeTarget(config: ServerConfig): string {
   return config.type === "stdio" ? `command "${config.command}"` : config.url;
 }
@@ -220,12 +234,24 @@ function authRequired(config: ServerConfig, status: number, cause: unknown): Cli
 
 async function openStdio(config: StdioServerConfig, options: OpenOptions): Promise<Connection> {
   const env = childEnv(config, options.env);
+  if (!isDirectory(config.cwd)) {
+    throw new ClientError(
+      "CONNECT_FAILED",
+      `Cannot start server "${config.name}": its working directory "${config.cwd}" does not ` +
+        `exist (or is not a directory); create it or fix "cwd" in mcp_config.json.`,
+      { data: { server: config.name, cwd: config.cwd } },
+    );
+  }
   const command = findCommand(config.command, env.PATH ?? "", config.cwd);
   if (command === undefined) {
+    const found = findNonExecutable(config.command, env.PATH ?? "", config.cwd);
     throw new ClientError(
       "COMMAND_NOT_FOUND",
-      `Cannot start server "${config.name}": command "${config.command}" not found on PATH; ` +
-        `install it or fix "command" in mcp_config.json.`,
+      found === undefined
+        ? `Cannot start server "${config.name}": command "${config.command}" not found on ` +
+          `PATH; install it or fix "command" in mcp_config.json.`
+        : `Cannot start server "${config.name}": command "${config.command}" (${found}) is not ` +
+          `executable; make it executable (chmod +x) or fix "command" in mcp_config.json.`,
       { data: { server: config.name, command: config.command } },
     );
   }
@@ -265,6 +291,14 @@ async function openStdio(config: StdioServerConfig, options: OpenOptions): Promi
     // Let the last stderr chunks arrive before quoting them.
     await sleep(20);
     const tail = stderr.tail();
+    const trust = tlsTrustHint(stderr.text(), { command: config.command, env });
+    if (trust !== undefined) {
+      throw new ClientError(
+        "SERVER_EXITED",
+        `Server "${config.name}" (${describeTarget(config)}) could not start: ${trust}.`,
+        { cause, data: { server: config.name, stderr: stderr.text() } },
+      );
+    }
     if (exited) {
       throw new ClientError(
         "SERVER_EXITED",
@@ -346,6 +380,14 @@ export function isSessionLost(error: unknown): boolean {
 function httpConnectError(config: HttpServerConfig, cause: unknown): ClientError {
   const status = httpStatusOf(cause);
   if (status === 401 || status === 403) return authRequired(config, status, cause);
+  const trust = tlsTrustHint(errorChainText(cause), { command: "deno", env: {} });
+  if (trust !== undefined) {
+    return new ClientError(
+      "CONNECT_FAILED",
+      `Cannot connect to server "${config.name}" at ${config.url}: ${trust}.`,
+      { cause, data: { server: config.name, url: config.url } },
+    );
+  }
   return new ClientError(
     "CONNECT_FAILED",
     `Cannot connect to server "${config.name}" at ${config.url}: ${errorText(cause)}. ` +
@@ -368,6 +410,10 @@ function track(
   const closed = new Promise<void>((resolve) => markClosed = resolve);
   let closing: Promise<void> | undefined;
   let pid: number | undefined;
+  const transportErrors: unknown[] = [];
+  client.onerror = (error) => {
+    if (transportErrors.length < 8) transportErrors.push(error);
+  };
   client.onclose = () => {
     if (isClosed) return;
     isClosed = true;
@@ -385,6 +431,7 @@ function track(
       return isClosed;
     },
     tools: undefined,
+    transportErrors,
     close() {
       return closing ??= parts.stop(connection).finally(() => {
         if (!isClosed) {

@@ -5,6 +5,26 @@
  * @module
  */
 
+// CSI (colours, cursor moves), OSC (titles, links; ended by BEL or ST), other ESC sequences,
+// and the remaining C0/C1 control characters except tab and newline.
+const TERMINAL_CODES =
+  // deno-lint-ignore no-control-regex
+  /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * `text` without terminal escape sequences and control characters (newlines and tabs kept), so
+ * a server's coloured stderr never reaches a message, a log or a model as raw codes.
+ *
+ * @example
+ * ```ts
+ * import { stripTerminalCodes } from "./_stderr_ring.ts";
+ * console.assert(stripTerminalCodes("\x1b[31merror\x1b[0m: x") === "error: x");
+ * ```
+ */
+export function stripTerminalCodes(text: string): string {
+  return text.replace(TERMINAL_CODES, "");
+}
+
 /** Keeps the most recent bytes written to it, up to a fixed capacity. */
 export class StderrRing {
   readonly #capacity: number;
@@ -37,7 +57,7 @@ export class StderrRing {
     }
   }
 
-  /** The buffered text. */
+  /** The buffered text, terminal codes removed ({@linkcode stripTerminalCodes}). */
   text(): string {
     const all = new Uint8Array(this.#size);
     let at = 0;
@@ -45,7 +65,7 @@ export class StderrRing {
       all.set(chunk, at);
       at += chunk.length;
     }
-    return new TextDecoder().decode(all);
+    return stripTerminalCodes(new TextDecoder().decode(all));
   }
 
   /** The last `lines` non-empty lines joined with " | ", at most `maxChars` long, for messages. */

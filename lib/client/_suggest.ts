@@ -32,3 +32,12 @@ export function nearestName(name: string, candidates: readonly string[]): string
   // Beyond half the name's length a "suggestion" is noise.
   return bestDistance <= Math.max(2, Math.ceil(name.length / 2)) ? best : undefined;
 }
+
+/**
+ * ` Did you mean "x"?` for the candidate closest to `name`, or `""` when none is close: the
+ * sentence every "unknown …" message ends with.
+ */
+export function didYouMean(name: string, candidates: readonly string[]): string {
+  const near = nearestName(name, candidates);
+  return near === undefined ? "" : ` Did you mean "${near}"?`;
+}

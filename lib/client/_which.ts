@@ -7,12 +7,30 @@
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 
 function isExecutableFile(path: string): boolean {
+  return fileState(path) === "executable";
+}
+
+function fileState(path: string): "executable" | "not executable" | "absent" {
   try {
     const info = Deno.statSync(path);
-    return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
+    if (!info.isFile) return "not executable";
+    return info.mode === null || (info.mode & 0o111) !== 0 ? "executable" : "not executable";
   } catch {
-    return false;
+    return "absent";
   }
+}
+
+function candidates(command: string, path: string, cwd: string): string[] {
+  if (command.includes("/")) return [isAbsolute(command) ? command : resolve(cwd, command)];
+  return path.split(delimiter).filter((dir) => dir !== "").map((dir) => join(dir, command));
+}
+
+/**
+ * When {@linkcode findCommand} finds nothing: the first path where `command` exists but cannot
+ * be executed (no execute bit, or a directory), so the error names the true cause.
+ */
+export function findNonExecutable(command: string, path: string, cwd: string): string | undefined {
+  return candidates(command, path, cwd).find((c) => fileState(c) === "not executable");
 }
 
 /**
@@ -20,14 +38,5 @@ function isExecutableFile(path: string): boolean {
  * else each PATH entry in order. Returns the absolute path, or `undefined` when not found.
  */
 export function findCommand(command: string, path: string, cwd: string): string | undefined {
-  if (command.includes("/")) {
-    const full = isAbsolute(command) ? command : resolve(cwd, command);
-    return isExecutableFile(full) ? full : undefined;
-  }
-  for (const dir of path.split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, command);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
+  return candidates(command, path, cwd).find(isExecutableFile);
 }

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { normalizeToolResult } from "../codegen/normalize.ts";
-import { ClientError } from "../errors.ts";
+import { normalizeToolResult } from "./normalize.ts";
+import { ClientError, ConfigError } from "../errors.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
 import { callError, isConnectionLost } from "./_call_errors.ts";
@@ -30,6 +30,7 @@ import type {
   ResourceTemplateInfo,
 } from "./resource_types.ts";
 import { nearestName } from "./_suggest.ts";
+import { splitQualifiedName } from "./qualified_name.ts";
 import { toToolResult } from "./result.ts";
 import {
   type CallToolOptions,
@@ -462,22 +463,18 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
     return counter;
   }
 
+  /** `[server, tool]` of a qualified `server__tool` name (the longest configured server wins);
+   * throws `UNKNOWN_SERVER` when no configured server prefixes it. */
+  splitQualifiedName(name: string): [string, string] {
+    return this.#splitQualified(name);
+  }
+
   #splitQualified(name: string): [string, string] {
-    const servers = Object.keys(this.config.servers).sort((a, b) => b.length - a.length);
-    const server = servers.find((s) => name.startsWith(`${s}__`) && name.length > s.length + 2);
-    if (server === undefined) {
-      throw new ClientError(
-        "UNKNOWN_SERVER",
-        `"${name}" does not start with a configured server name and "__" (configured: ` +
-          `${servers.join(", ") || "none"}); call it as "server__tool" or pass server and tool.`,
-        { data: { servers } },
-      );
-    }
-    return [server, name.slice(server.length + 2)];
+    return splitQualifiedName(name, Object.keys(this.config.servers));
   }
 
   #serverConfig(name: string): ServerConfig {
-    const config = this.config.servers[name];
+    const config = Object.hasOwn(this.config.servers, name) ? this.config.servers[name] : undefined;
     if (config === undefined) {
       const names = Object.keys(this.config.servers);
       const near = nearestName(name, names);
@@ -488,6 +485,9 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
           `${this.config.path ?? "mcp_config.json"}.`,
         { data: { server: name, servers: names } },
       );
+    }
+    if (config.unavailable !== undefined) {
+      throw new ConfigError("CONFIG_INVALID", config.unavailable, { data: { server: name } });
     }
     if (config.disabled) {
       throw new ClientError(

@@ -63,7 +63,7 @@ export interface DiscoverReport {
 function selectServers(discovery: DiscoveryConfig, config: McpxConfig, only?: readonly string[]) {
   const names = only !== undefined && only.length > 0 ? [...only] : Object.keys(discovery.servers);
   for (const name of names) {
-    if (config.servers[name] === undefined) {
+    if (!Object.hasOwn(config.servers, name)) {
       throw new ClientError(
         "UNKNOWN_SERVER",
         `discovery_config.json names server "${name}", which mcp_config.json does not ` +

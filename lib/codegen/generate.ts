@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { visibleTools } from "../checkpoint/listing.ts";
 import { join } from "node:path";
 import { ClientError } from "../errors.ts";
 import type { McpxConfig } from "../config/types.ts";
@@ -106,7 +107,7 @@ function selectServers(config: McpxConfig, requested: readonly string[] | undefi
     return Object.values(config.servers).filter((s) => !s.disabled).map((s) => s.name);
   }
   for (const name of requested) {
-    if (config.servers[name] === undefined) {
+    if (!Object.hasOwn(config.servers, name)) {
       throw new ClientError(
         "UNKNOWN_SERVER",
         `Unknown server "${name}". Configured: ${
@@ -139,15 +140,17 @@ export async function generateWrappers(
   await Promise.all(selected.map(async (server) => {
     options.onProgress?.({ server, state: "connecting" });
     try {
-      const tools = options.offline === true
+      const listing = options.offline === true
         ? await readSavedTools(outDir, server)
         : await caller.listTools(server);
-      if (tools === undefined) {
+      if (listing === undefined) {
         throw new ClientError(
           "CONNECT_FAILED",
           `No saved tool list for "${server}": run "mcpx generate ${server}" while it is reachable.`,
         );
       }
+      // Blocked tools get no wrapper and no line in the index.
+      const tools = visibleTools(config, server, listing);
       const discovered = await readDiscovered(join(outDir, serverFolder(server)));
       const resources = await serverResources(caller, outDir, server, options.offline === true);
       entries.set(server, { server, tools, resources, ...discovered });

@@ -6,8 +6,6 @@
 import { z } from "zod";
 import { describeValue } from "./_describe.ts";
 
-/** Variables for `${env:VAR}` interpolation. */
-export type Env = Readonly<Record<string, string>>;
 type Ctx = z.core.$RefinementCtx<unknown> | z.core.ParsePayload<unknown>;
 
 /** An error function: `expected <what>, got <value> (<fix>)`. */
@@ -17,8 +15,20 @@ export function expected(what: string, fix?: string) {
 }
 
 /** Adds a custom issue (relative `path`) to a check or transform context. */
-export function pushIssue(ctx: Ctx, message: string, input: unknown, path?: PropertyKey[]): void {
-  const issue = { code: "custom" as const, message, input, ...(path ? { path } : {}) };
+export function pushIssue(
+  ctx: Ctx,
+  message: string,
+  input: unknown,
+  path?: PropertyKey[],
+  params?: Record<string, unknown>,
+): void {
+  const issue = {
+    code: "custom" as const,
+    message,
+    input,
+    ...(path ? { path } : {}),
+    ...(params ? { params } : {}),
+  };
   (ctx as { issues: unknown[] }).issues.push(issue);
 }
 

@@ -29,8 +29,11 @@ export const daemonSchema = z.object({
   }).optional(),
 }, { error: expected("an object", 'write "daemon": { "autostart": true }') });
 
-/** Applies the defaults to a `daemon` section as written. */
-export function resolveDaemon(entry: z.output<typeof daemonSchema> | undefined): DaemonConfig {
+/** The `daemon` section as written. */
+export type DaemonEntry = z.output<typeof daemonSchema>;
+
+/** The `daemon` section with defaults applied. */
+export function resolveDaemon(entry: DaemonEntry | undefined): DaemonConfig {
   return {
     autostart: entry?.autostart ?? false,
     idleTimeoutSeconds: entry?.idle_timeout ?? DEFAULT_DAEMON_IDLE_SECONDS,

@@ -13,6 +13,8 @@ export const DEFAULT_SANDBOX: SandboxConfig = {
   tier: "deno",
   allowTrusted: false,
   image: undefined,
+  ociRuntime: undefined,
+  requireOsIsolation: false,
   memoryMb: 512,
   cpus: 1,
   pidsLimit: 64,

@@ -11,8 +11,11 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { CONFIG_FILE_NAME, DEFAULT_SANDBOX } from "./defaults.ts";
+import { formatById } from "./formats/mod.ts";
 import { displayConfigPath, parseConfig } from "./parse.ts";
-import type { McpxConfig } from "./types.ts";
+import { type AskInput, askInputs, askOnTerminal } from "./inputs.ts";
+import { findSources } from "./sources.ts";
+import type { McpxConfig, ServerConfig } from "./types.ts";
 
 /** Options of {@linkcode loadConfig} and {@linkcode configCandidates}. */
 export interface LoadConfigOptions {
@@ -30,6 +33,16 @@ export interface LoadConfigOptions {
    * @default {Deno.env.toObject()}
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Asks for VS Code `${input:id}` values that have no `MCPX_INPUT_<ID>`.
+   *
+   * @default {askOnTerminal: a prompt on stderr when stdin and stderr are terminals}
+   */
+  ask?: (input: {
+    readonly id: string;
+    readonly description: string;
+    readonly password: boolean;
+  }) => Promise<string | undefined>;
 }
 
 /** One place the loader looks, in order. */
@@ -127,7 +140,85 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<McpxC
   const env = options.env ?? Deno.env.toObject();
   for (const candidate of configCandidates({ ...options, cwd, env })) {
     const text = await readIfPresent(candidate, cwd);
-    if (text !== undefined) return parseConfig(text, { path: candidate.path, env, cwd });
+    if (text === undefined) continue;
+    const ask = options.ask ?? askOnTerminal;
+    const inputs = await askInputs(text, { path: candidate.path, env, ask });
+    const config = parseConfig(text, { path: candidate.path, env, cwd, inputs });
+    return config.imports === undefined ? config : await withImports(config, cwd, env, ask);
   }
-  return { path: undefined, root: cwd, servers: {}, sandbox: DEFAULT_SANDBOX, warnings: [] };
+  return {
+    path: undefined,
+    root: cwd,
+    servers: {},
+    sandbox: DEFAULT_SANDBOX,
+    warnings: await importHints(cwd, env),
+  };
+}
+
+/**
+ * Adds the servers of the clients named in `"imports"` (project files first, then user files).
+ * A name already taken keeps its first definition and the other is reported in one line; an
+ * imported file that cannot be read is reported and skipped.
+ */
+async function withImports(
+  config: McpxConfig,
+  cwd: string,
+  env: Readonly<Record<string, string>>,
+  ask: AskInput,
+): Promise<McpxConfig> {
+  const servers: Record<string, ServerConfig> = { ...config.servers };
+  const origins: Record<string, string> = {};
+  const warnings = [...config.warnings];
+  const home = env.HOME ?? env.USERPROFILE ?? "";
+  const own = displayConfigPath(config.path!, cwd);
+  for (const id of config.imports ?? []) {
+    const format = formatById(id)!;
+    for (const location of format.locations({ cwd, home, env })) {
+      let text: string;
+      try {
+        text = await Deno.readTextFile(location.path);
+      } catch {
+        continue;
+      }
+      const shown = displayConfigPath(location.path, cwd);
+      let imported: McpxConfig;
+      try {
+        const inputs = await askInputs(text, { path: location.path, env, format: id, ask });
+        imported = parseConfig(text, { path: location.path, env, cwd, format: id, inputs });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        warnings.push(`${own}: imports: ${message}; its servers are skipped`);
+        continue;
+      }
+      warnings.push(...imported.warnings);
+      for (const [name, server] of Object.entries(imported.servers)) {
+        if (servers[name] !== undefined) {
+          const first = origins[name] ?? own;
+          warnings.push(
+            `${shown}: server "${name}" is also defined in ${first}; using the one in ${first} ` +
+              `(rename one of them to keep both)`,
+          );
+          continue;
+        }
+        servers[name] = server;
+        origins[name] = shown;
+      }
+    }
+  }
+  return { ...config, servers, origins, warnings };
+}
+
+/** When mcpx has no config but other clients do: one line saying how to use theirs. */
+async function importHints(cwd: string, env: Readonly<Record<string, string>>) {
+  const sources = (await findSources({ cwd, env })).filter((source) =>
+    source.format.id !== "mcpx" && source.servers.length > 0
+  );
+  if (sources.length === 0) return [];
+  const first = sources.find((source) => source.location.scope === "project") ?? sources[0]!;
+  const clients = [...new Set(sources.map((source) => source.format.client))];
+  return [
+    `no mcp_config.json found, but ${sources.length} config file(s) of ${clients.join(", ")} ` +
+    `exist: run "mcpx config import ${first.format.id}" to use ` +
+    `${displayConfigPath(first.location.path, cwd)}, or "mcpx config --sources" to see them all`,
+  ];
 }

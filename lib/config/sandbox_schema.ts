@@ -9,6 +9,7 @@ import { describeValue } from "./_describe.ts";
 import { expected, positiveNumber, pushIssue } from "./_zod.ts";
 import { DEFAULT_SANDBOX } from "./defaults.ts";
 import { hasSizeUnit, parseByteSize } from "./size.ts";
+import { TIER_NAMES, tierList } from "../sandbox/registry.ts";
 
 /** Keys of the `sandbox` section (snake_case as in the reference system, plus camelCase). */
 export const SANDBOX_KEYS = [
@@ -18,6 +19,8 @@ export const SANDBOX_KEYS = [
   "image",
   "allow_trusted",
   "allowTrusted",
+  "require_os_isolation",
+  "requireOsIsolation",
   "memory_limit",
   "memoryLimit",
   "cpu_limit",
@@ -92,15 +95,26 @@ function cpus(value: unknown): number | { error: string } {
   return n;
 }
 
-function runtime(value: unknown): "podman" | "auto" | { error: string } {
+/** OCI runtimes `sandbox.runtime` may name for the podman tier (`runsc` is gVisor). */
+export const OCI_RUNTIMES = ["runsc", "runc", "crun"] as const;
+
+function runtime(
+  value: unknown,
+): "podman" | "auto" | typeof OCI_RUNTIMES[number] | { error: string } {
   if (value === "podman" || value === "auto") return value;
+  if ((OCI_RUNTIMES as readonly unknown[]).includes(value)) {
+    return value as typeof OCI_RUNTIMES[number];
+  }
   if (value === "docker") {
     return {
       error:
         '"docker" is not supported; mcpx needs rootless podman (set "runtime": "podman" or remove it)',
     };
   }
-  return { error: `expected "podman" or "auto", got ${describeValue(value)}` };
+  return {
+    error: `expected "podman", "auto", or an OCI runtime for podman: "runsc" (gVisor), "runc" ` +
+      `or "crun", got ${describeValue(value)}`,
+  };
 }
 
 const positiveInteger = z.number({ error: expected("a positive integer") })
@@ -109,9 +123,8 @@ const positiveInteger = z.number({ error: expected("a positive integer") })
 
 /** The `sandbox` section as written. */
 export const sandboxSchema = z.object({
-  tier: z.enum(["deno", "podman", "trusted"], {
-    error: (issue) =>
-      `unknown tier ${JSON.stringify(issue.input)} (use "deno", "podman" or "trusted")`,
+  tier: z.enum(TIER_NAMES, {
+    error: (issue) => `unknown tier ${JSON.stringify(issue.input)} (use ${tierList()})`,
   }).optional(),
   enabled: z.boolean({ error: expected("true or false") }).optional(),
   runtime: custom(runtime).optional(),
@@ -120,6 +133,8 @@ export const sandboxSchema = z.object({
   }).optional(),
   allow_trusted: z.boolean({ error: expected("true or false") }).optional(),
   allowTrusted: z.boolean({ error: expected("true or false") }).optional(),
+  require_os_isolation: z.boolean({ error: expected("true or false") }).optional(),
+  requireOsIsolation: z.boolean({ error: expected("true or false") }).optional(),
   memory_limit: custom(memoryMb).optional(),
   memoryLimit: custom(memoryMb).optional(),
   cpu_limit: custom(cpus).optional(),
@@ -135,6 +150,7 @@ export const sandboxSchema = z.object({
   .check((ctx) => {
     const pairs = [
       ["allow_trusted", "allowTrusted"],
+      ["require_os_isolation", "requireOsIsolation"],
       ["memory_limit", "memoryLimit"],
       ["cpu_limit", "cpuLimit"],
       ["pids_limit", "pidsLimit"],

@@ -8,8 +8,9 @@
 import { z } from "zod";
 import { McpxError } from "../errors.ts";
 import { describeValue } from "./_describe.ts";
-import { type Env, expected, positiveNumber, pushIssue } from "./_zod.ts";
-import { interpolateEnv } from "./interpolate.ts";
+import { expected, positiveNumber, pushIssue } from "./_zod.ts";
+import { interpolate, type Variables } from "./interpolate.ts";
+import { SERVER_GOVERNANCE_KEYS } from "./policy_schema.ts";
 
 /** Keys of a server entry that mcpx reads. */
 export const SERVER_KEYS = [
@@ -18,6 +19,7 @@ export const SERVER_KEYS = [
   "command",
   "args",
   "env",
+  "envFile",
   "cwd",
   "url",
   "headers",
@@ -28,6 +30,7 @@ export const SERVER_KEYS = [
   "auth",
   "keepAlive",
   "serialize",
+  ...SERVER_GOVERNANCE_KEYS,
 ] as const;
 
 /** Keys other MCP clients write into server entries; accepted and ignored without a warning. */
@@ -35,7 +38,6 @@ export const IGNORED_SERVER_KEYS = [
   "alwaysAllow",
   "autoApprove",
   "description",
-  "disabledTools",
 ] as const;
 
 /** `type` values accepted in a server entry. */
@@ -50,19 +52,23 @@ function quoteFix(issue: { input?: unknown }): string {
   return `expected a string, got ${describeValue(input)}${hint}`;
 }
 
-function interpolated(env: Env) {
+/** Marks an issue that only a missing variable or input caused: it fails that server alone. */
+export const UNRESOLVED = "unresolved";
+
+function interpolated(vars: Variables) {
   return z.string({ error: quoteFix }).transform((value, ctx) => {
     try {
-      return interpolateEnv(value, env);
+      return interpolate(value, vars);
     } catch (error) {
-      pushIssue(ctx, error instanceof McpxError ? error.message : String(error), value);
+      const message = error instanceof McpxError ? error.message : String(error);
+      pushIssue(ctx, message, value, undefined, { [UNRESOLVED]: true });
       return z.NEVER;
     }
   });
 }
 
-function stringMap(env: Env, example: string) {
-  return z.record(z.string(), interpolated(env), {
+function stringMap(vars: Variables, example: string) {
+  return z.record(z.string(), interpolated(vars), {
     error: expected("an object of strings", `write ${example}`),
   });
 }
@@ -74,8 +80,10 @@ const normalizeSchema = z.union([
   error: expected(`"none", "camelCase", "pascal-prefix" or { "map": { "from": "to" } }`),
 });
 
-function httpUrl(env: Env) {
-  return interpolated(env).transform((value, ctx) => {
+function httpUrl(vars: Variables) {
+  return interpolated(vars).transform((value, ctx) => {
+    // A lenient parse only describes an unavailable server; its URL may hold a reference.
+    if (vars.lenient) return value;
     let url: URL | undefined;
     try {
       url = new URL(value);
@@ -103,12 +111,12 @@ const typeSchema = z.enum(SERVER_TYPES, {
 /** Keys of an `oauth` object. */
 const OAUTH_KEYS = ["clientId", "clientSecret", "scopes", "redirectPort"] as const;
 
-function oauthSchema(env: Env) {
+function oauthSchema(vars: Variables) {
   return z.strictObject({
-    clientId: interpolated(env).refine((value) => value.trim() !== "", {
+    clientId: interpolated(vars).refine((value) => value.trim() !== "", {
       error: 'must not be empty (write the client id the server registered, or remove "oauth")',
     }).optional(),
-    clientSecret: interpolated(env).optional(),
+    clientSecret: interpolated(vars).optional(),
     scopes: z.array(z.string({ error: quoteFix }), {
       error: expected("an array of strings", 'write "scopes": ["read", "write"]'),
     }).optional(),
@@ -131,33 +139,36 @@ function oauthSchema(env: Env) {
   });
 }
 
-/** Builds the schema of one `mcpServers` entry, interpolating from `env`. */
-export function serverEntrySchema(env: Env) {
+/** Builds the schema of one `mcpServers` entry, interpolating from `vars`. */
+export function serverEntrySchema(vars: Variables) {
   return z.object({
     type: typeSchema.optional(),
     transportType: typeSchema.optional(),
-    command: interpolated(env).refine((value) => value.trim() !== "", {
+    command: interpolated(vars).refine((value) => value.trim() !== "", {
       error: 'must not be empty (write "command": "<program>")',
     }).optional(),
-    args: z.array(interpolated(env), {
+    args: z.array(interpolated(vars), {
       error: expected("an array of strings", 'write "args": ["--flag", "value"]'),
     }).optional(),
-    env: stringMap(env, '"env": { "NAME": "value" }').optional(),
-    cwd: interpolated(env).optional(),
-    url: httpUrl(env).optional(),
-    headers: stringMap(env, '"headers": { "Authorization": "Bearer ${env:TOKEN}" }').optional(),
+    env: stringMap(vars, '"env": { "NAME": "value" }').optional(),
+    envFile: interpolated(vars).optional(),
+    cwd: interpolated(vars).optional(),
+    url: httpUrl(vars).optional(),
+    headers: stringMap(vars, '"headers": { "Authorization": "Bearer ${env:TOKEN}" }').optional(),
     disabled: z.boolean({ error: expected("true or false") }).optional(),
     timeout: positiveNumber("seconds").optional(),
     normalize: normalizeSchema.optional(),
     keepAlive: z.number({ error: expected("a number of idle seconds (0 = close after each use)") })
       .min(0, { error: "must be 0 or a positive number of seconds" }).optional(),
     serialize: z.boolean({ error: expected("true or false") }).optional(),
-    oauth: oauthSchema(env).optional(),
+    oauth: oauthSchema(vars).optional(),
     auth: z.literal("oauth", {
       error: (issue) => `expected "oauth", got ${describeValue(issue.input)} (or remove "auth")`,
     }).optional(),
   }, { error: expected("an object", 'write "<name>": { "command": "<program>" }') })
     .check((ctx) => {
+      // A field that already failed (an unset variable in "url") says nothing about the shape.
+      if (ctx.issues.length > 0) return;
       const entry = ctx.value;
       const type = entry.type ?? entry.transportType;
       const stdio = type === "stdio" || (type === undefined && entry.url === undefined);

@@ -7,8 +7,12 @@
  */
 import type { ServeConfig } from "./serve_schema.ts";
 import type { DaemonConfig } from "./daemon_schema.ts";
+import type { GovernanceConfig } from "./policy_schema.ts";
+import type { PrivacyConfig } from "./privacy_schema.ts";
 
-export type { ServeConfig };
+export type { DaemonConfig, PrivacyConfig, ServeConfig };
+
+import type { Tier } from "../sandbox/registry.ts";
 
 /** How result field names are rewritten for one server (see `lib/codegen/normalize.ts`). */
 export type NormalizeStrategy =
@@ -32,6 +36,12 @@ export interface ServerConfigBase {
   readonly keepAliveSeconds?: number;
   /** In the daemon: tool calls to this server run one at a time (`serialize: true`). */
   readonly serialize?: boolean;
+  /**
+   * Set when the entry cannot be used as written (an unset `${VAR}`, a VS Code input without a
+   * value, a missing `envFile`): the one-line reason, which every use of the server fails with.
+   * The other servers of the file are unaffected.
+   */
+  readonly unavailable?: string;
 }
 
 /** A server started as a child process speaking MCP over stdin/stdout. */
@@ -80,8 +90,8 @@ export interface HttpServerConfig extends ServerConfigBase {
 /** One entry of `mcpServers`. */
 export type ServerConfig = StdioServerConfig | HttpServerConfig;
 
-/** The sandbox tiers (see ARCHITECTURE.md). */
-export type Tier = "deno" | "podman" | "trusted";
+/** The sandbox tiers: the one list is `lib/sandbox/registry.ts`. */
+export type { Tier };
 
 /** Sandbox defaults and limits from the `sandbox` section. */
 export interface SandboxConfig {
@@ -91,6 +101,12 @@ export interface SandboxConfig {
   readonly allowTrusted: boolean;
   /** Container image for the podman tier; `undefined` means the locally built root filesystem. */
   readonly image: string | undefined;
+  /** `sandbox.runtime` naming an OCI runtime for the podman tier (`runsc`: gVisor); the only
+   * one tried. `undefined` (absent, `"podman"` or `"auto"`): the first of crun, runc that works. */
+  readonly ociRuntime: "runsc" | "runc" | "crun" | undefined;
+  /** Refuse fast-tier runs where the second wall (bubblewrap) cannot be built, instead of running
+   * on Deno's permissions alone. */
+  readonly requireOsIsolation: boolean;
   /** Memory limit in MiB (podman `--memory`, V8 heap cap in the deno tier). */
   readonly memoryMb: number;
   /** CPU limit (podman `--cpus`). */
@@ -109,6 +125,8 @@ export interface SandboxConfig {
 export interface McpxConfig {
   /** Absolute path of the file used, or `undefined` when none was found (empty defaults). */
   readonly path: string | undefined;
+  /** The format of that file (`mcpx`, `cursor`, `vscode` …); absent when none was found. */
+  readonly format?: string;
   /** Project root: the config file's folder, else the current directory. */
   readonly root: string;
   /** Servers by name, in file order. */
@@ -120,6 +138,15 @@ export interface McpxConfig {
   readonly serve?: ServeConfig;
   /** The `daemon` section with defaults applied; absent when built without a file. */
   readonly daemon?: DaemonConfig;
+  /** Clients whose configs are read live (`"imports"`), in order. */
+  readonly imports?: readonly string[];
+  /** Where each server came from when not from `path` (servers of `imports`), by name. */
+  readonly origins?: Readonly<Record<string, string>>;
+  /** Tool policies, audit and telemetry (`lib/config/policy_schema.ts`); absent when built
+   * without a file (then every tool is allowed and the audit log uses its defaults). */
+  readonly governance?: GovernanceConfig;
+  /** The `privacy` section with defaults applied; absent means off. */
+  readonly privacy?: PrivacyConfig;
   /** Non-fatal findings (unknown keys …), one line each, already prefixed with file and path. */
   readonly warnings: readonly string[];
 }

@@ -24,16 +24,26 @@ export interface ClientIo {
   err(text: string): void;
 }
 
-/** Removes a `--no-daemon` given before or right after the command name; says whether it was. */
-export function stripNoDaemon(argv: readonly string[]): { argv: string[]; noDaemon: boolean } {
-  const out = [...argv];
-  for (const at of [1, 0]) {
-    if (out[at] === "--no-daemon") {
-      out.splice(at, 1);
-      return { argv: out, noDaemon: true };
-    }
+/** Global flags without a value that may stand before the command name (as in `cli.ts`). */
+const GLOBAL_FLAGS = new Set(["--verbose", "-v", "--json"]);
+
+/**
+ * The forwarded command `argv` names (global options before it skipped), or `undefined` when the
+ * line runs in this process: `--no-daemon` anywhere on it (a global option), `--help`, a command
+ * that is not forwarded, or an option before the command that only `cli.ts` can judge.
+ */
+export function forwardedCommand(argv: readonly string[]): string | undefined {
+  if (argv.some((word) => word === "--no-daemon" || word === "--help" || word === "-h")) {
+    return undefined;
   }
-  return { argv: out, noDaemon: false };
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (GLOBAL_FLAGS.has(word) || word.startsWith("--config=")) continue;
+    if (word === "--config") i++;
+    else if (word.startsWith("-")) return undefined;
+    else return FORWARDED.has(word) ? word : undefined;
+  }
+  return undefined;
 }
 
 /** Whether the user's config asks for `daemon.autostart` (read loosely; the daemon validates). */
@@ -80,8 +90,7 @@ export async function forward(
   context: { cwd: string; env: Record<string, string>; io: ClientIo },
 ): Promise<number | undefined> {
   const { cwd, env, io } = context;
-  if (!FORWARDED.has(argv[0] ?? "") || env.MCPX_DAEMON === "0") return undefined;
-  if (argv.includes("--help") || argv.includes("-h")) return undefined;
+  if (env.MCPX_DAEMON === "0" || forwardedCommand(argv) === undefined) return undefined;
   const configPath = findConfigFile(argv, cwd, env);
   const paths = daemonPaths(configPath, env);
   let conn = await connect(paths.socket);

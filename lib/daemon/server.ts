@@ -160,8 +160,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
           controller.abort();
         })();
         const release = pool.hold();
-        const io: PooledIo & { stderrIsTerminal: boolean } = {
-          stderrIsTerminal: frame.tty === true,
+        const io: PooledIo = {
+          isTerminal: frame.tty === true,
           out: (d) => send({ t: "out", d }),
           err: (d) => send({ t: "err", d }),
           cwd: frame.cwd,

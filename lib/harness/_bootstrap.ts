@@ -1,38 +1,69 @@
 /**
- * The entry module inside the sandbox. It connects the bridge guest to the socket named in its
- * arguments, runs the skill or script, closes the guest and exits with the skill's status.
+ * The sandboxed process's code around the run. The entry module is generated per run by the
+ * harness (see `_entry.ts`): it imports this module and the run's code with literal
+ * specifiers, so Deno loads the whole module graph (checked by the harness to lie inside the
+ * run's code roots) without any read permission, then calls {@linkcode bootstrap}, which connects
+ * the bridge guest to the socket named in its arguments, loads the run's code, runs it and exits
+ * with its status.
  *
- * Arguments: `<socketPath> <skillPath> <argsJson> <workspace> <verbose 0|1>`.
+ * Arguments: `<socketPath> <argsJson> <workspace> <verbose 0|1> <workers>`.
  *
- * Its own imports are static, so Deno needs no read permission for them; only the skill, which
- * is imported dynamically, needs its module files granted.
- *
- * This is the sandboxed process's main module, so it ends the process with `Deno.exit` (as
- * `cli.ts` does for the harness): a skill's leftover timers must not keep it alive.
+ * This is the sandboxed process's main code, so it ends the process with `Deno.exit` (as
+ * `cli.ts` does for the harness): a run's leftover timers must not keep it alive.
  *
  * @module
  */
 import { installBridge } from "../bridge/guest.ts";
 import { runSkillModule } from "../skills/run.ts";
+import { installWorkerBound } from "../sandbox/_worker_bound.ts";
 
-async function main(args: string[]): Promise<number> {
-  const [socketPath, skillPath, argsJson, workspace, verbose] = args;
+/** An uncaught error or unhandled rejection in the skill is one `error:` line (the stack too
+ * with --verbose) and exit status 1, not Deno's multi-line report. */
+function reportUncaughtInOneLine(verbose: boolean): void {
+  const report = (what: string, reason: unknown) => {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    console.error(`error: ${message} (${what} in the skill)`);
+    if (verbose && reason instanceof Error && reason.stack) console.error(reason.stack);
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    report("an unhandled promise rejection", event.reason);
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    report("an uncaught error", event.error);
+  });
+}
+
+/**
+ * Installs the bridge, then imports the run's code through `load` (after the bridge, so a plain
+ * script's top-level tool calls work), runs it and exits the process with its status.
+ */
+export async function bootstrap(
+  args: readonly string[],
+  load: () => Promise<Record<string, unknown>>,
+): Promise<never> {
+  const [socketPath, argsJson, workspace, verbose, workers] = args;
   if (
-    socketPath === undefined || skillPath === undefined || argsJson === undefined ||
-    workspace === undefined
+    socketPath === undefined || argsJson === undefined || workspace === undefined ||
+    workers === undefined
   ) {
     console.error("error: mcpx bootstrap: missing arguments (this is a bug in mcpx)");
-    return 70;
+    Deno.exit(70);
   }
+  reportUncaughtInOneLine(verbose === "1");
+  // Before the run's code is loaded: it must not see the unbounded Worker constructor.
+  installWorkerBound(Number(workers));
   const guest = await installBridge(socketPath);
+  let code: number;
   try {
-    return await runSkillModule(skillPath, JSON.parse(argsJson), {
+    code = await runSkillModule(load, JSON.parse(argsJson), {
       workspace,
       verbose: verbose === "1",
     });
   } finally {
     await guest.close();
   }
+  Deno.exit(code);
 }
-
-if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -90,7 +90,7 @@ export function cacheWritableBy(cacheDir: string, writePaths: readonly string[])
 }
 
 /** The key of one inspection report: the argv and how the skill is named in messages. */
-export function inspectionKey(display: string, argv: readonly string[]): string {
+export function inspectionKey(display: string, argv: unknown): string {
   return JSON.stringify([display, argv]);
 }
 

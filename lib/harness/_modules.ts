@@ -20,8 +20,9 @@ async function deno(args: string[], cwd: string) {
   return { success: output.success, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
-function configArgs(configPath: string | undefined): string[] {
-  return configPath === undefined ? ["--no-config"] : [`--config=${configPath}`];
+function configArgs(configPath: string | undefined, importMap?: string): string[] {
+  const config = configPath === undefined ? ["--no-config"] : [`--config=${configPath}`];
+  return importMap === undefined ? config : [...config, `--import-map=${importMap}`];
 }
 
 /**
@@ -36,11 +37,19 @@ export async function cacheModules(
     configPath: string | undefined;
     display: string;
     lock: "frozen" | "none";
+    importMap?: string | undefined;
   },
 ): Promise<void> {
   const lock = options.lock === "none" ? "--no-lock" : "--frozen";
   const result = await deno(
-    ["cache", "--quiet", "--no-remote", lock, ...configArgs(options.configPath), ...modules],
+    [
+      "cache",
+      "--quiet",
+      "--no-remote",
+      lock,
+      ...configArgs(options.configPath, options.importMap),
+      ...modules,
+    ],
     options.cwd,
   );
   if (result.success) return;
@@ -67,11 +76,11 @@ export interface ModuleGraph {
 /** `module`'s import graph from `deno info`, or `undefined` when Deno cannot list it. */
 export async function moduleGraph(
   module: string,
-  options: { cwd: string; configPath: string | undefined },
+  options: { cwd: string; configPath: string | undefined; importMap?: string | undefined },
 ): Promise<ModuleGraph | undefined> {
   // --no-lock: listing must never write a lock file into the project.
   const result = await deno(
-    ["info", "--json", "--no-lock", ...configArgs(options.configPath), module],
+    ["info", "--json", "--no-lock", ...configArgs(options.configPath, options.importMap), module],
     options.cwd,
   );
   if (!result.success) return undefined;

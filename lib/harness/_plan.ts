@@ -24,7 +24,7 @@ export function allowedServers(
 ): string[] {
   if (declared === undefined) {
     const servers = [...(requested ?? [])];
-    const unknown = servers.filter((s) => !(s in config.servers));
+    const unknown = servers.filter((s) => !Object.hasOwn(config.servers, s));
     if (unknown.length > 0) {
       throw new UsageError(
         `--servers: unknown server ${unknown.map((s) => `"${s}"`).join(", ")}; configured: ` +

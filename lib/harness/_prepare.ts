@@ -17,6 +17,7 @@ import {
   inspectionKey,
 } from "./_exec_cache.ts";
 import { cacheModules, moduleGraph } from "./_modules.ts";
+import { SkillError } from "../errors.ts";
 
 /** What {@linkcode prepareModules} learned. */
 export interface PreparedModules {
@@ -52,6 +53,8 @@ export interface PrepareOptions {
   readonly bootstrap: string;
   /** How the skill is named in messages. */
   readonly display: string;
+  /** A snippet's import map: the run resolves with it, and the exec cache is not used. */
+  readonly importMap?: string | undefined;
 }
 
 interface ReportStore extends InspectionReports {
@@ -86,7 +89,7 @@ export async function prepareModules(
 ): Promise<PreparedModules> {
   const { root, configPath, lock, bootstrap, display } = options;
   const lockPath = resolve(configPath, "..", "deno.lock");
-  const cacheDir = execCacheDir(Deno.env.toObject());
+  const cacheDir = options.importMap === undefined ? execCacheDir(Deno.env.toObject()) : undefined;
   const cache = cacheDir === undefined
     ? undefined
     : new ExecCache(cacheDir, { skill: file, root, configPath, lock, bootstrap });
@@ -114,14 +117,24 @@ export async function prepareModules(
   }
 
   // Cache first: the permission-less inspection and the sandbox both run --cached-only.
-  await cacheModules([file, bootstrap], { cwd: root, configPath, display, lock });
+  const importMap = options.importMap;
+  // A snippet's import map holds the config's imports too, so one call caches both.
+  await cacheModules([file, bootstrap], { cwd: root, configPath, display, lock, importMap });
   const graphOptions = { cwd: root, configPath };
   const [skill, boot, child, denoDir] = await Promise.all([
-    moduleGraph(file, graphOptions),
+    moduleGraph(file, { ...graphOptions, importMap }),
     moduleGraph(bootstrap, graphOptions),
     moduleGraph(INSPECTION_CHILD, graphOptions),
     resolveDenoDir(),
   ]);
+  if (skill === undefined) {
+    // Without the graph nothing can be checked against the code roots: refuse.
+    throw new SkillError(
+      "SKILL_INVALID",
+      `Cannot list the imports of ${display} (deno info failed); run "deno info ${display}" ` +
+        `to see why.`,
+    );
+  }
   const base = {
     skillFiles: skill?.files ?? [file],
     bootstrapFiles: boot?.files ?? [bootstrap],

@@ -9,18 +9,29 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import { resolve } from "node:path";
 import type { ToolCaller } from "../client/types.ts";
 import type { McpxConfig, Tier } from "../config/types.ts";
-import { UsageError } from "../errors.ts";
+import { McpxError, UsageError } from "../errors.ts";
+import { openRun, type RunCheckpointOptions } from "../checkpoint/run.ts";
 import { inspectSkillWith } from "../skills/manifest.ts";
 import { sandboxEnv } from "../sandbox/env.ts";
-import { deriveDenoFlags } from "../sandbox/permissions.ts";
+import {
+  assertSkillHostsPublic,
+  assertSkillNamesResolvePublic,
+  denoFlagsFor,
+  parseNetGrant,
+} from "../sandbox/permissions.ts";
+import { DEFAULT_WORKERS, type Grant } from "../sandbox/grant.ts";
 import { assertNoEscapingLinks } from "../sandbox/workspace_guard.ts";
 import { startBridgeHost } from "../bridge/host.ts";
 import { LazyToolCaller } from "./_lazy_caller.ts";
+import type { RunBoundary } from "../privacy/boundary.ts";
 import { allowedServers, hasDefaultExport } from "./_plan.ts";
 import { prepareModules } from "./_prepare.ts";
 import { cacheWritableBy } from "./_exec_cache.ts";
+import { assertGraphInside, codeRoots } from "./_code_roots.ts";
+import { entryFor } from "./_entry.ts";
 import { resolveSkillPath } from "./resolve.ts";
 import { tierByName } from "./tiers.ts";
+import { TIERS } from "../sandbox/registry.ts";
 
 /** Options of {@linkcode execSkill}. */
 export interface ExecOptions {
@@ -47,12 +58,24 @@ export interface ExecOptions {
   /** The tool caller the bridge forwards to; when absent a `McpClientManager` is made from
    * `config` and cleaned up after the run. A given caller is left open. */
   caller?: ToolCaller;
+  /** Who started the run and who approves its calls (the checkpoint: policy, approval, audit,
+   * traces). @default a CLI run with no approver */
+  checkpoint?: RunCheckpointOptions;
   /** Cancels the run (SIGINT/SIGTERM): the sandbox is killed, everything is cleaned up. */
   signal?: AbortSignal;
+  /** The run's boundary to the model: restores placeholders in the skill's arguments and in
+   * every tool call's arguments, and meters tool results (see `lib/privacy/boundary.ts`). */
+  boundary?: RunBoundary;
   /** Receives the skill's stdout live (capped). */
   onStdout?: (chunk: Uint8Array) => void;
   /** Receives the skill's stderr live (capped), and the harness's notices. */
   onStderr?: (chunk: Uint8Array) => void;
+  /** The skill's arguments as a JSON object, instead of `argv` (which must then be empty):
+   * `run_skill` of `mcpx serve` passes its `args` straight through. */
+  args?: Record<string, unknown>;
+  /** Set by `execSnippet` only: the file is an `execute_code` snippet, run as a plain module
+   * (never inspected) resolving through this import map. */
+  snippet?: { readonly importMap: string };
 }
 
 /** How one `mcpx exec` ended. */
@@ -73,6 +96,8 @@ export interface ExecResult {
   help?: string;
   /** The tier that ran the skill. */
   tier: Tier;
+  /** The run's id in the audit log (`mcpx log --run ID`); absent after `--help`. */
+  runId?: string;
 }
 
 const BOOTSTRAP = fromFileUrl(new URL("./_bootstrap.ts", import.meta.url));
@@ -85,6 +110,12 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The `deno.json` a run in project `root` resolves with: the project's, else mcpx's own. */
+export function runConfigPath(root: string): string {
+  const projectConfig = resolve(root, "deno.json");
+  return exists(projectConfig) ? projectConfig : OWN_CONFIG;
 }
 
 /**
@@ -111,6 +142,7 @@ export async function execSkill(
 ): Promise<ExecResult> {
   const started = performance.now();
   const { config } = options;
+  if (options.boundary !== undefined) argv = options.boundary.restore([...argv]);
   const sandbox = config.sandbox;
   const cwd = options.cwd ?? config.root;
   const tierName = options.tier ?? sandbox.tier;
@@ -121,14 +153,18 @@ export async function execSkill(
         ` in the config), got ${timeoutSeconds}.`,
     );
   }
-  const file = resolveSkillPath(path, { cwd, root: config.root });
+  if (options.args !== undefined && argv.length > 0) {
+    throw new UsageError("Give the skill's arguments either as argv words or as JSON, not both.");
+  }
+  const input = options.args ?? argv;
+  const snippet = options.snippet;
+  const file = snippet === undefined ? resolveSkillPath(path, { cwd, root: config.root }) : path;
   const workspacePath = resolve(config.root, "workspace");
   await Deno.mkdir(workspacePath, { recursive: true });
   const workspace = await Deno.realPath(workspacePath);
   const widenedRead = (options.allowRead ?? []).map((p) => resolve(cwd, p));
   const widenedWrite = (options.allowWrite ?? []).map((p) => resolve(cwd, p));
-  const projectConfig = resolve(config.root, "deno.json");
-  const configPath = exists(projectConfig) ? projectConfig : OWN_CONFIG;
+  const configPath = runConfigPath(config.root);
 
   const lock = exists(resolve(configPath, "..", "deno.lock")) ? "frozen" as const : "none" as const;
   const modules = await prepareModules(file, {
@@ -137,13 +173,15 @@ export async function execSkill(
     lock,
     bootstrap: BOOTSTRAP,
     display: path,
+    importMap: snippet?.importMap,
   });
   if (options.verbose) options.onStderr?.(new TextEncoder().encode(`${modules.notice}\n`));
   // A module without a default export is a plain script: its top-level code IS the run, so it
   // must not be imported for inspection (it would run twice, the first time unprivileged).
-  const inspection = !hasDefaultExport(await Deno.readTextFile(file))
+  // A snippet is always a plain module: nothing in its text is read for a manifest.
+  const inspection = snippet !== undefined || !hasDefaultExport(await Deno.readTextFile(file))
     ? { kind: "script" as const }
-    : await inspectSkillWith(file, argv, {
+    : await inspectSkillWith(file, input, {
       root: config.root,
       workspace,
       configPath,
@@ -170,10 +208,10 @@ export async function execSkill(
     };
   }
   const isSkill = inspection.kind === "skill";
-  if (!isSkill && argv.length > 0) {
+  if (!isSkill && (argv.length > 0 || Object.keys(options.args ?? {}).length > 0)) {
     throw new UsageError(
       `${path} is a plain script (no defineSkill default export), so it takes no arguments; ` +
-        `got ${argv.join(" ")}.`,
+        `got ${argv.length > 0 ? argv.join(" ") : JSON.stringify(options.args)}.`,
     );
   }
   const servers = allowedServers(
@@ -182,82 +220,100 @@ export async function execSkill(
     config,
   );
   const permissions = isSkill ? inspection.permissions : { net: [], read: [], write: [], env: [] };
-  const allowNet = [...(options.allowNet ?? [])];
-  const codeFiles = modules.skillFiles;
-  const read = [workspace, ...permissions.read, ...widenedRead, ...codeFiles];
-  const write = [workspace, ...permissions.write, ...widenedWrite];
-  const request = {
-    net: [...permissions.net, ...allowNet],
-    explicitNet: allowNet,
-    read,
-    write,
-    env: permissions.env,
+  const denoDir = await modules.denoDir();
+  const code = await codeRoots({ root: config.root, file, denoDir, granted: widenedRead });
+  const grant: Grant = {
+    code,
+    read: [...new Set([workspace, ...permissions.read, ...widenedRead])],
+    write: [...new Set([workspace, ...permissions.write, ...widenedWrite])],
+    net: [
+      ...permissions.net.map((host) => parseNetGrant(host, false)),
+      ...(options.allowNet ?? []).map((host) => parseNetGrant(host, true)),
+    ],
+    env: [...permissions.env],
+    servers,
+    limits: {
+      timeoutMs: timeoutSeconds * 1000,
+      memoryMb: sandbox.memoryMb,
+      cpus: sandbox.cpus,
+      pidsLimit: sandbox.pidsLimit,
+      workers: DEFAULT_WORKERS,
+      outputLimitBytes: sandbox.outputLimitBytes,
+    },
   };
-  // Validate the permissions before anything is opened or spawned.
-  deriveDenoFlags(request, { bridgeSocket: "/validate/bridge.sock", memoryMb: sandbox.memoryMb });
-  await assertNoEscapingLinks(workspace, [workspace, ...read, ...write]);
+  // Importing a file the run may read anyway widens nothing: data paths count as code roots here.
+  // The trusted tier reads everything by choice: nothing to check.
+  if (TIERS[tierName].sandboxed) {
+    await assertGraphInside(
+      [...modules.skillFiles, ...modules.bootstrapFiles],
+      [...code, ...grant.read],
+      path,
+    );
+  }
+  // Validate the grant before anything is opened or spawned.
+  assertSkillHostsPublic(grant.net);
+  denoFlagsFor(grant, { bridgeSocket: "/validate/bridge.sock" });
+  await assertSkillNamesResolvePublic(grant.net);
+  await assertNoEscapingLinks(workspace, [workspace, ...grant.read, ...grant.write]);
 
   // A run that may write the exec cache must not leave anything there for later runs.
   const clearCache = tier !== "trusted" && modules.cacheDir !== undefined &&
-    cacheWritableBy(modules.cacheDir, write);
+    cacheWritableBy(modules.cacheDir, grant.write);
 
-  const sandboxTier = await tierByName(tier, { image: sandbox.image });
+  const sandboxTier = await tierByName(tier, {
+    image: sandbox.image,
+    ociRuntime: sandbox.ociRuntime,
+    requireOsIsolation: sandbox.requireOsIsolation,
+  });
   await sandboxTier.ensureAvailable();
 
   // The MCP client loads on the skill's first tool call, not before: most of the start-up.
   const ownManager = options.caller === undefined ? new LazyToolCaller(config) : undefined;
-  const caller = options.caller ?? ownManager!;
+  const hostEnv = options.env ?? Deno.env.toObject();
+  const run = await openRun(options.caller ?? ownManager!, {
+    config,
+    env: hostEnv,
+    skill: path,
+    code: await Deno.readFile(file),
+    ...(options.onStderr ? { onNotice: (line) => options.onStderr!(encode(line)) } : {}),
+    ...options.checkpoint,
+  });
+  // Placeholders are restored outermost, so the checkpoint's policies see the real values.
+  const caller = options.boundary?.caller(run.caller) ?? run.caller;
+  let ended = "INTERNAL";
   try {
     const bridge = await startBridgeHost(caller, { allowedServers: servers });
     try {
-      const hostEnv = options.env ?? Deno.env.toObject();
       const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
-        denoDir: await modules.denoDir(),
+        denoDir,
         home: workspace,
-        passNames: permissions.env,
+        passNames: grant.env,
         hostEnv,
       });
-      const flags = deriveDenoFlags(request, {
-        bridgeSocket: bridge.socketPath,
-        memoryMb: sandbox.memoryMb,
-        configPath,
-        lock,
-      });
       const outcome = await sandboxTier.run({
-        runId: crypto.randomUUID().slice(0, 12),
-        entry: BOOTSTRAP,
+        runId: run.id,
+        entry: entryFor(file),
         entryArgs: [
           bridge.socketPath,
-          file,
-          JSON.stringify(isSkill ? inspection.args : {}),
+          // `null`: a plain script or snippet, only imported, whatever it exports.
+          JSON.stringify(isSkill ? inspection.args : null),
           workspace,
           options.verbose ? "1" : "0",
+          String(grant.limits.workers),
         ],
-        denoFlags: flags,
+        grant,
+        deno: { configPath, lock, denoDir, importMap: snippet?.importMap },
+        support: [configPath, resolve(configPath, "..", "deno.lock"), snippet?.importMap]
+          .filter((p): p is string => p !== undefined && exists(p)),
         cwd: workspace,
         env,
-        readOnlyPaths: [
-          ...new Set([
-            ...permissions.read,
-            ...widenedRead,
-            ...codeFiles,
-            // Not granted to the skill (static imports and Deno's own config reading need no
-            // permission), but a container must have them mounted to start at all.
-            ...modules.bootstrapFiles,
-            ...[configPath, resolve(configPath, "..", "deno.lock")].filter(exists),
-          ]),
-        ],
-        readWritePaths: [...new Set(write)],
         bridgeDir: bridge.dir,
-        timeoutMs: timeoutSeconds * 1000,
-        memoryMb: sandbox.memoryMb,
-        cpus: sandbox.cpus,
-        pidsLimit: sandbox.pidsLimit,
-        outputLimitBytes: sandbox.outputLimitBytes,
+        bridgeSocket: bridge.socketPath,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onStdout ? { onStdout: options.onStdout } : {}),
         ...(options.onStderr ? { onStderr: options.onStderr } : {}),
       });
+      ended = outcome.code === 0 ? "ok" : `exit ${outcome.code}`;
       return {
         exitCode: outcome.code,
         durationMs: performance.now() - started,
@@ -266,12 +322,21 @@ export async function execSkill(
         truncated: outcome.stdoutTruncated || outcome.stderrTruncated,
         ...(outcome.killed ? { killed: outcome.killed } : {}),
         tier,
+        runId: run.id,
       };
     } finally {
       await bridge.close();
     }
+  } catch (error) {
+    if (error instanceof McpxError) ended = error.code;
+    throw error;
   } finally {
+    await run.end(ended);
     await ownManager?.cleanup();
     if (clearCache) await modules.clear();
   }
+}
+
+function encode(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
 }

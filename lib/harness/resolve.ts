@@ -4,8 +4,18 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
+import { basename, isAbsolute, resolve } from "node:path";
 import { SkillError } from "../errors.ts";
+import { didYouMean } from "../client/_suggest.ts";
+
+/** The skill file names in `dir` (for "did you mean"); none when it cannot be read. */
+function skillFiles(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".ts"));
+  } catch {
+    return [];
+  }
+}
 
 function isFile(path: string): boolean {
   try {
@@ -33,9 +43,11 @@ export function resolveSkillPath(path: string, options: { cwd: string; root: str
   const tried = candidates.flatMap((c) => (c.endsWith(".ts") ? [c] : [c, `${c}.ts`]));
   const found = tried.find(isFile);
   if (found === undefined) {
+    const file = basename(path).endsWith(".ts") ? basename(path) : `${basename(path)}.ts`;
+    const near = didYouMean(file, skillFiles(resolve(options.root, "skills")));
     throw new SkillError(
       "SKILL_INVALID",
-      `Cannot find skill or script "${path}" (looked at ${tried.join(", ")}); ` +
+      `Cannot find skill or script "${path}" (looked at ${tried.join(", ")}).${near} ` +
         `"mcpx skills" lists the skills.`,
     );
   }

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
-import { fromFileUrl } from "./_podman_path.ts";
+import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunSpec } from "./tier.ts";
 import { ROOTFS_DENO } from "./rootfs.ts";
 
@@ -19,6 +18,10 @@ export const TMPFS_SIZE = "64m";
 export interface PodmanRunContext {
   /** The OCI runtime to use. */
   readonly runtime: string;
+  /** Its `--runtime-flag`s. */
+  readonly runtimeArgs: readonly string[];
+  /** Whether it is gVisor (`runsc`), whose limits need other flags (see `pidsArgs`). */
+  readonly gvisor: boolean;
   /** Locally built root filesystem, or … */
   readonly rootfs?: string;
   /** … a container image holding `deno` on PATH. */
@@ -46,24 +49,17 @@ export function containerName(runId: string): string {
   return `mcpx-${runId}`;
 }
 
-/** The entry as a host path, or `undefined` for a remote URL. */
-export function entryPath(entry: string): string | undefined {
-  if (entry.startsWith("file:")) return fromFileUrl(entry);
-  return entry.startsWith("/") ? entry : undefined;
-}
-
 /**
- * The bind mounts of a run: read-write paths and the bridge directory writable; read-only paths,
- * the entry's folder and `extraReadOnly` read-only; a path listed both ways is writable once;
- * duplicates are dropped.
+ * The bind mounts of a run, each a path the grant names (never a file the module graph
+ * happened to touch): `grant.write` and the bridge directory writable; `grant.code` (the
+ * skill's folder, `servers/`, mcpx's library, the Deno cache's `npm/`, `remote/`, `gen/`),
+ * `grant.read` and the `support` files Deno opens itself (`deno.json`, `deno.lock`, an import
+ * map) read-only. A path listed both ways is writable once; duplicates are dropped. The entry
+ * is a `data:` module or a file inside `grant.code`: nothing else is mounted for it.
  */
-export function runMounts(spec: SandboxRunSpec, extraReadOnly: readonly string[]): Mount[] {
-  const writable = new Set([...spec.readWritePaths, spec.bridgeDir]);
-  // The entry's folder, not just the file: Deno loads the entry's relative imports without any
-  // read permission, so they must be there. Anything farther away comes from readOnlyPaths.
-  const entry = entryPath(spec.entry);
-  const entryDir = entry === undefined ? [] : [dirname(entry)];
-  const readOnly = new Set([...spec.readOnlyPaths, ...extraReadOnly, ...entryDir]);
+export function runMounts(spec: SandboxRunSpec): Mount[] {
+  const writable = new Set([...spec.grant.write, spec.bridgeDir]);
+  const readOnly = new Set([...spec.grant.code, ...spec.grant.read, ...spec.support]);
   const mounts: Mount[] = [...writable].map((path) => ({ path, writable: true }));
   for (const path of readOnly) {
     if (!writable.has(path)) mounts.push({ path, writable: false });
@@ -86,11 +82,12 @@ export function buildRunArgs(
     // Removed on exit by conmon even if mcpx itself dies; --timeout is conmon's own backstop
     // for the wall-clock limit (mcpx kills the container first, at exactly timeoutMs).
     "--rm",
-    `--timeout=${Math.ceil(spec.timeoutMs / 1000) + BACKSTOP_SECONDS}`,
+    `--timeout=${Math.ceil(spec.grant.limits.timeoutMs / 1000) + BACKSTOP_SECONDS}`,
     "--name",
     containerName(spec.runId),
     "--runtime",
     context.runtime,
+    ...context.runtimeArgs,
     "--network=none",
     "--read-only",
     "--read-only-tmpfs=false",
@@ -99,10 +96,10 @@ export function buildRunArgs(
     ...context.userNamespaceArgs,
     "--user",
     context.containerUser,
-    `--pids-limit=${spec.pidsLimit}`,
-    `--memory=${spec.memoryMb}m`,
-    `--memory-swap=${spec.memoryMb}m`,
-    `--cpus=${spec.cpus}`,
+    ...pidsArgs(spec.grant.limits.pidsLimit, context.gvisor),
+    `--memory=${spec.grant.limits.memoryMb}m`,
+    `--memory-swap=${spec.grant.limits.memoryMb}m`,
+    `--cpus=${spec.grant.limits.cpus}`,
     ...context.ulimitArgs,
     `--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=${TMPFS_SIZE}`,
     "--hostname=mcpx",
@@ -116,8 +113,33 @@ export function buildRunArgs(
     ...where,
     deno,
     "run",
-    ...spec.denoFlags,
+    ...containerDenoFlags(spec),
     spec.entry,
     ...spec.entryArgs,
   ];
+}
+
+/** Host threads gVisor's own processes (the Sentry and the gofer) need besides the skill's. */
+export const GVISOR_HOST_THREADS = 128;
+
+/**
+ * The process limit. With runc or crun the kernel's pids cgroup counts the skill's processes
+ * and threads directly. Under gVisor the skill's threads are gVisor tasks, not host threads:
+ * gVisor's kernel bounds them with `RLIMIT_NPROC` (`--ulimit nproc`, which it enforces per
+ * user), and the host's pids cgroup bounds gVisor's own threads, with room for its Go runtime.
+ */
+export function pidsArgs(pidsLimit: number, gvisor: boolean): string[] {
+  if (!gvisor) return [`--pids-limit=${pidsLimit}`];
+  return [
+    `--pids-limit=${pidsLimit + GVISOR_HOST_THREADS}`,
+    `--ulimit=nproc=${pidsLimit}:${pidsLimit}`,
+  ];
+}
+
+/** The Deno flags inside the container: the grant's, or `--allow-all` for a battery run that
+ * stands for code which escaped Deno's permissions ({@linkcode SandboxRunSpec.escapedDeno}). */
+export function containerDenoFlags(spec: SandboxRunSpec): string[] {
+  const flags = denoFlagsOf(spec);
+  if (!spec.escapedDeno) return flags;
+  return ["--allow-all", ...flags.filter((f) => !/^--(allow|deny)-|^--v8-flags=/.test(f))];
 }

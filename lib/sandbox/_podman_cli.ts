@@ -22,12 +22,15 @@ export function podmanCommand(): string {
 
 /** Runs `podman <args>` to completion; never throws for a non-zero exit, only when absent. */
 export async function podman(args: readonly string[]): Promise<PodmanOutput> {
+  // conmon writes files such as "oom" into its working directory: a private one, not the user's.
+  const cwd = await Deno.makeTempDir({ prefix: "mcpx-podman-cwd-" });
   const out = await new Deno.Command(podmanCommand(), {
     args: [...args],
+    cwd,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).output().finally(() => Deno.remove(cwd, { recursive: true }).catch(() => undefined));
   const decoder = new TextDecoder();
   return {
     code: out.code,

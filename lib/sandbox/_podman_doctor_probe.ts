@@ -2,7 +2,9 @@
  * What `mcpx doctor` runs inside a container, with `--allow-all` (the container alone is what
  * is measured): `identity` prints the uid and user-namespace map, whether `/` is writable and
  * whether any network is reachable; `memory` allocates past the limit; `threads` starts threads
- * until the pids limit stops them; `cpu` reads the cpu quota the kernel applies.
+ * until the pids limit stops them; `cpu` reads the cpu quota the kernel applies; `hold` stays
+ * alive for 4 s while the host reads the container's cgroup (gVisor shows the skill emulated
+ * cgroup files). `identity` also prints `/proc/version` (gVisor's own kernel under runsc).
  *
  * @module
  */
@@ -33,6 +35,7 @@ if (action === "identity") {
   console.log(JSON.stringify({
     uid: Deno.uid(),
     uidMap: read("/proc/self/uid_map"),
+    kernel: read("/proc/version"),
     rootReadOnly: await refused(() => Deno.writeTextFileSync("/mcpx-doctor", "x")),
     interfaces: [...new Set(Deno.networkInterfaces().map((i) => i.name))],
     networkRefused: await refused(connect),
@@ -56,6 +59,10 @@ if (action === "identity") {
   }
   console.log(JSON.stringify({ started: workers.length, error }));
   Deno.exit(0);
+} else if (action === "hold") {
+  // Stays alive while the host reads the container's cgroup.
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  console.log(JSON.stringify({ held: true }));
 } else if (action === "cpu") {
   console.log(JSON.stringify({
     v1: read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us") ??

@@ -13,8 +13,13 @@ import { ROOTFS_DENO, SANDBOX_UID } from "./rootfs.ts";
 export interface PodmanHost {
   /** `true` when mcpx runs as a non-root user (rootless podman). */
   readonly rootless: boolean;
-  /** The OCI runtime that works here (`crun` or `runc`). */
+  /** The OCI runtime that works here (`crun`, `runc`, or `runsc` when asked for). */
   readonly runtime: string;
+  /** Whether the runtime is gVisor (`runsc`): the skill runs on gVisor's user-space kernel. */
+  readonly gvisor: boolean;
+  /** `--runtime-flag` arguments the runtime needs (gVisor: no network stack, the bridge's Unix
+   * socket reachable). */
+  readonly runtimeArgs: readonly string[];
   /** Why other runtimes were passed over, one line each. */
   readonly runtimeNotes: readonly string[];
   /** Flags giving the container its own user namespace. */
@@ -69,7 +74,9 @@ export async function onPath(name: string): Promise<boolean> {
 }
 
 /** The user-namespace part of the facts, without probing runtimes. */
-export async function userNamespace(): Promise<Omit<PodmanHost, "runtime" | "runtimeNotes">> {
+export async function userNamespace(): Promise<
+  Omit<PodmanHost, "runtime" | "runtimeNotes" | "gvisor" | "runtimeArgs">
+> {
   const uid = Deno.uid() ?? 0;
   const gid = Deno.gid() ?? 0;
   if (uid !== 0) {
@@ -131,31 +138,56 @@ export function identityForWorkspace(
   };
 }
 
-const cache = new Map<string, Promise<PodmanHost>>();
+/** gVisor's runtime. */
+export const GVISOR_RUNTIME = "runsc";
 
 /**
- * Probes the host once per process and root filesystem (or image): `$MCPX_PODMAN_RUNTIME` when
- * set, else the first of `crun`, `runc` that starts a trivial container (crun refuses some
- * hybrid cgroup layouts).
+ * The `--runtime-flag`s gVisor needs here: `network=none` (podman's `--network=none` alone makes
+ * runsc refuse to start: it will not run in the host's network namespace), and `host-uds=open`
+ * so the skill can connect to the bridge's Unix socket (it cannot create host sockets).
  */
-export function detectPodmanHost(rootfsOrImage: { rootfs: string } | { image: string }) {
-  const key = JSON.stringify(rootfsOrImage);
+export const GVISOR_RUNTIME_ARGS: readonly string[] = [
+  "--runtime-flag=network=none",
+  "--runtime-flag=host-uds=open",
+];
+
+const cache = new Map<string, Promise<PodmanHost>>();
+
+/** The OCI runtime asked for: `sandbox.runtime` when given, else `$MCPX_PODMAN_RUNTIME`. */
+export function requestedRuntime(configured?: string): string | undefined {
+  return configured ?? (Deno.env.get("MCPX_PODMAN_RUNTIME") || undefined);
+}
+
+/** What a container is started from. */
+export type PodmanTarget = { rootfs: string } | { image: string };
+
+/**
+ * Probes the host once per process, target and runtime. With `requested` (the config's
+ * `sandbox.runtime`, else `$MCPX_PODMAN_RUNTIME`) only that runtime is tried and a failure is a
+ * refusal naming it, never a fallback to another runtime; otherwise the first of `crun`, `runc`
+ * that starts a trivial container (crun refuses some hybrid cgroup layouts).
+ */
+export function detectPodmanHost(target: PodmanTarget, requested?: string): Promise<PodmanHost> {
+  const runtime = requestedRuntime(requested);
+  const key = JSON.stringify([target, runtime]);
   let found = cache.get(key);
   if (!found) {
-    found = probe(rootfsOrImage);
+    found = probe(target, runtime);
     found.catch(() => cache.delete(key));
     cache.set(key, found);
   }
   return found;
 }
 
-async function probe(target: { rootfs: string } | { image: string }): Promise<PodmanHost> {
+async function probe(target: PodmanTarget, explicit: string | undefined): Promise<PodmanHost> {
   const ns = await userNamespace();
-  const explicit = Deno.env.get("MCPX_PODMAN_RUNTIME");
   const candidates = explicit ? [explicit] : ["crun", "runc"];
   const notes: string[] = [];
   for (const runtime of candidates) {
-    if (!explicit && !(await onPath(runtime))) {
+    const gvisor = runtime === GVISOR_RUNTIME;
+    const runtimeArgs = gvisor ? GVISOR_RUNTIME_ARGS : [];
+    if (!(await onPath(runtime)) && !runtime.includes("/")) {
+      if (explicit) throw missingRuntime(runtime);
       notes.push(`${runtime}: not installed`);
       continue;
     }
@@ -167,8 +199,9 @@ async function probe(target: { rootfs: string } | { image: string }): Promise<Po
       "--rm",
       "--runtime",
       runtime,
+      ...runtimeArgs,
       "--network=none",
-      ...ulimitArgs(ns.rootless),
+      ...ulimitArgs(ns.rootless, gvisor),
       ...ns.userNamespaceArgs,
       "--user",
       ns.containerUser,
@@ -176,7 +209,7 @@ async function probe(target: { rootfs: string } | { image: string }): Promise<Po
       "rootfs" in target ? ROOTFS_DENO : "deno",
       "--version",
     ]);
-    if (out.code === 0) return { ...ns, runtime, runtimeNotes: notes };
+    if (out.code === 0) return { ...ns, runtime, runtimeNotes: notes, gvisor, runtimeArgs };
     if ("image" in target && /image not known/.test(out.stderr)) {
       throw new SandboxError(
         "SANDBOX_UNAVAILABLE",
@@ -185,12 +218,33 @@ async function probe(target: { rootfs: string } | { image: string }): Promise<Po
           `remove "image" from mcp_config.json to use the locally built root filesystem.`,
       );
     }
+    if (explicit) {
+      throw new SandboxError(
+        "SANDBOX_UNAVAILABLE",
+        `The podman tier was asked to use the OCI runtime "${runtime}" (sandbox.runtime or ` +
+          `MCPX_PODMAN_RUNTIME), which cannot start a container here: ${lastLine(out.stderr)}. ` +
+          `Nothing falls back to another runtime; run "mcpx doctor" for details, or remove ` +
+          `sandbox.runtime.`,
+      );
+    }
     notes.push(`${runtime}: ${lastLine(out.stderr)}`);
   }
   throw new SandboxError(
     "SANDBOX_UNAVAILABLE",
     `podman cannot start a container with any OCI runtime (${notes.join("; ")}). Run ` +
       `"mcpx doctor" for details; install runc or crun, or set MCPX_PODMAN_RUNTIME.`,
+  );
+}
+
+function missingRuntime(runtime: string): SandboxError {
+  const install = runtime === GVISOR_RUNTIME
+    ? "apt-get install -y runsc (Debian/Ubuntu) or gVisor's own packages"
+    : `install ${runtime}`;
+  return new SandboxError(
+    "SANDBOX_UNAVAILABLE",
+    `sandbox.runtime asks for the OCI runtime "${runtime}", which is not installed here: ` +
+      `${install}, or remove sandbox.runtime to use runc or crun. Nothing falls back to ` +
+      `another runtime.`,
   );
 }
 
@@ -209,9 +263,14 @@ async function podmanOrExplain(args: readonly string[]) {
   }
 }
 
-/** `--ulimit` flags: as root podman needs nofile and nproc set explicitly. */
-export function ulimitArgs(rootless: boolean): string[] {
-  return rootless ? [] : ["--ulimit=nofile=4096:4096", "--ulimit=nproc=4096:4096"];
+/** `--ulimit` flags: as root podman needs nofile and nproc set explicitly; under gVisor nproc
+ * is the run's process limit instead (see `pidsArgs` in `_podman_args.ts`). */
+export function ulimitArgs(rootless: boolean, gvisor = false): string[] {
+  if (rootless) return [];
+  return gvisor ? ["--ulimit=nofile=4096:4096"] : [
+    "--ulimit=nofile=4096:4096",
+    "--ulimit=nproc=4096:4096",
+  ];
 }
 
 function lastLine(text: string): string {

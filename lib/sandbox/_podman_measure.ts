@@ -4,10 +4,21 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { DoctorCheck } from "./doctor.ts";
-import type { PodmanHost } from "./_podman_host.ts";
-import { createPodmanTier } from "./podman_tier.ts";
+import {
+  detectPodmanHost,
+  GVISOR_RUNTIME,
+  type PodmanHost,
+  type PodmanTarget,
+  requestedRuntime,
+} from "./_podman_host.ts";
+import { ensureRootfsImage } from "./_podman_image.ts";
+import { ensureRootfs } from "./rootfs.ts";
+import { createPodmanTier, defaultDenoDir } from "./podman_tier.ts";
+import { containerName } from "./_podman_args.ts";
+import { gvisorAvailability, type HostView, hostView } from "./_podman_gvisor.ts";
+import { makeGrant } from "./grant.ts";
 import type { SandboxRunOutcome } from "./tier.ts";
 
 /** Limits the measuring containers ask for. */
@@ -21,11 +32,55 @@ interface Measured {
   stderr: string;
 }
 
+/**
+ * The strict tier's doctor rows after `podman.present`: finds what containers start from (the
+ * configured image, else the local root filesystem; as an image under gVisor) and the OCI
+ * runtime (`runtime` when configured: only that one), measures every guarantee through the real
+ * tier, and adds whether gVisor could be used when it is not. `lib/sandbox/doctor.ts` calls it.
+ */
+export async function measureStrictTier(
+  options: { image?: string | undefined; runtime?: string | undefined },
+): Promise<DoctorCheck[]> {
+  const image = options.image;
+  const runtime = requestedRuntime(options.runtime);
+  let target: PodmanTarget;
+  let host: PodmanHost;
+  try {
+    if (image !== undefined) target = { image };
+    else {
+      const built = await ensureRootfs();
+      target = runtime === GVISOR_RUNTIME
+        ? { image: await ensureRootfsImage(built) }
+        : { rootfs: built.path };
+    }
+    host = await detectPodmanHost(target, runtime);
+  } catch (error) {
+    return [{
+      id: "podman.runtime",
+      tier: "podman",
+      label: "containers start",
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+      fix: "see the detail; .ci/podman-setup shows a working setup",
+    }];
+  }
+  const checks = await measurePodman(host, target);
+  if (!host.gvisor) {
+    checks.push(
+      await gvisorAvailability(async () =>
+        image !== undefined ? { image } : { image: await ensureRootfsImage(await ensureRootfs()) }
+      ),
+    );
+  }
+  return checks;
+}
+
 /** Runs the measuring containers and turns what they saw into checks. */
 export async function measurePodman(
   host: PodmanHost,
-  target: { rootfs: string } | { image: string },
+  where: PodmanTarget,
 ): Promise<DoctorCheck[]> {
+  const target = { ...where, runtime: host.runtime };
   const cgroupV2 = await isCgroupV2();
   const limitsFix = host.rootless
     ? cgroupV2
@@ -50,22 +105,40 @@ export async function measurePodman(
     const source = await (await fetch(new URL("./_podman_doctor_probe.ts", import.meta.url)))
       .text();
     await Deno.writeTextFile(probe, source, { mode: 0o644 });
-    const run = (action: string, limits: { memoryMb?: number; pids?: number; cpus?: number }) =>
-      runProbe(project, probe, action, target, limits);
+    const run = (
+      action: string,
+      limits: { memoryMb?: number; pids?: number; cpus?: number },
+      during?: (container: string) => Promise<void>,
+    ) => runProbe(project, probe, action, target, limits, during);
 
     const identity = await run("identity", {});
     const id = identity.report;
     const uid = Number(id.uid);
-    const map = String(id.uidMap ?? "");
+    // Under gVisor the skill sees gVisor's own uid_map and cgroup files: the container's user
+    // namespace and cpu quota are read on the host, from its running process.
+    let seen: HostView | undefined;
+    if (host.gvisor) {
+      await run("hold", { cpus: CPUS }, async (container) => {
+        for (let i = 0; i < 40 && seen?.cpuQuota === undefined; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          seen = await hostView(container);
+        }
+      });
+    }
+    const map = host.gvisor ? seen?.uidMap ?? "" : String(id.uidMap ?? "");
     const ownNamespace = map !== "" && !/^0\s+0\s+4294967295$/.test(map.trim());
     checks.push({
       id: "podman.userns",
       tier: "podman",
       label: "non-root user in a user namespace",
       ok: uid !== 0 && ownNamespace,
-      detail: `the skill ran as uid ${uid} (host uid ${host.hostUid}); uid_map "${
-        map.replace(/\s+/g, " ")
-      }"`,
+      detail: host.gvisor
+        ? `the skill ran as uid ${uid} on gVisor, whose Sentry runs in its own user namespace ` +
+          `(host uid_map "${map.replace(/\s+/g, " ")}"); its files belong to host uid ` +
+          `${host.hostUid}`
+        : `the skill ran as uid ${uid} (host uid ${host.hostUid}); uid_map "${
+          map.replace(/\s+/g, " ")
+        }"`,
       ...(uid !== 0 && ownNamespace ? {} : { fix: "install uidmap and add /etc/subuid entries" }),
     });
     checks.push({
@@ -86,6 +159,23 @@ export async function measurePodman(
         id.networkRefused === true ? "refused" : "made"
       }`,
     });
+
+    if (host.gvisor) {
+      const kernel = String(id.kernel ?? "");
+      const onGvisor = /^Linux version 4\.4\.0 /.test(kernel) && !kernel.includes(Deno.osRelease());
+      checks.push({
+        id: "podman.gvisor",
+        tier: "podman",
+        label: "gVisor (runsc) kernel",
+        ok: onGvisor,
+        detail: onGvisor
+          ? `the skill ran on gVisor's user-space kernel ("${
+            kernel.slice(0, 40)
+          }…"), not the host's`
+          : `the skill saw the host's kernel ("${kernel.slice(0, 60)}")`,
+        ...(onGvisor ? {} : { fix: "check runsc --version and podman's --runtime" }),
+      });
+    }
 
     const memory = await run("memory", { memoryMb: MEMORY_MB });
     const memoryHeld = memory.outcome.killed === "memory";
@@ -108,14 +198,16 @@ export async function measurePodman(
       tier: "podman",
       label: "pids limit",
       ok: pidsHeld,
-      detail: pidsHeld
-        ? `a thread bomb under --pids-limit=${PIDS} was stopped after ${started} threads`
-        : `a thread bomb started 48 threads under --pids-limit=${PIDS}`,
+      detail: `a thread bomb under ${
+        host.gvisor ? `gVisor's RLIMIT_NPROC of ${PIDS}` : `--pids-limit=${PIDS}`
+      } ${pidsHeld ? `was stopped after ${started} threads` : "started 48 threads"}`,
       ...(pidsHeld ? {} : { fix: limitsFix }),
     });
 
-    const cpu = await run("cpu", { cpus: CPUS });
-    const quota = Number(cpu.report.v1 ?? String(cpu.report.v2 ?? "max").split(" ")[0]);
+    const cpu = host.gvisor ? undefined : await run("cpu", { cpus: CPUS });
+    const quota = cpu === undefined
+      ? seen?.cpuQuota ?? NaN
+      : Number(cpu.report.v1 ?? String(cpu.report.v2 ?? "max").split(" ")[0]);
     const cpuHeld = Number.isFinite(quota) && quota > 0;
     checks.push({
       id: "podman.cpu",
@@ -145,32 +237,42 @@ async function runProbe(
   project: string,
   probe: string,
   action: string,
-  target: { rootfs: string } | { image: string },
+  target: PodmanTarget & { runtime: string },
   limits: { memoryMb?: number; pids?: number; cpus?: number },
+  during?: (container: string) => Promise<void>,
 ): Promise<Measured> {
   const workspace = await Deno.makeTempDir({ dir: project, prefix: "ws_" });
   const bridgeDir = await Deno.makeTempDir({ dir: project, prefix: "bridge_" });
   let stdout = "";
   let stderr = "";
-  const tier = createPodmanTier("image" in target ? { image: target.image } : target);
+  const tier = createPodmanTier(target);
+  const runId = `doctor-${crypto.randomUUID().slice(0, 8)}`;
+  const watching = during?.(containerName(runId));
   const outcome = await tier.run({
-    runId: `doctor-${crypto.randomUUID().slice(0, 8)}`,
+    runId,
     entry: probe,
     entryArgs: [action],
-    denoFlags: ["--no-prompt", "--allow-all", "--no-config"],
+    grant: makeGrant({
+      code: [dirname(probe)],
+      write: [workspace],
+      limits: {
+        memoryMb: limits.memoryMb ?? 256,
+        cpus: limits.cpus ?? 1,
+        pidsLimit: limits.pids ?? 64,
+        outputLimitBytes: 65536,
+      },
+    }),
+    deno: { lock: "none", denoDir: defaultDenoDir() },
+    support: [],
+    escapedDeno: true,
     cwd: workspace,
     env: { HOME: workspace, NO_COLOR: "1" },
-    readOnlyPaths: [],
-    readWritePaths: [workspace],
     bridgeDir,
-    timeoutMs: 30_000,
-    memoryMb: limits.memoryMb ?? 256,
-    cpus: limits.cpus ?? 1,
-    pidsLimit: limits.pids ?? 64,
-    outputLimitBytes: 65536,
+    bridgeSocket: `${bridgeDir}/bridge.sock`,
     onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
     onStderr: (chunk) => stderr += new TextDecoder().decode(chunk),
   });
+  await watching;
   const line = stdout.trim().split("\n").findLast((l) => l.startsWith("{"));
   return { outcome, report: line ? JSON.parse(line) : {}, stderr };
 }

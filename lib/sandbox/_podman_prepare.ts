@@ -8,29 +8,18 @@
 import { join } from "node:path";
 import { SandboxError } from "../errors.ts";
 import type { Mount } from "./_podman_args.ts";
+import { chownTreeNoFollow, type Owner } from "./_podman_chown.ts";
+import { formatNetGrant } from "./permissions.ts";
 import type { SandboxRunSpec } from "./tier.ts";
 
-/**
- * Hosts the skill's `--allow-net` flags declare (unix sockets excluded); empty when none.
- * `--allow-all` is not a declaration (the battery uses it to stand for a skill that escaped Deno's
- * permissions; the container still has no network).
- */
-export function requestedNetwork(denoFlags: readonly string[]): string[] {
-  const hosts: string[] = [];
-  for (const flag of denoFlags) {
-    if (flag === "--allow-net" || flag === "-N") {
-      hosts.push("any host");
-    } else if (flag.startsWith("--allow-net=")) {
-      const list = flag.slice("--allow-net=".length).split(",");
-      hosts.push(...list.filter((h) => h !== "" && !h.startsWith("unix:")));
-    }
-  }
-  return hosts;
+/** Hosts the run's grant names; empty when none. */
+export function requestedNetwork(spec: SandboxRunSpec): string[] {
+  return spec.grant.net.map(formatNetGrant);
 }
 
 /** Refuses a run that needs the network: the podman tier has none, by design. */
 export function refuseNetwork(spec: SandboxRunSpec): void {
-  const hosts = requestedNetwork(spec.denoFlags);
+  const hosts = requestedNetwork(spec);
   if (hosts.length === 0) return;
   throw new SandboxError(
     "SANDBOX_UNAVAILABLE",
@@ -56,6 +45,43 @@ export async function existingMounts(mounts: readonly Mount[]): Promise<Mount[]>
   return kept;
 }
 
+/**
+ * Refuses mounts gVisor cannot make: runsc's gofer opens every mount source as the container's
+ * root, which as root is the unprivileged host uid `uid` (the start of the subordinate range),
+ * so every directory above a mount source must be searchable by it. runc would mount them
+ * anyway; gVisor fails with a bare "cannot create sandbox", so this says which directory and how
+ * to fix it instead.
+ */
+export async function assertGoferReaches(
+  mounts: readonly Mount[],
+  owner: { uid: number; gid: number },
+): Promise<void> {
+  const checked = new Set<string>();
+  for (const mount of mounts) {
+    const parts = mount.path.split("/").filter(Boolean);
+    for (let i = 0; i < parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join("/")}`;
+      if (checked.has(dir)) continue;
+      checked.add(dir);
+      const info = await Deno.stat(dir);
+      const mode = info.mode ?? 0;
+      const searchable = (mode & 0o001) !== 0 ||
+        (info.uid === owner.uid && (mode & 0o100) !== 0) ||
+        (info.gid === owner.gid && (mode & 0o010) !== 0);
+      if (searchable) continue;
+      throw new SandboxError(
+        "SANDBOX_UNAVAILABLE",
+        `gVisor (sandbox.runtime "runsc") cannot mount "${mount.path}": its gofer runs as host ` +
+          `uid ${owner.uid} and cannot enter "${dir}" (mode ${
+            (mode & 0o7777).toString(8).padStart(4, "0")
+          }, owner ${info.uid}). Make it searchable ("chmod o+x ${dir}"), keep the project and ` +
+          `DENO_DIR under searchable directories, or remove sandbox.runtime to use runc.`,
+        { data: { path: mount.path, directory: dir } },
+      );
+    }
+  }
+}
+
 /** Writes the skill's environment to a private file for `--env-file`. */
 export async function writeEnvFile(dir: string, env: Readonly<Record<string, string>>) {
   const lines = Object.entries(env).map(([key, value]) => {
@@ -75,8 +101,9 @@ export async function writeEnvFile(dir: string, env: Readonly<Record<string, str
 
 /**
  * As root, the skill runs as an unprivileged host uid (the user namespace maps it there). It
- * gets the bridge directory and the workspace (`spec.cwd`) by ownership; any other writable
- * path must already be writable by that uid, else the run is refused with the fix.
+ * gets the bridge directory and the workspace (`spec.cwd`) by ownership, handed over without
+ * following any symlink or hard link; any other writable path must already be writable by that
+ * uid, else the run is refused with the fix.
  */
 export async function handOverWritablePaths(
   spec: SandboxRunSpec,
@@ -111,18 +138,17 @@ export async function adoptRootfs(rootfs: string, uid: number, gid: number): Pro
   await chownTree(rootfs, { uid, gid });
 }
 
-/** `chown -R -h -P`: never follows a symlink the skill may have planted. */
-async function chownTree(path: string, owner: { uid: number; gid: number }) {
-  const out = await new Deno.Command("chown", {
-    args: ["-R", "-h", "-P", `${owner.uid}:${owner.gid}`, "--", path],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
+/** Hands a tree to `owner` without following any link (see `_podman_chown.ts`). */
+async function chownTree(path: string, owner: Owner) {
+  try {
+    await chownTreeNoFollow(path, owner);
+  } catch (cause) {
     throw new SandboxError(
       "SANDBOX_ERROR",
-      `Cannot hand "${path}" to the sandbox uid ${owner.uid}: ` +
-        `${new TextDecoder().decode(out.stderr).trim()}. Check the path's file system.`,
+      `Cannot hand "${path}" to the sandbox uid ${owner.uid}: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }. Check that the path is a directory (not a symlink) on a local file system.`,
+      { cause },
     );
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { noteChildGroup } from "../daemon/children.ts"; // daemon wiring
+import { joinCommand, type RunCgroup } from "./cgroup.ts";
 import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
 const SETSID_CANDIDATES = ["/usr/bin/setsid", "/bin/setsid"];
@@ -35,6 +36,9 @@ export function formatBytes(bytes: number): string {
 /** V8's last words when the heap cap is reached. */
 const OOM_PATTERN =
   /Reached heap limit|JavaScript heap out of memory|Fatal JavaScript out of memory/;
+
+/** Deno's last words when it cannot start a thread (the run's pids limit). */
+const THREADS_PATTERN = /unable to create worker threads|Resource temporarily unavailable/;
 
 /** Keeps the last few KiB of stderr to recognise an out-of-memory death. */
 class Tail {
@@ -74,12 +78,23 @@ async function pump(
   return cut;
 }
 
+function flat(command: { program: string; args: string[] }): string[] {
+  return [command.program, ...command.args];
+}
+
 /** The command line of one run: the program and its arguments. */
 export interface ProcessCommand {
   /** Program to start (e.g. `Deno.execPath()`). */
   readonly program: string;
   /** Its arguments. */
   readonly args: readonly string[];
+  /** The run's cgroup, when it has one: the run's first process joins it before anything else
+   * starts, every process in it is killed when the run ends, and its OOM count says whether the
+   * memory limit ended the run. The caller releases it. */
+  readonly cgroup?: RunCgroup | undefined;
+  /** Working directory to start in, when not `spec.cwd` (bubblewrap sets the run's own with
+   * `--chdir`; started from "/", its view is measurably faster to build and tear down). */
+  readonly cwd?: string;
 }
 
 /**
@@ -99,16 +114,20 @@ export async function runProcessTree(
     ...(backstop === undefined ? [] : [
       backstop,
       "--signal=KILL",
-      `${Math.ceil(spec.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS}s`,
+      `${Math.ceil(spec.grant.limits.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS}s`,
     ]),
     command.program,
     ...command.args,
   ];
-  const program = setsid ?? line[0]!;
-  const args = setsid ? line : line.slice(1);
+  // The cgroup is joined first, by the very first process, so that everything after it (setsid,
+  // timeout, the sandbox) runs inside. (With `timeout` outside and its child inside, runs were
+  // measurably slower on cgroup v1.)
+  const grouped = setsid ? [setsid, ...line] : line;
+  const full = command.cgroup ? flat(joinCommand(command.cgroup, grouped)) : grouped;
+  const [program, ...args] = full as [string, ...string[]];
   const child = new Deno.Command(program, {
     args,
-    cwd: spec.cwd,
+    cwd: command.cwd ?? spec.cwd,
     env: { ...spec.env },
     clearEnv: true,
     stdin: "null",
@@ -120,6 +139,7 @@ export async function runProcessTree(
 
   let killed: SandboxRunOutcome["killed"];
   const killTree = () => {
+    command.cgroup?.killAll();
     // With setsid the child leads its own process group: kill the group, then the leader.
     if (setsid) {
       try {
@@ -137,7 +157,7 @@ export async function runProcessTree(
   const timer = setTimeout(() => {
     killed ??= "timeout";
     killTree();
-  }, spec.timeoutMs);
+  }, spec.grant.limits.timeoutMs);
   const onAbort = () => {
     killed ??= "signal";
     killTree();
@@ -151,22 +171,48 @@ export async function runProcessTree(
   try {
     const [status, stdoutTruncated, stderrTruncated] = await Promise.all([
       child.status,
-      pump(child.stdout, spec.outputLimitBytes, "stdout", spec.onStdout, notice),
-      pump(child.stderr, spec.outputLimitBytes, "stderr", spec.onStderr, notice, tail),
+      pump(child.stdout, spec.grant.limits.outputLimitBytes, "stdout", spec.onStdout, notice),
+      pump(child.stderr, spec.grant.limits.outputLimitBytes, "stderr", spec.onStderr, notice, tail),
     ]);
     // The leader is gone; make sure nothing it left behind in its group survives.
     killTree();
     if (killed === undefined && !status.success && OOM_PATTERN.test(tail.text)) {
       killed = "memory";
       notice(
-        `[mcpx: the skill ran out of memory (heap cap ${spec.memoryMb} MiB); ` +
+        `[mcpx: the skill ran out of memory (heap cap ${spec.grant.limits.memoryMb} MiB); ` +
           `raise sandbox.memory_limit in mcp_config.json if it really needs more]\n`,
+      );
+    } else if (command.cgroup?.oomKilled() && killed !== "timeout") {
+      // The kernel's OOM killer fired inside the run's cgroup: the whole run (every Worker,
+      // buffer and WebAssembly memory together) reached the limit.
+      killed = "memory";
+      notice(
+        `[mcpx: the run reached its memory limit (${spec.grant.limits.memoryMb} MiB for the whole run, ` +
+          `cgroup) and was killed; raise sandbox.memory_limit in mcp_config.json if it ` +
+          `really needs more]\n`,
+      );
+    }
+    if (
+      killed === undefined && !status.success && command.cgroup &&
+      THREADS_PATTERN.test(tail.text)
+    ) {
+      notice(
+        `[mcpx: the run reached its process and thread limit (${spec.grant.limits.pidsLimit}, ` +
+          `cgroup); raise sandbox.pids_limit in mcp_config.json if it really needs more]\n`,
       );
     }
     if (killed === "timeout") {
-      notice(`[mcpx: timed out after ${spec.timeoutMs / 1000} s; the skill was killed]\n`);
+      notice(
+        `[mcpx: timed out after ${spec.grant.limits.timeoutMs / 1000} s; the skill was killed]\n`,
+      );
     }
-    const code = killed === "timeout" ? 124 : killed === "signal" ? 130 : status.code;
+    const code = killed === "timeout"
+      ? 124
+      : killed === "signal"
+      ? 130
+      : killed === "memory" && status.code === 0
+      ? 137
+      : status.code;
     return {
       code,
       timedOut: killed === "timeout",

@@ -11,9 +11,8 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { SandboxError } from "../errors.ts";
 import { podmanVersion } from "./_podman_cli.ts";
-import { detectPodmanHost } from "./_podman_host.ts";
-import { measurePodman } from "./_podman_measure.ts";
-import { ensureRootfs } from "./rootfs.ts";
+import { measureStrictTier } from "./_podman_measure.ts";
+import { wallChecks } from "./_wall_doctor.ts";
 
 /** One measured guarantee. */
 export interface DoctorCheck {
@@ -47,6 +46,8 @@ export interface DoctorReport {
 export interface DoctorOptions {
   /** Container image to measure instead of the locally built root filesystem. */
   readonly image?: string | undefined;
+  /** `sandbox.runtime`: the OCI runtime to measure (`runsc` for gVisor); only that one. */
+  readonly runtime?: string | undefined;
   /** Measure again even when a fresh cached report exists. @default false */
   readonly refresh?: boolean;
   /** How long a report stays fresh. @default 600000 (10 minutes) */
@@ -80,14 +81,20 @@ export const STRICT_TIER_CHECKS: readonly string[] = [
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const uid = Deno.uid() ?? 0;
   const podman = await podmanVersion();
-  const key = JSON.stringify([uid, Deno.version.deno, podman, options.image ?? "rootfs"]);
+  const key = JSON.stringify([
+    uid,
+    Deno.version.deno,
+    podman,
+    options.image ?? "rootfs",
+    options.runtime ?? "auto",
+  ]);
   const hash = createHash("sha256").update(key).digest("hex").slice(0, 12);
   const file = join(options.cacheDir ?? defaultCacheDir(), `doctor-${hash}.json`);
   if (!options.refresh) {
     const cached = await readCache(file, key, options.cacheTtlMs ?? 600_000);
     if (cached) return { ...cached, cached: true };
   }
-  const checks = [...(await denoChecks()), ...(await podmanChecks(podman, options.image))];
+  const checks = [...(await denoChecks()), ...(await podmanChecks(podman, options))];
   const report: DoctorReport = { measuredAt: new Date().toISOString(), cached: false, uid, checks };
   await writeCache(file, key, report);
   return report;
@@ -141,6 +148,7 @@ async function denoChecks(): Promise<DoctorCheck[]> {
       ...(refused ? {} : { fix: "reinstall Deno; DENO_* variables must not grant permissions" }),
     },
     await heapCheck(),
+    ...(await wallChecks()),
   ];
 }
 
@@ -168,14 +176,17 @@ async function heapCheck(): Promise<DoctorCheck> {
     label: "heap cap",
     ok: stopped,
     detail: stopped
-      ? "a child filling its heap past --max-old-space-size=32 was stopped (buffers outside " +
-        "the JS heap are not capped in this tier)"
+      ? "a child filling its heap past --max-old-space-size=32 was stopped (the cap is per " +
+        "isolate; see the memory limit per run)"
       : "a child filled its heap past --max-old-space-size=32 and survived",
     ...(stopped ? {} : { fix: "use --tier podman for a hard memory limit" }),
   };
 }
 
-async function podmanChecks(version: string | undefined, image?: string): Promise<DoctorCheck[]> {
+async function podmanChecks(
+  version: string | undefined,
+  options: DoctorOptions,
+): Promise<DoctorCheck[]> {
   const present: DoctorCheck = {
     id: "podman.present",
     tier: "podman",
@@ -185,21 +196,7 @@ async function podmanChecks(version: string | undefined, image?: string): Promis
     ...(version ? {} : { fix: "apt-get install podman runc uidmap slirp4netns fuse-overlayfs" }),
   };
   if (!version) return [present];
-  let target: { rootfs: string } | { image: string };
-  try {
-    target = image !== undefined ? { image } : { rootfs: (await ensureRootfs()).path };
-    const host = await detectPodmanHost(target);
-    return [present, ...(await measurePodman(host, target))];
-  } catch (error) {
-    return [present, {
-      id: "podman.runtime",
-      tier: "podman",
-      label: "containers start",
-      ok: false,
-      detail: error instanceof Error ? error.message : String(error),
-      fix: "see the detail; .ci/podman-setup shows a working setup",
-    }];
-  }
+  return [present, ...(await measureStrictTier(options))];
 }
 
 function defaultCacheDir(): string {

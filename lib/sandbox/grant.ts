@@ -56,3 +56,41 @@ export interface Grant {
   /** Resource limits. */
   readonly limits: RunLimits;
 }
+
+/** Web Workers a run may start unless configured otherwise. */
+export const DEFAULT_WORKERS = 4;
+
+/** Limits used where a caller gives none (tests, doctor probes): small and finite. */
+export const PROBE_LIMITS: RunLimits = {
+  timeoutMs: 30_000,
+  memoryMb: 256,
+  cpus: 1,
+  pidsLimit: 64,
+  workers: DEFAULT_WORKERS,
+  outputLimitBytes: 1 << 20,
+};
+
+/**
+ * A grant from the parts given; every other part is empty (no paths, hosts, variables or
+ * servers) and limits default to {@linkcode PROBE_LIMITS}.
+ *
+ * @example
+ * ```ts
+ * import { makeGrant } from "./grant.ts";
+ * const grant = makeGrant({ write: ["/p/workspace"], limits: { memoryMb: 128 } });
+ * console.assert(grant.read.length === 0 && grant.limits.memoryMb === 128);
+ * ```
+ */
+export function makeGrant(
+  parts: Partial<Omit<Grant, "limits">> & { readonly limits?: Partial<RunLimits> } = {},
+): Grant {
+  return {
+    code: parts.code ?? [],
+    read: parts.read ?? [],
+    write: parts.write ?? [],
+    net: parts.net ?? [],
+    env: parts.env ?? [],
+    servers: parts.servers ?? [],
+    limits: { ...PROBE_LIMITS, ...parts.limits },
+  };
+}

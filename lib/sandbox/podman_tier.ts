@@ -7,25 +7,29 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { SandboxError } from "../errors.ts";
 import { buildRunArgs, containerName, type PodmanRunContext, runMounts } from "./_podman_args.ts";
 import { inspectExit, killAndRemove, podmanCommand, removeContainer } from "./_podman_cli.ts";
 import {
   detectPodmanHost,
+  GVISOR_RUNTIME,
   identityForWorkspace,
   type PodmanHost,
+  requestedRuntime,
   type RunIdentity,
   ulimitArgs,
 } from "./_podman_host.ts";
 import {
   adoptRootfs,
+  assertGoferReaches,
   existingMounts,
   handOverWritablePaths,
   refuseNetwork,
   writeEnvFile,
 } from "./_podman_prepare.ts";
 import { pipeCapped } from "./_podman_output.ts";
+import { ensureRootfsImage } from "./_podman_image.ts";
 import { ensureRootfs } from "./rootfs.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
 
@@ -38,9 +42,10 @@ export interface PodmanTierOptions {
   /** Whether {@linkcode SandboxTier.ensureAvailable} measures every guarantee (`mcpx doctor`,
    * cached for 10 minutes) and refuses when one does not hold. @default true */
   readonly checkGuarantees?: boolean;
-  /** The host's deno cache, mounted read-only for the skill's npm and remote deps.
-   * @default $DENO_DIR, else $XDG_CACHE_HOME/deno, else ~/.cache/deno */
-  readonly denoDir?: string;
+  /** The OCI runtime (`sandbox.runtime`): `runsc` runs the container on gVisor. When given, it
+   * is the only runtime tried: if it cannot run here, runs are refused, never downgraded.
+   * @default the first of crun, runc that works */
+  readonly runtime?: string | undefined;
 }
 
 /**
@@ -70,18 +75,29 @@ class PodmanTier implements SandboxTier {
     if (this.#options.checkGuarantees === false) return;
     // Imported lazily: doctor runs containers through this very tier.
     const { ensureStrictTierGuarantees } = await import("./doctor.ts");
-    await ensureStrictTierGuarantees({ image: this.#options.image });
+    await ensureStrictTierGuarantees({
+      image: this.#options.image,
+      ...(this.#options.runtime !== undefined ? { runtime: this.#options.runtime } : {}),
+    });
   }
 
   async #target(): Promise<{ host: PodmanHost; rootfs?: string; image?: string }> {
+    const runtime = requestedRuntime(this.#options.runtime);
     const image = this.#options.image;
-    if (image !== undefined) return { host: await detectPodmanHost({ image }), image };
+    if (image !== undefined) return { host: await detectPodmanHost({ image }, runtime), image };
     if (this.#options.rootfs !== undefined) {
       const rootfs = this.#options.rootfs;
-      return { host: await detectPodmanHost({ rootfs }), rootfs };
+      return { host: await detectPodmanHost({ rootfs }, runtime), rootfs };
     }
-    const rootfs = (await ensureRootfs()).path;
-    const host = await detectPodmanHost({ rootfs });
+    const built = await ensureRootfs();
+    if (runtime === GVISOR_RUNTIME) {
+      // gVisor cannot make a `--rootfs DIR:O` overlay read-only in a user namespace: the same
+      // root filesystem, imported once as a local image, it can.
+      const asImage = await ensureRootfsImage(built);
+      return { host: await detectPodmanHost({ image: asImage }, runtime), image: asImage };
+    }
+    const rootfs = built.path;
+    const host = await detectPodmanHost({ rootfs }, runtime);
     // As root the container's root is a subordinate uid: it must own the (cached, shared) rootfs
     // to create mount points in the overlay (e.g. for a read-only /etc/ssl).
     if (host.ranges) await adoptRootfs(rootfs, host.ranges.users.start, host.ranges.groups.start);
@@ -91,9 +107,13 @@ class PodmanTier implements SandboxTier {
   async run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
     refuseNetwork(spec);
     const { host, rootfs, image } = await this.#target();
-    const denoDir = this.#options.denoDir ?? spec.env.DENO_DIR ?? defaultDenoDir();
-    const extraReadOnly = [...denoCacheParts(denoDir), ...configFiles(spec.denoFlags)];
-    const mounts = await existingMounts(runMounts(spec, extraReadOnly));
+    const mounts = await existingMounts(runMounts(spec));
+    if (host.gvisor && host.ranges) {
+      await assertGoferReaches(mounts, {
+        uid: host.ranges.users.start,
+        gid: host.ranges.groups.start,
+      });
+    }
     let identity: RunIdentity = host;
     if (!host.rootless) {
       const workspace = await Deno.stat(spec.cwd);
@@ -105,14 +125,16 @@ class PodmanTier implements SandboxTier {
     try {
       const context: PodmanRunContext = {
         runtime: host.runtime,
+        runtimeArgs: host.runtimeArgs,
+        gvisor: host.gvisor,
         ...(rootfs !== undefined ? { rootfs } : {}),
         ...(image !== undefined ? { image } : {}),
         userNamespaceArgs: identity.userNamespaceArgs,
         containerUser: identity.containerUser,
-        ulimitArgs: ulimitArgs(host.rootless),
-        envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: denoDir }),
+        ulimitArgs: ulimitArgs(host.rootless, host.gvisor),
+        envFile: await writeEnvFile(privateDir, { ...spec.env, DENO_DIR: spec.deno.denoDir }),
       };
-      return await runContainer(spec, buildRunArgs(spec, context, mounts));
+      return await runContainer(spec, buildRunArgs(spec, context, mounts), privateDir);
     } finally {
       await removeContainer(name);
       await Deno.remove(privateDir, { recursive: true }).catch(() => undefined);
@@ -120,13 +142,18 @@ class PodmanTier implements SandboxTier {
   }
 }
 
-async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<SandboxRunOutcome> {
+async function runContainer(
+  spec: SandboxRunSpec,
+  args: string[],
+  cwd: string,
+): Promise<SandboxRunOutcome> {
   const name = containerName(spec.runId);
   if (spec.signal?.aborted) return aborted();
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(podmanCommand(), {
       args,
+      cwd, // conmon writes files such as "oom" into its working directory: never the user's
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -151,7 +178,7 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
       } catch { /* already exited */ }
     })();
   };
-  const timer = setTimeout(() => stop("timeout"), spec.timeoutMs);
+  const timer = setTimeout(() => stop("timeout"), spec.grant.limits.timeoutMs);
   const notice = (text: string) => spec.onStderr?.(new TextEncoder().encode(`[mcpx: ${text}]\n`));
   let tail = "";
   const onStderr = (chunk: Uint8Array) => {
@@ -162,17 +189,21 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
   spec.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const [stdoutTruncated, stderrTruncated, status] = await Promise.all([
-      pipeCapped(child.stdout, spec.outputLimitBytes, spec.onStdout),
-      pipeCapped(child.stderr, spec.outputLimitBytes, onStderr),
+      pipeCapped(child.stdout, spec.grant.limits.outputLimitBytes, spec.onStdout),
+      pipeCapped(child.stderr, spec.grant.limits.outputLimitBytes, onStderr),
       child.status,
     ]);
     await stopping;
     const truncation = { stdoutTruncated, stderrTruncated };
     if (stdoutTruncated || stderrTruncated) {
-      notice(`output cut at ${spec.outputLimitBytes} bytes per stream`);
+      notice(`output cut at ${spec.grant.limits.outputLimitBytes} bytes per stream`);
     }
     if (killed === "timeout") {
-      notice(`timed out after ${spec.timeoutMs / 1000} s; the container was killed and removed`);
+      notice(
+        `timed out after ${
+          spec.grant.limits.timeoutMs / 1000
+        } s; the container was killed and removed`,
+      );
       return { code: 124, timedOut: true, killed, ...truncation };
     }
     if (killed === "signal") return { code: 130, timedOut: false, killed, ...truncation };
@@ -191,7 +222,7 @@ async function runContainer(spec: SandboxRunSpec, args: string[]): Promise<Sandb
     // Exit 137 is SIGKILL; nothing but the kernel's OOM killer sends it in here (on cgroup v1
     // podman does not record OOMKilled).
     if (state?.oomKilled || code === 137 || (code !== 0 && V8_OOM.test(tail))) {
-      notice(memoryKilledMessage(spec.memoryMb));
+      notice(memoryKilledMessage(spec.grant.limits.memoryMb));
       return { code: 137, timedOut: false, killed: "memory", ...truncation };
     }
     return { code, timedOut: false, ...truncation };
@@ -208,14 +239,6 @@ function podmanFailed(code: number, stderrTail: string): boolean {
 
 const V8_OOM = /Fatal JavaScript out of memory|JavaScript heap out of memory/;
 
-/** The `--config=` file of the Deno flags and the lock file beside it (needed by `--frozen`). */
-function configFiles(denoFlags: readonly string[]): string[] {
-  const flag = denoFlags.find((f) => f.startsWith("--config="));
-  if (flag === undefined) return [];
-  const config = flag.slice("--config=".length);
-  return [config, join(dirname(config), "deno.lock")];
-}
-
 function aborted(): SandboxRunOutcome {
   return {
     code: 130,
@@ -230,15 +253,6 @@ function aborted(): SandboxRunOutcome {
 export function memoryKilledMessage(memoryMb: number): string {
   return `killed: memory limit ${memoryMb} MiB exceeded; raise sandbox.memory_limit in ` +
     `mcp_config.json if the skill really needs more`;
-}
-
-/**
- * The parts of the deno cache a `--cached-only` run reads: npm packages, remote modules and
- * transpiled output. Not the rest (e.g. `location_data`, other programs' localStorage); Deno
- * keeps its analysis caches in memory when it cannot open them.
- */
-function denoCacheParts(denoDir: string): string[] {
-  return ["npm", "remote", "gen"].map((part) => join(denoDir, part));
 }
 
 /** `$DENO_DIR`, else `$XDG_CACHE_HOME/deno`, else `~/.cache/deno` (Deno's own default). */

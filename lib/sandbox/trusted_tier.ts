@@ -6,6 +6,7 @@
  * @module
  */
 import { runProcessTree } from "./_process_tree.ts";
+import { denoFlagsOf } from "./permissions.ts";
 import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
 
 /** The `trusted` tier: no sandbox at all. */
@@ -25,7 +26,7 @@ export class TrustedTier implements SandboxTier {
         "[mcpx: trusted tier: running with full privileges (no sandbox)]\n",
       ),
     );
-    const kept = spec.denoFlags.filter((flag) =>
+    const kept = denoFlagsOf(spec).filter((flag) =>
       !/^--(allow|deny)-/.test(flag) && flag !== "--cached-only" && flag !== "--no-remote"
     );
     return runProcessTree({

@@ -76,7 +76,7 @@ export function maskPaths(text: string, root: string): string {
   if (home !== undefined) prefixes.push([home, "~/"]);
   let masked = text
     // A snippet's temporary file: the agent knows it as its code.
-    .replace(/(?:file:\/\/)?[^\s"'()]*workspace\/\.mcpx-serve\/snippet_[0-9a-f]+\.ts/g, "<code>");
+    .replace(/(?:file:\/\/)?[^\s"'()]*\/mcpx-snippet-[0-9A-Za-z_]+\/snippet\.ts/g, "<code>");
   for (const [prefix, shown] of prefixes) {
     // "/" (a project at the file system root) would mask every path into nonsense.
     if (prefix.replace(/\/+$/, "") === "") continue;

@@ -7,7 +7,8 @@
  */
 import type { McpxConfig } from "../config/types.ts";
 import type { ToolCaller } from "../client/types.ts";
-import { execSkill } from "../harness/exec.ts";
+import { type ExecOptions, execSkill } from "../harness/exec.ts";
+import { execSnippet } from "../harness/snippet.ts";
 import type { SkillRunner } from "./backend.ts";
 
 /** A runner that executes skills through the exec harness with the shared `caller`. */
@@ -20,7 +21,7 @@ export function harnessRunner(
     async run(request) {
       const stdout = new Collector();
       const stderr = new Collector();
-      const result = await execSkill(request.path, request.argv, {
+      const options: ExecOptions = {
         config,
         tier: request.tier,
         caller,
@@ -29,9 +30,15 @@ export function harnessRunner(
         ...(request.servers === undefined ? {} : { servers: request.servers }),
         allowNet: request.allowNet,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(request.checkpoint === undefined ? {} : { checkpoint: request.checkpoint }),
+        ...(request.boundary === undefined ? {} : { boundary: request.boundary }),
         onStdout: (chunk) => stdout.add(chunk),
         onStderr: (chunk) => stderr.add(chunk),
-      });
+        ...(request.args === undefined ? {} : { args: { ...request.args } }),
+      };
+      const result = request.code === undefined
+        ? await execSkill(request.path, request.argv, options)
+        : await execSnippet(request.code, options);
       return {
         exitCode: result.exitCode,
         stdout: result.help ?? stdout.text(),

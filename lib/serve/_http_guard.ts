@@ -56,6 +56,48 @@ function bearerMatches(header: string | null, token: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+/** What {@linkcode readBodyCapped} found: the body's text, or that it exceeded the cap. */
+export type CappedBody = { readonly text: string } | { readonly tooLarge: true };
+
+/**
+ * Reads a request body however it is framed (`Content-Length` or `Transfer-Encoding: chunked`),
+ * counting bytes as they arrive and stopping at the first byte past `maxBytes`: a declared
+ * length over the cap is refused before anything is read, and an undeclared one never gets
+ * more than `maxBytes + 1` bytes into memory.
+ */
+export async function readBodyCapped(request: Request, maxBytes: number): Promise<CappedBody> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) {
+    await request.body?.cancel().catch(() => undefined);
+    return { tooLarge: true };
+  }
+  if (request.body === null) return { text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { tooLarge: true };
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { text: new TextDecoder().decode(body) };
+}
+
 /** A JSON-RPC error body with an HTTP status, as the SDK's transport answers. */
 export function problem(
   status: number,

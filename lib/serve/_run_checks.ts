@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { TIER_NAMES, TIERS } from "../sandbox/registry.ts";
 import type { Tier } from "../config/types.ts";
 import { McpxError } from "../errors.ts";
 import { nearestName } from "../client/_suggest.ts";
@@ -22,11 +23,17 @@ export function chooseTier(backend: ServeBackend, requested: Tier | undefined): 
   if (tier === "trusted" && !backend.serve.allowTrusted) {
     throw new McpxError(
       "INVALID_ARGUMENTS",
-      'Tier "trusted" is not allowed for mcpx serve clients; use "deno" or "podman" (the ' +
+      `Tier "trusted" is not allowed for mcpx serve clients; use ${sandboxedTiers()} (the ` +
         'operator can allow it with "serve": {"allow_trusted": true} in mcp_config.json).',
     );
   }
   return tier;
+}
+
+/** The tiers that sandbox, quoted: `"deno" or "podman"`. */
+function sandboxedTiers(): string {
+  const names = TIER_NAMES.filter((name) => TIERS[name].sandboxed).map((name) => `"${name}"`);
+  return `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }
 
 /** The agent's servers, else the operator's `serve.servers`; unknown or disabled ones are

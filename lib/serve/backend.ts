@@ -7,7 +7,9 @@
  * @module
  */
 import type { ServerInfo, ToolInfo } from "../client/types.ts";
-import type { SandboxConfig, ServeConfig, Tier } from "../config/types.ts";
+import type { PrivacyConfig, SandboxConfig, ServeConfig, Tier } from "../config/types.ts";
+import type { RunCheckpointOptions } from "../checkpoint/run.ts";
+import type { RunBoundary } from "../privacy/boundary.ts";
 
 /** One skill as listed by `list_skills`. */
 export interface SkillListing {
@@ -33,6 +35,11 @@ export interface RunRequest {
   readonly path: string;
   /** Arguments after the path (the skill's own flags). */
   readonly argv: readonly string[];
+  /** The skill's arguments as JSON, instead of `argv` (which is then empty). */
+  readonly args?: Readonly<Record<string, unknown>> | undefined;
+  /** An `execute_code` snippet's source: run as a plain module (then `path` is only its name
+   * in messages). */
+  readonly code?: string | undefined;
   /** The tier to run in; already checked against `allowTrusted`. */
   readonly tier: Tier;
   /** Wall-clock limit in seconds; `undefined` means the config's default. */
@@ -43,6 +50,10 @@ export interface RunRequest {
   readonly allowNet: readonly string[];
   /** Aborting kills the run. */
   readonly signal: AbortSignal | undefined;
+  /** The MCP session and who approves its calls (elicitation). */
+  readonly checkpoint?: RunCheckpointOptions;
+  /** The run's boundary (placeholders restored in arguments and tool calls; results metered). */
+  readonly boundary?: RunBoundary;
 }
 
 /** How a run ended. */
@@ -92,6 +103,10 @@ export interface ServeBackend {
    * wrapper's). When absent, a compact signature is derived from the tool's input schema.
    */
   readonly renderSignature?: (server: string, tool: ToolInfo) => string;
+  /** The `privacy` section; each session gets its own vault when it is enabled. */
+  readonly privacy?: PrivacyConfig;
+  /** The environment that locates the runs file (`XDG_STATE_HOME`, `HOME`). @default Deno.env */
+  readonly env?: Readonly<Record<string, string>>;
   /** Releases what the backend holds (MCP connections). */
   close(): Promise<void>;
 }

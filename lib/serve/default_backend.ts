@@ -11,6 +11,7 @@ import { listSkills, readSkillUsage } from "../skills/catalog.ts";
 import { SkillError } from "../errors.ts";
 import type { ServeBackend, SkillRunner } from "./backend.ts";
 import { harnessRunner } from "./_harness_runner.ts";
+import { withVisibleTools } from "../checkpoint/listing.ts";
 import { unknownName } from "./_run_checks.ts";
 
 /** Options for {@linkcode createDefaultBackend}. */
@@ -49,7 +50,7 @@ export function createDefaultBackend(
       allowTrusted: config.sandbox.allowTrusted,
       servers: [],
     },
-    tools: manager,
+    tools: withVisibleTools(manager, config),
     skills: {
       list: () => listSkills(skillsDir),
       usage: (name) => readSkillUsage(skillsDir, name),
@@ -69,6 +70,8 @@ export function createDefaultBackend(
       },
     },
     runner: options.runner ?? harnessRunner(config, manager, env),
+    ...(config.privacy === undefined ? {} : { privacy: config.privacy }),
+    env,
     close: () => manager.cleanup(),
   };
 }

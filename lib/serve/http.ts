@@ -15,7 +15,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
 import { createMcpxServer, type McpxServerOptions } from "./server.ts";
-import { allowedHostsFor, problem, refuse } from "./_http_guard.ts";
+import { allowedHostsFor, problem, readBodyCapped, refuse } from "./_http_guard.ts";
 
 /** Options for {@linkcode serveHttp}. */
 export interface ServeHttpOptions extends McpxServerOptions {
@@ -44,7 +44,8 @@ export interface HttpServerHandle {
   readonly finished: Promise<void>;
 }
 
-/** Largest request body accepted, in bytes (the SDK transport's own default). */
+/** Largest request body accepted, in bytes (the SDK transport's own default), counted as it
+ * arrives whether the request declares a `Content-Length` or is chunked. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 interface Session {
@@ -78,26 +79,37 @@ export function serveHttp(
     const refusal = refuse(request, allowed, options.token);
     if (refusal !== undefined) return refusal;
     if (new URL(request.url).pathname !== path) return problem(404, `Not found; MCP is at ${path}`);
+    // Every body is read here, capped while it streams, whatever its framing: the transport
+    // only ever sees the parsed message.
+    const read = await readBodyCapped(request, MAX_BODY_BYTES);
+    if ("tooLarge" in read) {
+      return problem(
+        413,
+        `Request body larger than ${MAX_BODY_BYTES} bytes (4 MiB); send less per request`,
+      );
+    }
+    let body: unknown;
+    if (request.method === "POST") {
+      try {
+        body = JSON.parse(read.text);
+      } catch {
+        return Response.json(
+          { jsonrpc: "2.0", error: { code: -32700, message: "Parse error" }, id: null },
+          { status: 400 },
+        );
+      }
+    }
     const sessionId = request.headers.get("mcp-session-id");
     if (sessionId !== null) {
       const session = sessions.get(sessionId);
       if (session === undefined) return problem(404, "Session not found; initialize again");
-      return await session.transport.handleRequest(request);
+      return await session.transport.handleRequest(
+        request,
+        body === undefined ? undefined : { parsedBody: body },
+      );
     }
     if (request.method !== "POST") {
       return problem(400, "Bad request: no mcp-session-id header; initialize first");
-    }
-    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-      return problem(413, `Request body larger than ${MAX_BODY_BYTES} bytes`);
-    }
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      return Response.json(
-        { jsonrpc: "2.0", error: { code: -32700, message: "Parse error" }, id: null },
-        { status: 400 },
-      );
     }
     const messages = Array.isArray(body) ? body : [body];
     if (!messages.some((message) => isInitializeRequest(message))) {

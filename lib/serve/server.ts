@@ -11,13 +11,14 @@ import { z } from "zod";
 import { basename } from "node:path";
 import { McpxError } from "../errors.ts";
 import type { ServeBackend } from "./backend.ts";
-import { formatRun } from "./_output.ts";
+import { BoundaryRun, startSession } from "./_boundary_run.ts";
 import { rankTools } from "./search.ts";
 import { collectTools, describeFull, describeHit, wrappersExist } from "./_tool_hits.ts";
-import { writeSnippet } from "./_snippet.ts";
-import { checkTimeout, chooseServers, chooseTier, toFlags } from "./_run_checks.ts";
+import { checkTimeout, chooseServers, chooseTier } from "./_run_checks.ts";
 import { type AgentContext, agentError, agentText } from "./_agent_text.ts";
 import { checkSkillArgs, exampleCalls, readSkillArguments } from "./_skill_args.ts";
+import { TIER_NAMES } from "../sandbox/registry.ts";
+import { serveCheckpoint } from "./_checkpoint.ts";
 
 /** Options for {@linkcode createMcpxServer}. */
 export interface McpxServerOptions {
@@ -28,12 +29,16 @@ export interface McpxServerOptions {
 }
 
 /** The tool result shape the handlers return. */
-type ToolReply = { content: { type: "text"; text: string }[]; isError?: boolean };
+type ToolReply = {
+  content: { type: "text"; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
 
-/** What a handler's work returns: the text, and whether it is an error result. */
-type Answer = { text: string; failed?: boolean };
+/** What a handler's work returns: the text, whether it is an error result, structured data. */
+type Answer = { text: string; failed?: boolean; structured?: Record<string, unknown> };
 
-const TIER = z.enum(["deno", "podman", "trusted"]).optional().describe(
+const TIER = z.enum(TIER_NAMES).optional().describe(
   "Sandbox tier; default set by the operator",
 );
 const TIMEOUT = z.number().min(1).optional().describe("Wall-clock limit, seconds");
@@ -74,6 +79,8 @@ export function createMcpxServer(
     },
   );
   const answer = (work: (context: AgentContext) => Promise<Answer>) => reply(backend.root, work);
+  // One vault per session: a placeholder never resolves in another session.
+  const session = startSession(backend.privacy);
 
   server.registerTool("list_servers", {
     description: "List the configured MCP servers.",
@@ -152,25 +159,34 @@ export function createMcpxServer(
       const path = await backend.skills.resolve(name);
       const spec = await readSkillArguments(path, backend.root);
       const skill = skillName(path);
+      const run = new BoundaryRun(backend, session, { kind: "run_skill", skill, limit });
+      const given = run.restore(args ?? {});
       if (spec !== undefined) {
         context.skill = { name: skill, fields: spec.fields };
-        checkSkillArgs(skill, spec, args ?? {});
-      } else if (Object.keys(args ?? {}).length > 0) {
+        try {
+          checkSkillArgs(skill, spec, given);
+        } catch (error) {
+          run.fail(error);
+        }
+      } else if (Object.keys(given).length > 0) {
         throw new McpxError(
           "INVALID_ARGUMENTS",
           `Skill ${skill} is a plain script and takes no arguments; call it without args.`,
         );
       }
-      const outcome = await backend.runner.run({
+      const done = await run.run({
         path,
-        argv: toFlags(args ?? {}),
+        // A JSON object goes to the skill as it is ("42" stays a string).
+        argv: [],
+        args: given,
         tier: chooseTier(backend, tier),
         timeoutSeconds: checkTimeout(backend, timeoutSeconds),
         servers: undefined,
         allowNet: backend.serve.allowNet,
         signal: extra.signal,
+        checkpoint: serveCheckpoint(server.server, extra, "run_skill"),
       });
-      return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
+      return { text: done.text, failed: done.failed, structured: { tokens: done.tokens } };
     }));
 
   server.registerTool("execute_code", {
@@ -191,21 +207,24 @@ export function createMcpxServer(
       const chosen = chooseTier(backend, tier);
       const timeout = checkTimeout(backend, timeoutSeconds);
       const servers = await chooseServers(backend, requested);
-      const path = await writeSnippet(code, backend.root, servers);
-      try {
-        const outcome = await backend.runner.run({
-          path,
-          argv: [],
-          tier: chosen,
-          timeoutSeconds: timeout,
-          servers,
-          allowNet: backend.serve.allowNet,
-          signal: extra.signal,
-        });
-        return { text: formatRun(outcome, limit), failed: outcome.exitCode !== 0 };
-      } finally {
-        await Deno.remove(path).catch(() => {});
-      }
+      const run = new BoundaryRun(backend, session, {
+        kind: "execute_code",
+        skill: "execute_code",
+        limit,
+      });
+      // The harness writes the snippet into a private directory of its own and removes it.
+      const done = await run.run({
+        path: "execute_code",
+        argv: [],
+        code,
+        tier: chosen,
+        timeoutSeconds: timeout,
+        servers,
+        allowNet: backend.serve.allowNet,
+        signal: extra.signal,
+        checkpoint: serveCheckpoint(server.server, extra, "execute_code"),
+      });
+      return { text: done.text, failed: done.failed, structured: { tokens: done.tokens } };
     }));
 
   return server;
@@ -222,9 +241,13 @@ async function reply(
 ): Promise<ToolReply> {
   const context: AgentContext = { root };
   try {
-    const { text, failed } = await work(context);
+    const { text, failed, structured } = await work(context);
     const content = [{ type: "text" as const, text: agentText(text, context) }];
-    return failed === true ? { content, isError: true } : { content };
+    return {
+      content,
+      ...(structured === undefined ? {} : { structuredContent: structured }),
+      ...(failed === true ? { isError: true } : {}),
+    };
   } catch (error) {
     return { content: [{ type: "text", text: agentError(error, context) }], isError: true };
   }

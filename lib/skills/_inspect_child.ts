@@ -26,7 +26,29 @@ export type ChildReport =
   }
   | { readonly kind: "error"; readonly code: string; readonly message: string };
 
-function inspect(module: Record<string, unknown>, argv: string[], display: string): ChildReport {
+function parseJsonArgs(
+  schema: { safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown } },
+  input: Record<string, unknown>,
+): { help: false; args: Record<string, unknown>; input: Record<string, unknown> } {
+  const parsed = schema.safeParse(input) as {
+    success: boolean;
+    data?: Record<string, unknown>;
+    error?: { issues: { path: PropertyKey[]; message: string }[] };
+  };
+  if (!parsed.success) {
+    const lines = (parsed.error?.issues ?? []).map((i) =>
+      `${i.path.map(String).join(".") || "args"}: ${i.message}`
+    );
+    throw new McpxError("INVALID_ARGUMENTS", `Invalid arguments: ${lines.join("; ")}`);
+  }
+  return { help: false, args: parsed.data ?? {}, input };
+}
+
+function inspect(
+  module: Record<string, unknown>,
+  argv: string[] | Record<string, unknown>,
+  display: string,
+): ChildReport {
   if (!("default" in module)) return { kind: "script" };
   const skill = module.default;
   if (!isSkill(skill)) {
@@ -51,7 +73,10 @@ function inspect(module: Record<string, unknown>, argv: string[], display: strin
   // Check the definition's references before the user's arguments: a broken skill is not a
   // usage error.
   expandPermissionRequests(skill.permissions, {}, fields);
-  const parsed = parseSkillArgv(skill.args, argv, { display: `mcpx exec ${display}` });
+  // JSON arguments (run_skill) are validated as they are; argv words are parsed as flags.
+  const parsed = Array.isArray(argv)
+    ? parseSkillArgv(skill.args, argv, { display: `mcpx exec ${display}` })
+    : parseJsonArgs(skill.args, argv);
   if (parsed.help) {
     return {
       kind: "skill",

@@ -6,6 +6,7 @@
  */
 import { basename, join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { didYouMean } from "../client/_suggest.ts";
 import { extractHeader } from "./header.ts";
 
 /** One entry of the catalog. */
@@ -64,7 +65,8 @@ export async function readSkillUsage(dir: string, name: string): Promise<string>
   if (skill === undefined) {
     const known = skills.map((s) => s.name).join(", ") || "none";
     throw new UsageError(
-      `Unknown skill "${name}" in ${dir} (skills: ${known}); run "mcpx skills" to list them.`,
+      `Unknown skill "${name}" in ${dir} (skills: ${known}).` +
+        `${didYouMean(wanted, skills.map((s) => s.name))} Run "mcpx skills" to list them.`,
     );
   }
   const header = extractHeader(await Deno.readTextFile(skill.file));

@@ -10,6 +10,7 @@
 import type { z } from "zod";
 import type { CallToolOptions, ToolInfo, ToolResult } from "../client/types.ts";
 import type { ReadResourceResult, RequestOptions, ResourceInfo } from "../client/resource_types.ts";
+import { getToolCaller } from "../bridge/runtime.ts";
 
 /**
  * One permission request. A string is taken literally (`"example.com:443"`, `"data/in.csv"`);
@@ -116,4 +117,19 @@ export function defineSkill<S extends SkillArgsSchema>(definition: SkillDefiniti
 export function isSkill(value: unknown): value is Skill {
   return typeof value === "object" && value !== null &&
     (value as Record<symbol, unknown>)[SKILL_MARK] === true;
+}
+
+/**
+ * `callTool(server, tool, args)` for plain scripts and `execute_code` snippets
+ * (`import { callTool } from "mcpx/skill"`): through the bridge the harness connected, which
+ * refuses servers the run was not granted (`SERVER_NOT_ALLOWED`).
+ */
+export { callTool } from "../bridge/runtime.ts";
+
+/**
+ * Lists the tools of `server` from a plain script or snippet (`import { listTools } from
+ * "mcpx/skill"`), through the bridge.
+ */
+export async function listTools(server: string): Promise<readonly ToolInfo[]> {
+  return await getToolCaller().listTools(server);
 }

@@ -1,9 +1,10 @@
 /**
- * Learns a skill's manifest (name, servers, permissions, validated arguments) without granting
- * its code any permission: a child `deno run --no-prompt --cached-only --no-remote` with no `--allow-*`
- * flag imports the skill statically (static imports need no read permission), parses the
- * arguments with the skill's zod schema and reports JSON. The skill's top-level code runs there
- * with zero permissions, which is the point.
+ * Learns a skill's manifest. What decides the grant is read by the harness itself: `servers`
+ * and `permissions` from the `defineSkill({ … })` literal in the skill's file (`literal.ts`),
+ * `{ fromArg }` values from the caller's own input (the argv words or the JSON arguments). A
+ * permission-less child (`deno run --no-prompt --cached-only --no-remote`, no `--allow-*`)
+ * imports the skill to validate the arguments with its zod schema and to print `--help`; nothing
+ * it reports can change the grant, so code the skill imports cannot forge one.
  *
  * @module
  */
@@ -12,7 +13,52 @@ import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import { SkillError } from "../errors.ts";
 import type { ChildReport } from "./_inspect_child.ts";
 import { extractHeader } from "./header.ts";
-import { type ResolvedPermissions, resolvePermissions } from "./permissions.ts";
+import {
+  expandPermissionRequests,
+  type ResolvedPermissions,
+  resolvePermissions,
+} from "./permissions.ts";
+import { readManifestLiteral } from "./literal.ts";
+import { toKebabCase } from "./flags.ts";
+import type { SkillPermissions } from "./define.ts";
+
+/** The arguments of one run: the words after the skill path, or a JSON object. */
+export type SkillInput = readonly string[] | Readonly<Record<string, unknown>>;
+
+/** The fields `{ fromArg }` entries of `permissions` name. */
+function fromArgFields(permissions: SkillPermissions): string[] {
+  return [permissions.net, permissions.read, permissions.write].flatMap((list) =>
+    (list ?? []).flatMap((entry) => typeof entry === "string" ? [] : [entry.fromArg])
+  );
+}
+
+/**
+ * The values of `fields` in what the caller gave: `--kebab-name value` / `--kebab-name=value`
+ * words (repeatable), or the JSON object's own properties. Never what the skill's code reports.
+ */
+export function callerValues(
+  input: SkillInput,
+  fields: readonly string[],
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of new Set(fields)) {
+    if (!Array.isArray(input)) {
+      const json = input as Readonly<Record<string, unknown>>;
+      if (Object.hasOwn(json, field)) values[field] = json[field];
+      continue;
+    }
+    const flags = new Set([`--${toKebabCase(field)}`, `--${field}`]);
+    const found: string[] = [];
+    for (let i = 0; i < input.length; i++) {
+      const word = input[i]!;
+      const eq = word.indexOf("=");
+      if (flags.has(word) && i + 1 < input.length) found.push(input[++i]!);
+      else if (eq !== -1 && flags.has(word.slice(0, eq))) found.push(word.slice(eq + 1));
+    }
+    if (found.length > 0) values[field] = found.length === 1 ? found[0] : found;
+  }
+  return values;
+}
 
 /** What {@linkcode inspectSkill} learned about a file. */
 export type SkillInspection =
@@ -122,7 +168,7 @@ function childFailure(display: string, stderr: string): SkillError {
  */
 export function inspectSkill(
   path: string,
-  argv: readonly string[],
+  argv: SkillInput,
   options: InspectSkillOptions,
 ): Promise<SkillInspection> {
   return inspectSkillWith(path, argv, options);
@@ -131,9 +177,9 @@ export function inspectSkill(
 /** Where earlier inspection reports of the same, unchanged files are kept (the exec cache). */
 export interface InspectionReports {
   /** The report recorded for `argv`, if any. */
-  get(argv: readonly string[]): ChildReport | undefined;
+  get(argv: SkillInput): ChildReport | undefined;
   /** Records a fresh report for `argv`. */
-  put(argv: readonly string[], report: ChildReport): void;
+  put(argv: SkillInput, report: ChildReport): void;
 }
 
 /** Options of {@linkcode inspectSkillWith}. */
@@ -146,7 +192,7 @@ export interface CachedInspectOptions extends InspectSkillOptions {
 /** {@linkcode inspectSkill}, reusing a recorded report when `options.reports` has one. */
 export async function inspectSkillWith(
   path: string,
-  argv: readonly string[],
+  argv: SkillInput,
   options: CachedInspectOptions,
 ): Promise<SkillInspection> {
   const file = resolve(options.root, path);
@@ -172,30 +218,47 @@ export async function inspectSkillWith(
     const code = report.code === "INVALID_ARGUMENTS" ? "INVALID_ARGUMENTS" : "SKILL_INVALID";
     throw new SkillError(code, report.message);
   }
-  const name = report.name ?? basename(file).replace(/\.[cm]?[jt]sx?$/, "");
-  if (report.input === undefined) {
+  // The grant comes from the file's literal and the caller's input, never from the report.
+  const literal = readManifestLiteral(source, display);
+  const name = literal.name ?? basename(file).replace(/\.[cm]?[jt]sx?$/, "");
+  // Whether this is a --help request is decided from the caller's words, not the report.
+  const help = Array.isArray(argv) && argv.some((word) => word === "--help" || word === "-h");
+  if (report.kind !== "skill" || (!help && report.input === undefined)) {
+    throw new SkillError(
+      "SKILL_INVALID",
+      `Cannot load ${display}: its inspection gave no usable report (something it imports ` +
+        `writes to stdout or replaces JSON at load time); move that code into run().`,
+    );
+  }
+  if (help) {
     const header = extractHeader(source)?.text ?? name;
     return {
       kind: "skill",
       name,
-      servers: report.servers,
+      servers: literal.servers,
       permissions: { net: [], read: [], write: [], env: [] },
       args: {},
       help: `${header}\n\n${report.flagsTable ?? ""}`,
     };
   }
+  const fields = fromArgFields(literal.permissions);
+  const requested = expandPermissionRequests(
+    literal.permissions,
+    callerValues(argv, fields),
+    fields,
+  );
   return {
     kind: "skill",
     name,
-    servers: report.servers,
-    permissions: resolvePermissions(report.requested, options),
-    args: report.input,
+    servers: literal.servers,
+    permissions: resolvePermissions(requested, options),
+    args: report.input ?? {},
   };
 }
 
 async function runInspectionChild(
   file: string,
-  argv: readonly string[],
+  argv: SkillInput,
   options: InspectSkillOptions,
   display: string,
 ): Promise<ChildReport> {

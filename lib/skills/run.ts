@@ -109,9 +109,10 @@ function describeError(error: unknown, verbose: boolean): string {
 }
 
 /**
- * Imports `module` (a path, a URL, or an already imported namespace) and, when it
+ * Imports `module` (a path, a URL, a loader, or an already imported namespace) and, when it
  * default-exports a skill, validates `argsJson` with the skill's schema and calls
- * `run(args, ctx)`. A plain script is only imported: its top-level code is the run. Resolves
+ * `run(args, ctx)`. A plain script (`argsJson` null) is only imported: its top-level code is the
+ * run, whatever it exports. Resolves
  * to the exit status: 0, the number `run` returned, or 1 after printing one `error:` line for
  * a thrown error or invalid arguments (the stack too with `verbose`).
  *
@@ -124,15 +125,20 @@ function describeError(error: unknown, verbose: boolean): string {
  * ```
  */
 export async function runSkillModule(
-  module: string | Record<string, unknown>,
+  module: string | Record<string, unknown> | (() => Promise<Record<string, unknown>>),
   argsJson: unknown,
   options: RunSkillOptions,
 ): Promise<number> {
   const log = options.stderr ?? writeStderr;
   const verbose = options.verbose ?? false;
   try {
-    const namespace = typeof module === "string" ? await import(moduleUrl(module)) : module;
-    if (!("default" in namespace)) return 0;
+    const namespace = typeof module === "string"
+      ? await import(moduleUrl(module))
+      : typeof module === "function"
+      ? await module()
+      : module;
+    // A plain script (argsJson null) is only imported: its top-level code is the run.
+    if (argsJson === null || !("default" in namespace)) return 0;
     const skill = namespace.default;
     if (!isSkill(skill)) {
       throw new SkillError(

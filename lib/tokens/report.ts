@@ -5,6 +5,7 @@
  * @module
  */
 import { countTokens, TOKENIZER, TOKENIZER_NOTE } from "./count.ts";
+import { columnWidths } from "../_columns.ts";
 
 /** One thing an agent could put in its context. `text` undefined means it could not be made. */
 export interface TokenSource {
@@ -97,7 +98,7 @@ export function formatTokenReport(
       ? `n/a${row.missing ? ` (${row.missing})` : ""}`
       : `${row.reductionPercent.toFixed(1)} % fewer`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const widths = columnWidths([header, ...body]);
   const line = (cells: string[]) =>
     `| ${
       cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")

@@ -48,6 +48,22 @@ Deno.test("mcpx call everything get-sum a=2 b=3 prints the server's answer", asy
   assert.equal(run.stdout, "The sum of 2 and 3 is 5.\n");
 });
 
+Deno.test("mcpx call sends message=123 as the string the schema asks for", async () => {
+  const run = await mcpx(["call", "everything", "echo", "message=123"]);
+  assert.equal(run.stderr, "");
+  assert.equal(run.stdout, "Echo: 123\n");
+});
+
+Deno.test("mcpx call warns about an argument the tool does not declare", async () => {
+  const run = await mcpx(["call", "everything", "echo", "message=hi", "mesage=typo"]);
+  assert.equal(run.code, 0);
+  assert.equal(run.stdout, "Echo: hi\n");
+  assert.match(
+    run.stderr,
+    /^warning: tool "everything\.echo" does not declare argument "mesage"; sent anyway\. Did you mean "message"\?/,
+  );
+});
+
 Deno.test("mcpx call --json prints the whole ToolResult", async () => {
   const run = await mcpx(["call", "everything__get-sum", "--args", '{"a": 1, "b": 2}', "--json"]);
   assert.equal(run.code, 0, run.stderr);
@@ -62,15 +78,23 @@ Deno.test("mcpx call summarizes image content", async () => {
   assert.match(run.stdout, /^\[image\/png, \d+ bytes\]$/m);
 });
 
-Deno.test("mcpx call parses key=value as JSON when it parses", async (t) => {
+Deno.test("mcpx call types key=value by the schema; --args is sent as typed", async (t) => {
   await using config = await fixtureConfig();
-  await t.step("a quoted number stays a string", async () => {
-    const run = await mcpx(["call", "--config", config.path, "bad", "echo", 'text="2"']);
+  await t.step("a bare number is the string the schema asks for", async () => {
+    const run = await mcpx(["call", "--config", config.path, "bad", "echo", "text=2"]);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { echoed: "2" });
   });
-  await t.step("a bare number is a number (and the server rejects it)", async () => {
-    const run = await mcpx(["call", "--config", config.path, "bad", "echo", "text=2"]);
+  await t.step("a number in --args reaches the server, which rejects it in one line", async () => {
+    const run = await mcpx([
+      "call",
+      "--config",
+      config.path,
+      "bad",
+      "echo",
+      "--args",
+      '{"text":2}',
+    ]);
     assert.equal(run.code, 1);
     assert.equal(run.stdout, "");
     assert.match(run.stderr, /^error: .*expected string/);

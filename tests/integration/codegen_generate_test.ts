@@ -150,7 +150,7 @@ Deno.test("mcpx generate reports each server and exits 1 when one fails", async 
   try {
     const result = await deno(dir, ["run", "-A", CLI, "generate"]);
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /nasty: connecting/);
+    assert.doesNotMatch(result.stderr, /connecting/, "progress only on a terminal");
     assert.match(result.stderr, /nasty: 11 tool\(s\)/);
     assert.match(result.stderr, /nasty: written \(14 file\(s\) changed\)/);
     assert.match(result.stderr, /broken: failed: /);
@@ -158,6 +158,23 @@ Deno.test("mcpx generate reports each server and exits 1 when one fails", async 
     await Deno.stat(join(dir, "servers", "nasty", "kitchen_sink.ts"));
     const check = await deno(dir, ["run", "-A", CLI, "generate", "nasty", "--check"]);
     assert.equal(check.code, 0, check.stderr);
+    const offline = await deno(dir, ["run", "-A", CLI, "generate", "nasty", "--offline"]);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.doesNotMatch(offline.stderr, /connecting/, "--offline connects to nothing");
+    // Under --json stdout is one object in a fixed key order; the failure rides in it.
+    const json = await deno(dir, ["run", "-A", CLI, "generate", "--json"]);
+    assert.equal(json.code, 1);
+    const report = JSON.parse(json.stdout);
+    assert.deepEqual(Object.keys(report), [
+      "outDir",
+      "listed",
+      "failed",
+      "written",
+      "removed",
+      "unchanged",
+      "error",
+    ]);
+    assert.equal(report.error.code, "CONNECT_FAILED");
     await Deno.writeTextFile(join(dir, "servers", "nasty", "z.ts"), "// edited\n");
     const stale = await deno(dir, ["run", "-A", CLI, "generate", "nasty", "--check"]);
     assert.equal(stale.code, 1);

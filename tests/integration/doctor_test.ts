@@ -42,7 +42,7 @@ Deno.test("mcpx doctor: usage", async (t) => {
     await t.step("an argument is a usage error (exit 2)", async () => {
       const r = await doctor(["podman"], cache);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /mcpx doctor takes no arguments, got "podman"/);
+      assert.match(r.stderr, /mcpx doctor: unexpected argument "podman"/);
     });
   } finally {
     await Deno.remove(cache, { recursive: true });

@@ -1,14 +1,11 @@
 import assert from "node:assert/strict";
 import { execProject, fixture } from "./_exec_project.ts";
 import { ROOT } from "../helpers/paths.ts";
+import { processesNaming } from "../helpers/processes.ts";
 
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-  } catch {
-    return false;
-  }
-}
+/** Whether a process of a run in `root` is still alive (the pid a run prints is the one inside its
+ * own PID namespace, so the host is searched by command line). */
+const alive = (root: string) => processesNaming(root).length > 0;
 
 Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
   await using project = await execProject();
@@ -47,9 +44,8 @@ Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
     assert.equal(report.timedOut, true);
     assert.equal(report.killed, "timeout");
     assert.match(report.stderr, /\[mcpx: timed out after 2 s; the skill was killed\]/);
-    const pid = Number(/pid (\d+)/.exec(report.stderr)?.[1]);
-    assert.ok(pid > 0);
-    assert.equal(alive(pid), false);
+    assert.ok(Number(/pid (\d+)/.exec(report.stderr)?.[1]) > 0);
+    assert.equal(alive(project.root), false);
   });
 
   await t.step("SIGTERM to mcpx kills the skill, exit 130, nothing survives", async () => {
@@ -62,11 +58,13 @@ Deno.test("mcpx exec runs skills in the fast tier end to end", async (t) => {
       stderr: "piped",
     }).spawn();
     const { reader, stderr } = await stderrUntil(child, /pid \d+/);
+    assert.equal(alive(project.root), true); // the search finds a live run
     child.kill("SIGTERM");
     const [status] = await Promise.all([child.status, child.stdout.cancel()]);
     await reader.cancel();
     assert.equal(status.code, 130);
-    assert.equal(alive(Number(/pid (\d+)/.exec(stderr)?.[1])), false);
+    assert.ok(Number(/pid (\d+)/.exec(stderr)?.[1]) > 0);
+    assert.equal(alive(project.root), false);
   });
 });
 
@@ -83,16 +81,17 @@ Deno.test("if mcpx itself is SIGKILLed, the skill still ends (timeout backstop)"
     stderr: "piped",
   }).spawn();
   const { reader, stderr } = await stderrUntil(child, /pid \d+/);
+  assert.equal(alive(project.root), true); // the search finds a live run
   child.kill("SIGKILL");
   await child.status;
   await reader.cancel();
   const pid = Number(/pid (\d+)/.exec(stderr)?.[1]);
   assert.ok(pid > 0, stderr);
   // Nobody is left to enforce --timeout 1; coreutils timeout kills the run 2 s after it.
-  for (let i = 0; i < 100 && alive(pid); i++) {
+  for (let i = 0; i < 100 && alive(project.root); i++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  assert.equal(alive(pid), false);
+  assert.equal(alive(project.root), false);
 });
 
 Deno.test("mcpx exec uses the project's own deno.json, with or without a lock file", async () => {

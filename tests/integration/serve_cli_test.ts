@@ -32,7 +32,7 @@ Deno.test("mcpx serve usage errors exit 2 with one error line", async (t) => {
     [["--http", "--port", "abc"], /--port must be a number 0-65535, got "abc"/],
     [["--http", "--port", "70000"], /--port must be a number 0-65535/],
     [["extra"], /unexpected argument "extra"/],
-    [["--bogus"], /mcpx serve: Unknown option '--bogus'/],
+    [["--bogus"], /mcpx serve: unknown option --bogus\. Run "mcpx serve --help"/],
   ];
   for (const [args, message] of cases) {
     await t.step(args.join(" "), async () => {

@@ -3,59 +3,14 @@
  * HTTP) and the official conformance suite (the scenarios that apply to a server with tools only).
  */
 import assert from "node:assert/strict";
-import { CLI, ROOT } from "../helpers/paths.ts";
+import { CLI } from "../helpers/paths.ts";
 import { join } from "../helpers/_node_path.ts";
 import { FIXTURE_CONFIG } from "../fixtures/serve/_setup.ts";
+import { startHttpServe } from "../fixtures/serve/_process.ts";
 
-/** Pinned specifiers; `.ci/prepare` caches them. */
+/** Pinned specifiers; `deno task prepare` (run by `deno task test`) caches them. */
 const INSPECTOR_CLI = "npm:@modelcontextprotocol/inspector-cli@1.0.3/build/index.js";
 const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
-
-/** Starts `mcpx serve --http --port 0` as a subprocess and reads its URL from stderr. */
-async function startHttpServe(
-  env: Record<string, string> = {},
-): Promise<{ url: string } & AsyncDisposable> {
-  const child = new Deno.Command(Deno.execPath(), {
-    env,
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      CLI,
-      "serve",
-      "--http",
-      "--port",
-      "0",
-      "--config",
-      FIXTURE_CONFIG,
-    ],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  let url: string | undefined;
-  while (url === undefined) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`mcpx serve --http exited early: ${seen}`);
-    seen += value;
-    url = /listening on (http:\/\/\S+)/.exec(seen)?.[1];
-  }
-  const drained = (async () => {
-    while (!(await reader.read()).done) { /* keep the pipe flowing */ }
-  })();
-  return {
-    url,
-    async [Symbol.asyncDispose]() {
-      child.kill("SIGTERM");
-      const status = await child.status;
-      await drained;
-      assert.equal(status.code, 0, "mcpx serve --http exits 0 on SIGTERM");
-    },
-  };
-}
 
 /** Runs a deno subprocess to completion. */
 async function run(args: string[], cwd: string): Promise<{ code: number; out: string }> {

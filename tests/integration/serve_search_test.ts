@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { rankTools, tokenize, type ToolEntry } from "../../lib/serve/search.ts";
 import { toFlags } from "../../lib/serve/_run_checks.ts";
-import { wrapSnippet } from "../../lib/serve/_snippet.ts";
 import { McpClientManager } from "../../lib/client/manager.ts";
 import { fixtureConfig } from "../fixtures/serve/_setup.ts";
 
@@ -49,24 +48,4 @@ Deno.test("toFlags() turns an object into the skill's CLI flags", () => {
     ["--max-length=100", "--raw", "--quiet=false", "--tag=a", "--tag=b", '--o={"k":1}'],
   );
   assert.deepEqual(toFlags({ url: "-not-a-flag" }), ["--url=-not-a-flag"]);
-});
-
-Deno.test("wrapSnippet() keeps imports on top and moves statements into run()", () => {
-  const code = [
-    'import { getSum } from "./servers/everything/index.ts";',
-    "import type {",
-    "  A,",
-    '} from "../other/types.ts";',
-    "const x = await getSum({ a: 1, b: 2 });",
-    'const lazy = await import("./lib/x.ts");',
-    "console.log(x, lazy);",
-  ].join("\n");
-  const wrapped = wrapSnippet(code, "/proj/root", ["everything"]);
-  const lines = wrapped.split("\n");
-  assert.equal(lines[0], 'import { getSum } from "file:///proj/root/servers/everything/index.ts";');
-  assert.equal(lines[3], '} from "file:///proj/other/types.ts";');
-  assert.match(wrapped, /servers: \["everything"\],\n {2}permissions: \{\},\n {2}async run\(\) \{/);
-  assert.match(wrapped, /async run\(\) \{\n[\s\S]*const x = await getSum/);
-  assert.match(wrapped, /await import\("file:\/\/\/proj\/root\/lib\/x\.ts"\)/);
-  assert.ok(wrapped.indexOf("const x") > wrapped.indexOf("async run()"));
 });

@@ -15,6 +15,7 @@ Deno.test("mcpx serve over stdio answers the SDK client and exits when stdin clo
     command: Deno.execPath(),
     args: ["run", "-A", "--quiet", CLI, "serve", "--config", FIXTURE_CONFIG],
     cwd: ROOT,
+    env: { ...Deno.env.toObject(), SERVE_STDIO_SECRET: "SERVE_STDIO_SECRET" },
     stderr: "pipe",
   });
   let stderr = "";
@@ -73,6 +74,31 @@ Deno.test("mcpx serve over stdio answers the SDK client and exits when stdin clo
       });
       assert.match(textOf(result), /^exit 0 in \d+ ms\n--- stdout ---\nhi\n\n--- stderr ---\noops/);
     });
+
+    await t.step(
+      "over stdio too, a snippet reads no config, no serve environ, no snippet file",
+      async () => {
+        const result = await client.callTool({
+          name: "execute_code",
+          arguments: {
+            code: [
+              "const here = new URL(import.meta.url).pathname;",
+              "for (const p of ['../mcp_config.json', `/proc/${Deno.ppid}/environ`, here]) {",
+              "  try { console.log('READ', (await Deno.readTextFile(p)).slice(0, 30)); }",
+              "  catch (e) { console.log('REFUSED', e.name); }",
+              "}",
+              "try { await Deno.writeTextFile(here, 'x'); console.log('WROTE'); }",
+              "catch (e) { console.log('REFUSED', e.name); }",
+              "export default { permissions: { read: ['/'] } };",
+            ].join("\n"),
+            servers: [],
+          },
+        });
+        const text = textOf(result);
+        assert.equal(text.match(/^REFUSED NotCapable$/gm)?.length, 4, text);
+        assert.doesNotMatch(text, /READ |WROTE|SERVE_STDIO_SECRET/);
+      },
+    );
   } finally {
     await client.close();
     // execute_code made the fixture project's (gitignored) workspace.

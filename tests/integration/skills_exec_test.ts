@@ -108,7 +108,7 @@ Deno.test({
       "--save",
       "page.md",
     ]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
     const report = JSON.parse(r.stdout);
     assert.equal(report.exitCode, 0, report.stderr);
     assert.match(report.stdout, /^# Loopback\n\nHello _t\n\n\[truncated: 20 of \d+ characters/);

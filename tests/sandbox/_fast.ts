@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { deriveDenoFlags, type PermissionRequest } from "../../lib/sandbox/permissions.ts";
+import { batteryGrant, type GrantRequest } from "./_grant.ts";
 import { resolveDenoDir, sandboxEnv } from "../../lib/sandbox/env.ts";
 import { DenoTier } from "../../lib/sandbox/deno_tier.ts";
 import type { SandboxRunOutcome } from "../../lib/sandbox/tier.ts";
@@ -13,7 +13,7 @@ import { fromFileUrl } from "../helpers/_node_path.ts";
 import { ROOT } from "../helpers/paths.ts";
 
 /** What a test may widen; everything else is the harness default (workspace only). */
-export interface FastRunOptions extends Partial<PermissionRequest> {
+export interface FastRunOptions extends GrantRequest {
   /** Arguments after the attack module. */
   args?: string[];
   /** Called with the workspace path before the run (to plant files). */
@@ -60,34 +60,28 @@ export async function runAttack(
   try {
     await options.prepare?.(workspace);
     const memoryMb = options.memoryMb ?? 256;
-    const flags = deriveDenoFlags({
-      net: options.net ?? [],
-      explicitNet: options.explicitNet ?? [],
-      read: [workspace, ...(options.read ?? [])],
-      write: [workspace, ...(options.write ?? [])],
-      env: options.env ?? [],
-    }, { bridgeSocket: `${bridgeDir}/bridge.sock`, memoryMb, configPath: `${ROOT}/deno.json` });
+    const denoDir = await resolveDenoDir();
     const chunks = { out: [] as Uint8Array[], err: [] as Uint8Array[] };
     const outcome = await new DenoTier().run({
       runId: crypto.randomUUID(),
       entry: attack(name),
       entryArgs: options.args ?? [],
-      denoFlags: flags,
+      grant: batteryGrant(workspace, options, {
+        timeoutMs: options.timeoutMs ?? 20_000,
+        memoryMb,
+        outputLimitBytes: options.outputLimitBytes ?? 1024 * 1024,
+      }),
+      deno: { configPath: `${ROOT}/deno.json`, lock: "frozen", denoDir },
+      support: [`${ROOT}/deno.json`, `${ROOT}/deno.lock`],
       cwd: workspace,
       env: sandboxEnv({
-        denoDir: await resolveDenoDir(),
+        denoDir,
         home: workspace,
         passNames: options.env ?? [],
         hostEnv: options.hostEnv ?? {},
       }),
-      readOnlyPaths: [],
-      readWritePaths: [workspace],
       bridgeDir,
-      timeoutMs: options.timeoutMs ?? 20_000,
-      memoryMb,
-      cpus: 1,
-      pidsLimit: 64,
-      outputLimitBytes: options.outputLimitBytes ?? 1024 * 1024,
+      bridgeSocket: `${bridgeDir}/bridge.sock`,
       ...(options.signal ? { signal: options.signal } : {}),
       onStdout: (chunk) => chunks.out.push(chunk.slice()),
       onStderr: (chunk) => chunks.err.push(chunk.slice()),

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { wallSupport } from "../../lib/sandbox/bwrap.ts";
 import { attack, runAttack, verdicts } from "./_fast.ts";
 import { assertNoEscapingLinks } from "../../lib/sandbox/workspace_guard.ts";
 import { SandboxError } from "../../lib/errors.ts";
+import { ROOT } from "../helpers/paths.ts";
 
 Deno.test("fast tier: a skill cannot read files outside its grants", async (t) => {
   await t.step("/etc/passwd is refused by name", async () => {
@@ -38,6 +40,40 @@ Deno.test("fast tier: a skill cannot read files outside its grants", async (t) =
       /^REFUSED NotCapable: Requires read access to "\/proc\/self\/environ"/,
     );
   });
+});
+
+Deno.test("fast tier: a computed import reads nothing outside the grant", async (t) => {
+  const outside = await Deno.makeTempDir({ prefix: "mcpx_outside_" });
+  try {
+    await Deno.writeTextFile(`${outside}/secret.txt`, "OUTSIDE SECRET");
+    await Deno.writeTextFile(`${outside}/leak.ts`, 'export default "OUTSIDE LEAK";\n');
+    for (
+      const [name, args] of [
+        ["a text import of a file outside", [`${outside}/secret.txt`, "text"]],
+        ["a module outside", [`${outside}/leak.ts`]],
+        ["/etc/passwd as text", ["/etc/passwd", "text"]],
+        ["a file: URL", [`file://${outside}/secret.txt`, "text"]],
+        ["a file of a code root (mounted, not readable)", [`${ROOT}/deno.json`, "text"]],
+      ] as const
+    ) {
+      await t.step(`${name} is refused by Deno's permissions`, async () => {
+        const r = await runAttack("import_computed", { args: [...args] });
+        assert.equal(verdicts(r.stdout).length, 1, r.stdout + r.stderr);
+        assert.match(verdicts(r.stdout)[0]!, /^REFUSED TypeError: Requires read access to "/);
+        assert.doesNotMatch(r.stdout, /OUTSIDE|root:|"imports"/);
+        assert.equal(r.outcome.code, 0);
+      });
+    }
+    await t.step("the same import of a granted file works", async () => {
+      const r = await runAttack("import_computed", {
+        args: [`${outside}/secret.txt`, "text"],
+        read: [outside],
+      });
+      assert.deepEqual(verdicts(r.stdout), ['ALLOWED "OUTSIDE SECRET"']);
+    });
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
 });
 
 Deno.test("fast tier: a skill cannot write outside the workspace", async (t) => {
@@ -117,8 +153,14 @@ Deno.test("fast tier: symlinks cannot carry a skill outside the workspace", asyn
       const r = await runAttack("read_symlink", {
         prepare: (workspace) => Deno.symlink(`${outside}/secret.txt`, `${workspace}/link`),
       });
-      // Documented in docs/exec.md: the harness's pre-run check is what stops this.
-      assert.deepEqual(verdicts(r.stdout), ["ALLOWED OUTSIDE SECRET"]);
+      // Documented in docs/exec.md: the harness's pre-run check is what stops this; inside the
+      // second wall the link dangles, since its target is not in the run's view.
+      assert.deepEqual(
+        verdicts(r.stdout),
+        (await wallSupport()).available
+          ? ["REFUSED NotFound: No such file or directory (os error 2): readfile 'link'"]
+          : ["ALLOWED OUTSIDE SECRET"],
+      );
     } finally {
       await Deno.remove(outside, { recursive: true });
     }

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { runAttack, verdicts } from "./_fast.ts";
-import { deriveDenoFlags } from "../../lib/sandbox/permissions.ts";
+import {
+  assertSkillHostsPublic,
+  assertSkillNamesResolvePublic,
+  denoFlagsFor,
+} from "../../lib/sandbox/permissions.ts";
+import { batteryGrant } from "./_grant.ts";
 import { UsageError } from "../../lib/errors.ts";
 
 /** A loopback server the skill must not reach unless the user allows it explicitly. */
@@ -122,15 +127,14 @@ Deno.test("fast tier: a private address the user did not allow is refused before
       "[::1]:80",
       "[fd00::1]:80",
       "[fe80::1]",
+      "localhost:8080",
+      "localhost",
+      "evil.localhost",
     ]
   ) {
     await t.step(`declared "${entry}"`, () => {
       assert.throws(
-        () =>
-          deriveDenoFlags(
-            { net: [entry], explicitNet: [], read: [], write: [], env: [] },
-            { bridgeSocket: "/tmp/x/bridge.sock", memoryMb: 64 },
-          ),
+        () => assertSkillHostsPublic(batteryGrant("/w", { net: [entry] }, {}).net),
         (error) =>
           error instanceof UsageError &&
           error.message.startsWith(`Refusing net access to "${entry}" (`) &&
@@ -139,11 +143,28 @@ Deno.test("fast tier: a private address the user did not allow is refused before
     });
   }
 
+  await t.step(
+    "a skill's name resolving privately is refused once the user opened an address",
+    async () => {
+      const opened = { host: "127.0.0.1", port: 8080, explicit: true };
+      const name = { host: "localhost", explicit: false }; // resolves through /etc/hosts
+      await assert.rejects(
+        assertSkillNamesResolvePublic([name, opened]),
+        (error) =>
+          error instanceof UsageError &&
+          /^Refusing net access to "localhost": it resolves to (127\.0\.0\.1|::1) /.test(
+            error.message,
+          ),
+      );
+      // Without a hole in the deny list, Deno's deny list refuses it at connect time instead.
+      await assertSkillNamesResolvePublic([name]);
+    },
+  );
+
   await t.step("the same entry given with --allow-net is granted", () => {
-    const flags = deriveDenoFlags(
-      { net: ["127.0.0.1:8080"], explicitNet: ["127.0.0.1:8080"], read: [], write: [], env: [] },
-      { bridgeSocket: "/tmp/x/bridge.sock", memoryMb: 64 },
-    );
+    const grant = batteryGrant("/w", { explicitNet: ["127.0.0.1:8080"] }, {});
+    assertSkillHostsPublic(grant.net);
+    const flags = denoFlagsFor(grant, { bridgeSocket: "/tmp/x/bridge.sock" });
     assert.ok(flags.includes("--allow-net=127.0.0.1:8080,unix:/tmp/x/bridge.sock"));
     const deny = flags.find((flag) => flag.startsWith("--deny-net="))!;
     assert.ok(!deny.includes("127.0.0.0/8") && deny.includes("127.0.0.2/31"));

@@ -3,33 +3,37 @@
  * the environment file and the output cap. No container is started here.
  */
 import assert from "node:assert/strict";
-import { buildRunArgs, runMounts } from "../../lib/sandbox/_podman_args.ts";
+import { buildRunArgs, GVISOR_HOST_THREADS, runMounts } from "../../lib/sandbox/_podman_args.ts";
 import { requestedNetwork, writeEnvFile } from "../../lib/sandbox/_podman_prepare.ts";
 import { pipeCapped } from "../../lib/sandbox/_podman_output.ts";
 import { SandboxError } from "../../lib/errors.ts";
 import type { SandboxRunSpec } from "../../lib/sandbox/tier.ts";
+import { makeGrant } from "../../lib/sandbox/grant.ts";
 
 const SPEC: SandboxRunSpec = {
   runId: "abc123",
   entry: "/p/lib/harness/_bootstrap.ts",
   entryArgs: ["/p/bridge/bridge.sock", "skill.ts"],
-  denoFlags: ["--no-prompt", "--allow-read=/p/workspace"],
+  grant: makeGrant({
+    code: ["/p/skills", "/p/lib", "/cache/deno/npm"],
+    read: ["/p/workspace"],
+    write: ["/p/workspace"],
+    limits: { timeoutMs: 1000, memoryMb: 512, cpus: 1.5, pidsLimit: 64, outputLimitBytes: 100 },
+  }),
+  deno: { lock: "none", denoDir: "/cache/deno" },
+  support: ["/p/deno.json"],
   cwd: "/p/workspace",
   env: { HOME: "/p/workspace" },
-  readOnlyPaths: ["/p/skills/a.ts", "/p/workspace"],
-  readWritePaths: ["/p/workspace"],
   bridgeDir: "/tmp/bridge-x",
-  timeoutMs: 1000,
-  memoryMb: 512,
-  cpus: 1.5,
-  pidsLimit: 64,
-  outputLimitBytes: 100,
+  bridgeSocket: "/tmp/bridge-x/bridge.sock",
 };
 
 Deno.test("buildRunArgs() asks podman for every isolation the strict tier promises", async (t) => {
-  const mounts = runMounts(SPEC, ["/cache/deno"]);
+  const mounts = runMounts(SPEC);
   const args = buildRunArgs(SPEC, {
     runtime: "runc",
+    runtimeArgs: [],
+    gvisor: false,
     rootfs: "/cache/rootfs/k",
     userNamespaceArgs: ["--uidmap=0:100000:65536", "--gidmap=0:100000:65536"],
     containerUser: "1000:1000",
@@ -76,29 +80,61 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
       "/usr/bin/deno",
       "run",
     ]);
-    assert.deepEqual(args.slice(-5), [
-      "--no-prompt",
-      "--allow-read=/p/workspace",
+    assert.ok(args.includes("--allow-read=/p/workspace,/tmp/bridge-x/bridge.sock"));
+    assert.deepEqual(args.slice(-3), [
       "/p/lib/harness/_bootstrap.ts",
       "/p/bridge/bridge.sock",
       "skill.ts",
     ]);
   });
 
-  await t.step("only the workspace and the bridge are writable; the rest is read-only", () => {
-    const binds = args.filter((a) => a.startsWith("--mount="));
-    assert.deepEqual(binds.sort(), [
-      "--mount=type=bind,src=/cache/deno,dst=/cache/deno,ro=true",
-      "--mount=type=bind,src=/p/lib/harness,dst=/p/lib/harness,ro=true",
-      "--mount=type=bind,src=/p/skills/a.ts,dst=/p/skills/a.ts,ro=true",
-      "--mount=type=bind,src=/p/workspace,dst=/p/workspace,ro=false",
-      "--mount=type=bind,src=/tmp/bridge-x,dst=/tmp/bridge-x,ro=false",
-    ]);
-  });
+  await t.step(
+    "mounts are the grant's paths: workspace and bridge writable, code read-only",
+    () => {
+      const binds = args.filter((a) => a.startsWith("--mount="));
+      // Not the entry's folder, not the deno cache as a whole, no file the graph touched.
+      assert.deepEqual(binds.sort(), [
+        "--mount=type=bind,src=/cache/deno/npm,dst=/cache/deno/npm,ro=true",
+        "--mount=type=bind,src=/p/deno.json,dst=/p/deno.json,ro=true",
+        "--mount=type=bind,src=/p/lib,dst=/p/lib,ro=true",
+        "--mount=type=bind,src=/p/skills,dst=/p/skills,ro=true",
+        "--mount=type=bind,src=/p/workspace,dst=/p/workspace,ro=false",
+        "--mount=type=bind,src=/tmp/bridge-x,dst=/tmp/bridge-x,ro=false",
+      ]);
+    },
+  );
+
+  await t.step(
+    "under gVisor: its runtime flags, and the pids limit as nproc plus host room",
+    () => {
+      const gvisor = buildRunArgs(SPEC, {
+        runtime: "runsc",
+        runtimeArgs: ["--runtime-flag=network=none", "--runtime-flag=host-uds=open"],
+        gvisor: true,
+        image: "localhost/mcpx-rootfs:k",
+        userNamespaceArgs: [],
+        containerUser: "1000:1000",
+        ulimitArgs: ["--ulimit=nofile=4096:4096"],
+        envFile: "/tmp/x/env",
+      }, mounts);
+      const at = gvisor.indexOf("--runtime");
+      assert.deepEqual(gvisor.slice(at, at + 4), [
+        "--runtime",
+        "runsc",
+        "--runtime-flag=network=none",
+        "--runtime-flag=host-uds=open",
+      ]);
+      assert.ok(gvisor.includes("--ulimit=nproc=64:64"));
+      assert.ok(gvisor.includes(`--pids-limit=${64 + GVISOR_HOST_THREADS}`));
+      assert.ok(!gvisor.includes("--pids-limit=64"));
+    },
+  );
 
   await t.step("a configured image replaces the rootfs and is never pulled", () => {
     const withImage = buildRunArgs(SPEC, {
       runtime: "crun",
+      runtimeArgs: [],
+      gvisor: false,
       image: "localhost/mcpx-deno:2.9.6",
       userNamespaceArgs: ["--userns=keep-id"],
       containerUser: "1001:1001",
@@ -116,14 +152,13 @@ Deno.test("buildRunArgs() asks podman for every isolation the strict tier promis
   });
 });
 
-Deno.test("requestedNetwork() lists declared hosts, never the bridge socket", () => {
-  assert.deepEqual(requestedNetwork(["--allow-net=unix:/tmp/b/bridge.sock"]), []);
-  assert.deepEqual(
-    requestedNetwork(["--allow-net=example.com,unix:/tmp/b/bridge.sock", "--deny-net=10.0.0.0/8"]),
-    ["example.com"],
-  );
-  assert.deepEqual(requestedNetwork(["--allow-net"]), ["any host"]);
-  assert.deepEqual(requestedNetwork(["--no-prompt", "--allow-read=/w"]), []);
+Deno.test("requestedNetwork() lists the grant's hosts, never the bridge socket", () => {
+  assert.deepEqual(requestedNetwork(SPEC), []);
+  const net = [{ host: "example.com", explicit: false }, { host: "::1", port: 80, explicit: true }];
+  assert.deepEqual(requestedNetwork({ ...SPEC, grant: { ...SPEC.grant, net } }), [
+    "example.com",
+    "[::1]:80",
+  ]);
 });
 
 Deno.test("writeEnvFile() writes a private file and refuses what --env-file cannot hold", async (t) => {

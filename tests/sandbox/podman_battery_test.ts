@@ -10,6 +10,7 @@ import { SandboxError } from "../../lib/errors.ts";
 import { resolveDenoDir } from "../../lib/sandbox/env.ts";
 import {
   attack,
+  bridgeRoundTrip,
   NO_PODMAN,
   PODMAN_AVAILABLE,
   PROBE,
@@ -19,7 +20,6 @@ import {
 
 const ignore = skipUnless(PODMAN_AVAILABLE, NO_PODMAN);
 /** A skill whose Deno permissions were all granted (or escaped). */
-const ESCAPED = ["--no-prompt", "--allow-all"];
 
 function verdicts(stdout: string): string[] {
   return stdout.split("\n").filter((line) => /^(REFUSED|ALLOWED) /.test(line));
@@ -42,6 +42,7 @@ Deno.test({
       ["sys_info", []],
       ["npm_import", []],
       ["remote_import", []],
+      ["make_symlink", []],
     ];
     for (const [name, args] of cases) {
       await t.step(`${name} ${args.join(" ")}`.trim(), async () => {
@@ -52,6 +53,20 @@ Deno.test({
         assert.equal(r.outcome.code, 0);
       });
     }
+    await t.step(
+      "read_symlink through a link planted in the workspace to a host file",
+      async () => {
+        const r = await runStrict(attack("read_symlink"), {
+          prepare: async ({ project, workspace }) => {
+            await Deno.writeTextFile(`${project}/host-secret`, "s3cret", { mode: 0o644 });
+            await Deno.symlink(`${project}/host-secret`, `${workspace}/link`);
+          },
+        });
+        // Deno refuses a path outside its grant, and the target is not in the container anyway.
+        assert.match(verdicts(r.stdout)[0] ?? r.stderr, /^REFUSED (NotCapable|NotFound)/);
+      },
+    );
+
     await t.step("exit status and both streams come back unchanged", async () => {
       const r = await runStrict(attack("exit_code"));
       assert.equal(r.outcome.code, 3);
@@ -67,7 +82,7 @@ Deno.test({
   async fn(t) {
     await t.step("the skill's uid is not 0 and lives in its own user namespace", async () => {
       const report = probeReport(
-        (await runStrict(PROBE, { args: ["whoami"], denoFlags: ESCAPED }))
+        (await runStrict(PROBE, { args: ["whoami"], escaped: true }))
           .stdout,
       );
       assert.notEqual(report.uid, 0);
@@ -78,13 +93,13 @@ Deno.test({
 
     await t.step("the root filesystem is read-only", async () => {
       for (const path of ["/mcpx-pwned", "/usr/bin/deno", "/etc/passwd"]) {
-        const r = await runStrict(PROBE, { args: ["write", path], denoFlags: ESCAPED });
+        const r = await runStrict(PROBE, { args: ["write", path], escaped: true });
         assert.match(String(probeReport(r.stdout).result), /^denied: .*(Read-only|denied)/i);
       }
     });
 
     await t.step("/tmp is writable scratch space", async () => {
-      const r = await runStrict(PROBE, { args: ["write", "/tmp/scratch"], denoFlags: ESCAPED });
+      const r = await runStrict(PROBE, { args: ["write", "/tmp/scratch"], escaped: true });
       assert.equal(probeReport(r.stdout).result, "allowed");
     });
 
@@ -93,7 +108,7 @@ Deno.test({
       // podman would copy proxy variables into the container unless told not to.
       Deno.env.set("HTTPS_PROXY", "http://user:hunter2@127.0.0.1:3128");
       try {
-        const r = await runStrict(PROBE, { args: ["environ"], denoFlags: ESCAPED });
+        const r = await runStrict(PROBE, { args: ["environ"], escaped: true });
         const environ = probeReport(r.stdout).environ as string[];
         assert.ok(environ.length > 0);
         assert.ok(!environ.some((entry) => entry.includes("hunter2")), environ.join("\n"));
@@ -112,18 +127,39 @@ Deno.test({
       const denoDir = await resolveDenoDir();
       const r = await runStrict(attack("read_file"), {
         args: [`${denoDir}/dep_analysis_cache_v2`],
-        denoFlags: ESCAPED,
+        escaped: true,
       });
       assert.match(verdicts(r.stdout)[0]!, /^REFUSED NotFound/);
     });
 
+    await t.step(
+      "a computed import of a host file: refused by Deno, absent behind it",
+      async () => {
+        const outside = await Deno.makeTempDir({ prefix: "mcpx_outside_" });
+        try {
+          await Deno.writeTextFile(`${outside}/secret.txt`, "OUTSIDE SECRET");
+          const args = [`${outside}/secret.txt`, "text"];
+          const walled = await runStrict(attack("import_computed"), { args });
+          assert.match(verdicts(walled.stdout)[0]!, /^REFUSED TypeError: Requires read access/);
+          const escaped = await runStrict(attack("import_computed"), { args, escaped: true });
+          assert.match(
+            verdicts(escaped.stdout)[0]!,
+            /^REFUSED TypeError: Import .* failed, not found\./,
+          );
+          assert.doesNotMatch(walled.stdout + escaped.stdout, /OUTSIDE SECRET/);
+        } finally {
+          await Deno.remove(outside, { recursive: true });
+        }
+      },
+    );
+
     await t.step("the host's /etc/hosts is not copied in", async () => {
-      const r = await runStrict(attack("read_file"), { args: ["/etc/hosts"], denoFlags: ESCAPED });
+      const r = await runStrict(attack("read_file"), { args: ["/etc/hosts"], escaped: true });
       assert.deepEqual(verdicts(r.stdout), ["ALLOWED "]);
     });
 
     await t.step("there is no network: only a loopback interface, no route out", async () => {
-      const r = await runStrict(PROBE, { args: ["net", "1.1.1.1"], denoFlags: ESCAPED });
+      const r = await runStrict(PROBE, { args: ["net", "1.1.1.1"], escaped: true });
       const report = probeReport(r.stdout);
       assert.deepEqual([...new Set(report.interfaces as string[])], ["lo"]);
       assert.match(String(report.connect), /^denied: /);
@@ -135,7 +171,7 @@ Deno.test({
         const port = (server.addr as Deno.NetAddr).port;
         const r = await runStrict(attack("connect_tcp"), {
           args: ["127.0.0.1", String(port)],
-          denoFlags: ESCAPED,
+          escaped: true,
         });
         assert.match(verdicts(r.stdout)[0]!, /^REFUSED .*(refused|Connection)/i);
       } finally {
@@ -146,7 +182,7 @@ Deno.test({
     await t.step("a thread/process bomb stops at the pids limit", async () => {
       const r = await runStrict(PROBE, {
         args: ["threads", "100"],
-        denoFlags: ESCAPED,
+        escaped: true,
         pidsLimit: 32,
       });
       if (r.outcome.code === 0) {
@@ -160,7 +196,7 @@ Deno.test({
     });
 
     await t.step("memory beyond --memory is killed with a clear message", async () => {
-      const r = await runStrict(PROBE, { args: ["memory"], denoFlags: ESCAPED, memoryMb: 128 });
+      const r = await runStrict(PROBE, { args: ["memory"], escaped: true, memoryMb: 128 });
       assert.equal(r.outcome.killed, "memory");
       assert.equal(r.outcome.code, 137);
       assert.match(r.stderr, /killed: memory limit 128 MiB exceeded/);
@@ -227,26 +263,8 @@ Deno.test({
     });
 
     await t.step("the skill talks to the host over the bridge socket", async () => {
-      let listener: Deno.UnixListener | undefined;
-      let served: Promise<void> | undefined;
-      try {
-        const r = await runStrict(PROBE, {
-          prepare: ({ bridgeDir }) => {
-            listener = Deno.listen({ transport: "unix", path: `${bridgeDir}/bridge.sock` });
-            served = (async () => {
-              const conn = await listener!.accept();
-              await conn.read(new Uint8Array(64));
-              await conn.write(new TextEncoder().encode("pong\n"));
-              conn.close();
-            })();
-          },
-          args: ({ bridgeDir }) => ["bridge", `${bridgeDir}/bridge.sock`],
-        });
-        await served;
-        assert.equal(probeReport(r.stdout).reply, "pong", r.stderr);
-      } finally {
-        listener?.close();
-      }
+      const { reply, stderr } = await bridgeRoundTrip();
+      assert.equal(reply, "pong", stderr);
     });
   },
 });

@@ -135,7 +135,7 @@ Deno.test({
       const r = await runStrict(attack("read_file"), {
         args: ["/usr/bin/env"],
         read: ["/usr/bin/env"],
-        readOnlyPaths: ["/usr/bin/env"],
+        code: ["/usr/bin/env"],
       });
       assert.match(r.stdout, /^ALLOWED \x7fELF/, r.stderr);
     });
@@ -145,7 +145,7 @@ Deno.test({
         () =>
           runStrict(PROBE, {
             args: ["whoami"],
-            readOnlyPaths: ["/proc/version"],
+            code: ["/proc/version"],
             onRunId: (id) => runId = id,
           }),
         (error: unknown) => {

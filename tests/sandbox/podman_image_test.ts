@@ -4,9 +4,15 @@
  * no registry is involved, and removed afterwards.
  */
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { skipUnless } from "../helpers/skip.ts";
-import { importRootfsImage } from "../../container/_import_image.ts";
-import { createPodmanTier } from "../../lib/sandbox/podman_tier.ts";
+import {
+  ensureRootfsImage,
+  importRootfsImage,
+  rootfsImageName,
+} from "../../lib/sandbox/_podman_image.ts";
+import { createPodmanTier, defaultDenoDir } from "../../lib/sandbox/podman_tier.ts";
+import { makeGrant } from "../../lib/sandbox/grant.ts";
 import { ensureRootfs } from "../../lib/sandbox/rootfs.ts";
 import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE, PROBE } from "./strict/_strict.ts";
 
@@ -29,17 +35,18 @@ Deno.test({
           runId: runIds.at(-1)!,
           entry: PROBE,
           entryArgs: args,
-          denoFlags: ["--no-prompt", "--allow-all"],
+          grant: makeGrant({
+            code: [dirname(PROBE)],
+            write: [workspace],
+            limits: { outputLimitBytes: 65536 },
+          }),
+          deno: { lock: "none", denoDir: defaultDenoDir() },
+          support: [],
+          escapedDeno: true,
           cwd: workspace,
           env: { HOME: workspace },
-          readOnlyPaths: [],
-          readWritePaths: [workspace],
           bridgeDir,
-          timeoutMs: 30_000,
-          memoryMb: 256,
-          cpus: 1,
-          pidsLimit: 64,
-          outputLimitBytes: 65536,
+          bridgeSocket: `${bridgeDir}/bridge.sock`,
           onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
         });
         assert.equal(outcome.code, 0);
@@ -61,5 +68,34 @@ Deno.test({
       await Deno.remove(workspace, { recursive: true });
       await Deno.remove(bridgeDir, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name: "the rootfs image gVisor runs is imported once; images of replaced root filesystems go",
+  ignore: skipUnless(PODMAN_AVAILABLE, NO_PODMAN),
+  async fn() {
+    const rootfs = await ensureRootfs();
+    const current = rootfsImageName(rootfs);
+    // An image named after a root filesystem no longer in the cache (a deno since replaced).
+    const stale = "localhost/mcpx-rootfs:0000stale0000";
+    const images = async () => {
+      const out = await new Deno.Command("podman", {
+        args: ["images", "--format", "{{.Repository}}:{{.Tag}}"],
+        stdout: "piped",
+      }).output();
+      return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean);
+    };
+    const podman = (...args: string[]) =>
+      new Deno.Command("podman", { args, stdout: "null", stderr: "null" }).output();
+    await ensureRootfsImage(rootfs);
+    await podman("tag", current, stale);
+    await podman("rmi", current);
+    assert.ok((await images()).includes(stale));
+    // A fresh process would import again; this one remembers its import, so import directly.
+    assert.equal(await ensureRootfsImage(rootfs, { refresh: true }), current);
+    const after = await images();
+    assert.ok(after.includes(current), after.join(" "));
+    assert.ok(!after.includes(stale), after.join(" "));
   },
 });

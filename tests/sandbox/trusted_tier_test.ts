@@ -3,24 +3,22 @@ import { TrustedTier } from "../../lib/sandbox/trusted_tier.ts";
 import { DenoTier } from "../../lib/sandbox/deno_tier.ts";
 import { SandboxError } from "../../lib/errors.ts";
 import type { SandboxRunSpec } from "../../lib/sandbox/tier.ts";
+import { type Grant, makeGrant } from "../../lib/sandbox/grant.ts";
 import { attack, verdicts } from "./_fast.ts";
 
-function spec(entry: string, denoFlags: string[], chunks: string[]): SandboxRunSpec {
+function spec(entry: string, grant: Grant, chunks: string[], escaped = false): SandboxRunSpec {
   return {
     runId: "trusted-test",
     entry,
     entryArgs: [],
-    denoFlags,
+    grant,
+    deno: { lock: "none", denoDir: "/nonexistent" },
+    support: [],
+    ...(escaped ? { escapedDeno: true } : {}),
     cwd: Deno.cwd(),
     env: { NO_COLOR: "1", PATH: "/usr/bin:/bin" },
-    readOnlyPaths: [],
-    readWritePaths: [],
     bridgeDir: "/nonexistent",
-    timeoutMs: 20_000,
-    memoryMb: 256,
-    cpus: 1,
-    pidsLimit: 64,
-    outputLimitBytes: 1 << 20,
+    bridgeSocket: "/nonexistent/bridge.sock",
     onStdout: (chunk) => chunks.push(new TextDecoder().decode(chunk)),
     onStderr: (chunk) => chunks.push(new TextDecoder().decode(chunk)),
   };
@@ -29,11 +27,7 @@ function spec(entry: string, denoFlags: string[], chunks: string[]): SandboxRunS
 Deno.test("trusted tier: full privileges, and it says so", async () => {
   const chunks: string[] = [];
   const outcome = await new TrustedTier().run(
-    spec(attack("read_etc_passwd"), [
-      "--no-prompt",
-      "--allow-read=/nowhere",
-      "--deny-net=10.0.0.0/8",
-    ], chunks),
+    spec(attack("read_etc_passwd"), makeGrant({ read: ["/nowhere"] }), chunks),
   );
   const text = chunks.join("");
   assert.equal(outcome.code, 0);
@@ -42,15 +36,11 @@ Deno.test("trusted tier: full privileges, and it says so", async () => {
   assert.match(verdicts(text)[0]!, /^ALLOWED root:/);
 });
 
-Deno.test("deno tier refuses flags that would grant everything", async (t) => {
-  for (const flag of ["-A", "--allow-all", "--allow-run=sh", "--allow-ffi"]) {
-    await t.step(flag, async () => {
-      await assert.rejects(
-        new DenoTier().run(spec(attack("exit_code"), ["--no-prompt", flag], [])),
-        (error) =>
-          error instanceof SandboxError && error.code === "SANDBOX_ERROR" &&
-          error.message.includes("use --tier trusted"),
-      );
-    });
-  }
+Deno.test("without its second wall, the deno tier refuses to switch Deno's permissions off", async () => {
+  await assert.rejects(
+    new DenoTier({ wall: false }).run(spec(attack("exit_code"), makeGrant(), [], true)),
+    (error) =>
+      error instanceof SandboxError && error.code === "SANDBOX_ERROR" &&
+      error.message.includes("use --tier trusted"),
+  );
 });

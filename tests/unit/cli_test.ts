@@ -14,7 +14,7 @@ async function mcpx(args: string[]) {
 Deno.test("mcpx --help lists the commands on stdout and exits 0", async () => {
   const r = await mcpx(["--help"]);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /Usage: mcpx <command>/);
+  assert.match(r.stdout, /Usage: mcpx \[global options\] <command>/);
   assert.match(r.stdout, /\n {2}call +call one tool/);
   assert.equal(r.stderr, "");
 });

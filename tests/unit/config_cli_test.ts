@@ -50,7 +50,7 @@ Deno.test("mcpx config prints the repository config: file, sandbox, 3 servers", 
   );
   assert.match(
     r.stdout,
-    new RegExp(`\\n {4}env: +MEMORY_FILE_PATH=${ROOT}/workspace/memory\\.jsonl\\n`),
+    new RegExp(`\\n {4}env: +MEMORY_FILE_PATH=${ROOT}/.mcpx-data/memory\\.jsonl\\n`),
   );
 });
 

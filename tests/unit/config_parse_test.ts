@@ -149,6 +149,8 @@ Deno.test("parseConfig() reads the sandbox section with units, aliases and refer
       tier: "deno",
       allowTrusted: true,
       image: undefined,
+      ociRuntime: undefined,
+      requireOsIsolation: false,
       memoryMb: 256,
       cpus: 2,
       pidsLimit: 32,
@@ -157,6 +159,25 @@ Deno.test("parseConfig() reads the sandbox section with units, aliases and refer
       outputLimitBytes: 65536,
     });
   });
+  await t.step("runtime names the podman tier's OCI runtime; podman and auto leave it open", () => {
+    assert.equal(parse('{"sandbox": {"runtime": "runsc"}}').sandbox.ociRuntime, "runsc");
+    assert.equal(parse('{"sandbox": {"runtime": "podman"}}').sandbox.ociRuntime, undefined);
+    assert.equal(parse('{"sandbox": {"runtime": "auto"}}').sandbox.ociRuntime, undefined);
+  });
+  await t.step(
+    "require_os_isolation (or requireOsIsolation) makes the second wall required",
+    () => {
+      assert.equal(parse("{}").sandbox.requireOsIsolation, false);
+      assert.equal(
+        parse('{"sandbox": {"require_os_isolation": true}}').sandbox.requireOsIsolation,
+        true,
+      );
+      assert.equal(
+        parse('{"sandbox": {"requireOsIsolation": true}}').sandbox.requireOsIsolation,
+        true,
+      );
+    },
+  );
   await t.step("a max_timeout below the default timeout lowers the default", () => {
     const sandbox = parse('{"sandbox": {"max_timeout": 30}}').sandbox;
     assert.equal(sandbox.timeoutSeconds, 30);

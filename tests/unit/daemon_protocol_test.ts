@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { configCandidates } from "../../lib/config/load.ts";
 import { daemonPaths, findConfigFile } from "../../lib/daemon/protocol.ts";
-import { stripNoDaemon } from "../../lib/daemon/client.ts";
+import { forwardedCommand } from "../../lib/daemon/client.ts";
 
 Deno.test("findConfigFile picks the same file as the config loader in every case", async () => {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx-protocol-" }));
@@ -69,17 +69,15 @@ Deno.test("each config file has its own daemon directory under the user's base",
   );
 });
 
-Deno.test("--no-daemon is the client's: taken before or right after the command name only", () => {
-  assert.deepEqual(stripNoDaemon(["--no-daemon", "call", "a"]), {
-    argv: ["call", "a"],
-    noDaemon: true,
-  });
-  assert.deepEqual(stripNoDaemon(["exec", "--no-daemon", "s.ts"]), {
-    argv: ["exec", "s.ts"],
-    noDaemon: true,
-  });
-  assert.deepEqual(stripNoDaemon(["exec", "s.ts", "--no-daemon"]), {
-    argv: ["exec", "s.ts", "--no-daemon"],
-    noDaemon: false,
-  });
+Deno.test("the thin client forwards a command named after global options, and never with --no-daemon or --help", () => {
+  assert.equal(forwardedCommand(["call", "a", "b"]), "call");
+  assert.equal(forwardedCommand(["--json", "--config", "c.json", "-v", "tools", "x"]), "tools");
+  assert.equal(forwardedCommand(["--config=c.json", "exec", "s.ts"]), "exec");
+  assert.equal(forwardedCommand(["--no-daemon", "call", "a"]), undefined);
+  assert.equal(forwardedCommand(["exec", "--no-daemon", "s.ts"]), undefined);
+  assert.equal(forwardedCommand(["call", "a", "b", "--no-daemon"]), undefined);
+  assert.equal(forwardedCommand(["tools", "x", "--help"]), undefined);
+  assert.equal(forwardedCommand(["--bogus", "call"]), undefined);
+  assert.equal(forwardedCommand(["--config", "c.json", "serve"]), undefined);
+  assert.equal(forwardedCommand([]), undefined);
 });

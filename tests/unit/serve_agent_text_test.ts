@@ -25,7 +25,7 @@ Deno.test("maskPaths() shows project paths relative, mcpx's own as mcpx/, home a
     maskPaths(
       `file://${ROOT}/skills/add.ts:3 ${ROOT}/workspace/out.txt ${ROOT} ` +
         `${MCPX}/lib/skills/define.ts ${home}/.cache/deno ` +
-        `at (file://${ROOT}/workspace/.mcpx-serve/snippet_0123abcd.ts:4:2)`,
+        `at (file:///tmp/mcpx-snippet-0123abcd/snippet.ts:4:2)`,
       ROOT,
     ),
     "skills/add.ts:3 workspace/out.txt . mcpx/lib/skills/define.ts ~/.cache/deno at (<code>:4:2)",

@@ -5,24 +5,27 @@
  *
  * @module
  */
-import { createPodmanTier } from "../../../lib/sandbox/podman_tier.ts";
+import { createPodmanTier, defaultDenoDir } from "../../../lib/sandbox/podman_tier.ts";
+import { dirname } from "node:path";
+import { makeGrant } from "../../../lib/sandbox/grant.ts";
 import { fromFileUrl } from "../../helpers/_node_path.ts";
 
 const [workspace, bridgeDir, runId] = Deno.args as [string, string, string];
+const probe = fromFileUrl(new URL("./probe.ts", import.meta.url));
 await createPodmanTier().run({
   runId,
-  entry: fromFileUrl(new URL("./probe.ts", import.meta.url)),
+  entry: probe,
   entryArgs: ["sleep", "600"],
-  denoFlags: ["--no-prompt"],
+  grant: makeGrant({
+    code: [dirname(probe)],
+    write: [workspace],
+    limits: { timeoutMs: 2000, outputLimitBytes: 65536 },
+  }),
+  deno: { lock: "none", denoDir: defaultDenoDir() },
+  support: [],
   cwd: workspace,
   env: { HOME: workspace },
-  readOnlyPaths: [],
-  readWritePaths: [workspace],
   bridgeDir,
-  timeoutMs: 2000,
-  memoryMb: 256,
-  cpus: 1,
-  pidsLimit: 64,
-  outputLimitBytes: 65536,
+  bridgeSocket: `${bridgeDir}/bridge.sock`,
   onStdout: () => console.log("started"),
 });

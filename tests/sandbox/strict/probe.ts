@@ -78,6 +78,16 @@ switch (action) {
     for (const worker of workers) worker.terminate();
     break;
   }
+  case "link":
+    report({ result: await attempt(() => Deno.linkSync(arg, `${Deno.cwd()}/hardlink`)) });
+    break;
+  case "procs":
+    report({
+      pids: [...Deno.readDirSync("/proc")].filter((e) => /^\d+$/.test(e.name)).map((e) =>
+        Number(e.name)
+      ),
+    });
+    break;
   case "sleep":
     console.log("sleeping");
     await new Promise((resolve) => setTimeout(resolve, Number(arg || 600) * 1000));

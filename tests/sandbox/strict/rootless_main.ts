@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { createPodmanTier } from "../../../lib/sandbox/podman_tier.ts";
+import { createPodmanTier, defaultDenoDir } from "../../../lib/sandbox/podman_tier.ts";
+import { dirname } from "node:path";
+import { makeGrant } from "../../../lib/sandbox/grant.ts";
 import type { SandboxRunSpec } from "../../../lib/sandbox/tier.ts";
 import { fromFileUrl } from "../../helpers/_node_path.ts";
 
@@ -18,24 +20,25 @@ await Deno.mkdir(workspace);
 await Deno.mkdir(bridgeDir, { mode: 0o700 });
 const tier = createPodmanTier();
 
-async function run(args: string[], denoFlags: string[]) {
+async function run(args: string[], escaped: boolean) {
   let stdout = "";
   let stderr = "";
   const spec: SandboxRunSpec = {
     runId: crypto.randomUUID().slice(0, 12),
     entry: probe,
     entryArgs: args,
-    denoFlags,
+    grant: makeGrant({
+      code: [dirname(probe)],
+      write: [workspace],
+      limits: { timeoutMs: 60_000, outputLimitBytes: 65536 },
+    }),
+    deno: { lock: "none", denoDir: defaultDenoDir() },
+    support: [],
+    ...(escaped ? { escapedDeno: true } : {}),
     cwd: workspace,
     env: { HOME: workspace, NO_COLOR: "1" },
-    readOnlyPaths: [],
-    readWritePaths: [workspace],
     bridgeDir,
-    timeoutMs: 60_000,
-    memoryMb: 256,
-    cpus: 1,
-    pidsLimit: 64,
-    outputLimitBytes: 65536,
+    bridgeSocket: `${bridgeDir}/bridge.sock`,
     onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
     onStderr: (chunk) => stderr += new TextDecoder().decode(chunk),
   };
@@ -45,13 +48,10 @@ async function run(args: string[], denoFlags: string[]) {
 }
 
 try {
-  const escaped = ["--no-prompt", "--allow-all"];
+  const escaped = true;
   const whoami = await run(["whoami"], escaped);
   const writeRoot = await run(["write", "/mcpx-pwned"], escaped);
-  const writeWorkspace = await run(["write", `${workspace}/out.txt`], [
-    "--no-prompt",
-    `--allow-write=${workspace}`,
-  ]);
+  const writeWorkspace = await run(["write", `${workspace}/out.txt`], false);
   const net = await run(["net", "1.1.1.1"], escaped);
   const onHost = await Deno.readTextFile(`${workspace}/out.txt`).catch(() => "");
   const ps = await new Deno.Command("podman", {

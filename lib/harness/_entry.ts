@@ -1,0 +1,28 @@
+/**
+ * The entry module of one sandboxed run: a `data:` URL importing the bootstrap and the run's
+ * code with literal specifiers. Deno loads every module of that graph before the run starts and
+ * needs no read permission for them; the harness checked beforehand that each lies inside the
+ * run's code roots (`_code_roots.ts`). The run's code is imported after the bridge is installed
+ * (a literal dynamic import, still part of the graph).
+ *
+ * @module
+ */
+import { pathToFileURL } from "node:url";
+
+const BOOTSTRAP_URL = new URL("./_bootstrap.ts", import.meta.url).href;
+
+/**
+ * The entry for running `file`.
+ *
+ * @example
+ * ```ts
+ * import { entryFor } from "./_entry.ts";
+ * console.assert(entryFor("/p/skills/a.ts").startsWith("data:application/typescript;base64,"));
+ * ```
+ */
+export function entryFor(file: string): string {
+  const source = `import { bootstrap } from ${JSON.stringify(BOOTSTRAP_URL)};\n` +
+    `await bootstrap(Deno.args, () => import(${JSON.stringify(pathToFileURL(file).href)}));\n`;
+  const bytes = new TextEncoder().encode(source);
+  return `data:application/typescript;base64,${btoa(String.fromCharCode(...bytes))}`;
+}
