@@ -74,6 +74,15 @@ async function ask(paths: DaemonPaths, frame: { t: "status" } | { t: "stop" }) {
   return { code, status };
 }
 
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function stop(paths: DaemonPaths): Promise<number | undefined> {
   let pid: number | undefined;
   try {
@@ -91,6 +100,12 @@ async function stop(paths: DaemonPaths): Promise<number | undefined> {
   for (let i = 0; pid !== undefined && alive(pid) && i < 200; i++) {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+  // A daemon held up by a wedged server leaves its directory to the watchdog (which kills what
+  // is left first): wait for that too, so that stop returns with nothing left behind.
+  for (let i = 0; exists(paths.dir) && i < 120; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  if (pid !== undefined && !alive(pid)) releaseDir(paths);
   return pid;
 }
 
