@@ -333,3 +333,34 @@ Deno.test("daemon: with daemon and watchdog both killed, commands fall back and 
   );
   assert.equal(exists(dir), false);
 });
+
+Deno.test("daemon: calls on its shared manager pass the checkpoint (a blocked tool is refused, every call audited)", async () => {
+  await using p = await project();
+  const path = join(p.dir, "mcp_config.json");
+  const config = JSON.parse(await Deno.readTextFile(path));
+  config.policies = { "everything.get-sum": "block", "everything.echo": "allow" };
+  await Deno.writeTextFile(path, JSON.stringify(config));
+  const env = { MCPX_DAEMON_DIR: p.daemonDir, XDG_STATE_HOME: join(p.dir, "state") };
+  const mcpx = (args: string[]) => runMcpx(args, { cwd: p.dir, env });
+  const bare = await mcpx(["--no-daemon", "call", "everything", "get-sum", "a=1", "b=2"]);
+  assert.equal((await mcpx(["daemon", "start"])).code, 0);
+  const blocked = await mcpx(["call", "everything", "get-sum", "a=1", "b=2"]);
+  assert.equal(blocked.code, 1);
+  assert.match(
+    blocked.stderr,
+    /^error: everything\.get-sum is blocked by policy "everything\.get-sum"/,
+  );
+  assert.deepEqual([blocked.stdout, blocked.stderr], [bare.stdout, bare.stderr]);
+  const echo = await mcpx(["call", "everything", "echo", "message=hi"]);
+  assert.equal(echo.code, 0, echo.stderr);
+  const s = await status(mcpx);
+  assert.equal(s.runs, 2, "both calls ran in the daemon");
+  assert.equal(s.servers.find((row: { name: string }) => row.name === "everything").calls, 1);
+  const log = await mcpx(["log", "--json", "--tail", "0"]);
+  const calls = log.stdout.trim().split("\n").map((line) => JSON.parse(line))
+    .filter((r) => r.type === "call").map((r) => `${r.tool}:${r.outcome ?? r.decision}`);
+  // The bare call and the daemon's blocked one, then the daemon's echo.
+  assert.equal(calls.length, 3, log.stdout);
+  assert.match(calls[1]!, /^get-sum:/);
+  assert.match(calls[2]!, /^echo:ok/);
+});
