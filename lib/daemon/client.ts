@@ -46,11 +46,58 @@ export function forwardedCommand(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * `text` as plain JSON: comments and trailing commas (JSONC, which the config loader accepts)
+ * removed, strings left alone. Import-free on purpose (the thin client loads no parser).
+ */
+export function plainJson(text: string): string {
+  return scanJson(
+    scanJson(text, (rest) => {
+      // A comment is dropped (a line comment keeps its line end).
+      if (rest.startsWith("//")) {
+        const end = rest.indexOf("\n");
+        return [end === -1 ? rest.length : end, ""];
+      }
+      if (rest.startsWith("/*")) {
+        const end = rest.indexOf("*/", 2);
+        return [end === -1 ? rest.length : end + 2, " "];
+      }
+      return undefined;
+    }),
+    (rest) => /^,\s*[}\]]/.test(rest) ? [1, ""] : undefined,
+  );
+}
+
+/** Copies `text`, strings verbatim; elsewhere `edit` may replace what starts at a position
+ * (`[length consumed, replacement]`). */
+function scanJson(
+  text: string,
+  edit: (rest: string) => [number, string] | undefined,
+): string {
+  let out = "";
+  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length;) {
+    if (text[i] === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const change = text[i] === "/" || text[i] === "," ? edit(text.slice(i)) : undefined;
+    if (change === undefined) out += text[i++];
+    else {
+      out += change[1];
+      i += change[0];
+    }
+  }
+  return out;
+}
+
 /** Whether the user's config asks for `daemon.autostart` (read loosely; the daemon validates). */
 function wantsAutostart(configPath: string | null): boolean {
   if (configPath === null) return false;
   try {
-    const raw = JSON.parse(Deno.readTextFileSync(configPath));
+    const raw = JSON.parse(plainJson(Deno.readTextFileSync(configPath)));
     return raw?.daemon?.autostart === true;
   } catch {
     return false;

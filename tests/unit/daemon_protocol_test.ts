@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { configCandidates } from "../../lib/config/load.ts";
 import { daemonPaths, findConfigFile } from "../../lib/daemon/protocol.ts";
-import { forwardedCommand } from "../../lib/daemon/client.ts";
+import { forwardedCommand, plainJson } from "../../lib/daemon/client.ts";
 
 Deno.test("findConfigFile picks the same file as the config loader in every case", async () => {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx-protocol-" }));
@@ -80,4 +80,16 @@ Deno.test("the thin client forwards a command named after global options, and ne
   assert.equal(forwardedCommand(["--bogus", "call"]), undefined);
   assert.equal(forwardedCommand(["--config", "c.json", "serve"]), undefined);
   assert.equal(forwardedCommand([]), undefined);
+});
+
+Deno.test("the thin client reads daemon.autostart from a config with comments and trailing commas", () => {
+  const text = `\ufeff{
+    // the daemon starts on first use
+    "daemon": { "autostart": true, /* here */ },
+    "mcpServers": { "a": { "command": "x", "args": ["//not a comment", "a,}", "q\\"/*"], }, },
+  }`;
+  assert.deepEqual(JSON.parse(plainJson(text)), {
+    daemon: { autostart: true },
+    mcpServers: { a: { command: "x", args: ["//not a comment", "a,}", 'q"/*'] } },
+  });
 });
