@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
+import { type Command, COMMON_HELP, defineCommand } from "./command.ts";
 import { McpxError, UsageError } from "../errors.ts";
 import { runRemote } from "../daemon/client.ts";
 import {
@@ -153,27 +153,23 @@ async function foreground(
 }
 
 /** The `daemon` command. */
-export const command: Command = {
+export const command: Command = defineCommand({
   name: "daemon",
   summary: "keep servers and the harness warm: mcpx daemon start|status|stop|restart",
   help: HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("daemon", argv, {
-      foreground: { type: "boolean" },
-      "watch-stdin": { type: "boolean" },
-    });
-    if (values.help) {
-      io.out(`${HELP}\n`);
-      return 0;
-    }
-    const [action, ...extra] = positionals;
-    if (action === undefined || extra.length > 0) {
+  options: {
+    foreground: { type: "boolean" },
+    "watch-stdin": { type: "boolean" },
+  },
+  maxPositionals: 1,
+  async run({ values, positionals }, io) {
+    const [action] = positionals;
+    if (action === undefined) {
       throw new UsageError(
-        `mcpx daemon takes one of start, status, stop, restart${
-          extra.length > 0 ? `, got also "${extra[0]}"` : ""
-        }. Run "mcpx daemon --help".`,
+        `mcpx daemon takes one of start, status, stop, restart. Run "mcpx daemon --help".`,
       );
     }
+    const argv = values.config === undefined ? [] : ["--config", values.config];
     const configPath = findConfigFile(argv, io.cwd, io.env);
     if (configOption(argv) !== undefined && configPath === null) {
       throw new UsageError(`mcpx daemon: --config ${configOption(argv)} does not exist.`);
@@ -225,4 +221,4 @@ export const command: Command = {
         );
     }
   },
-};
+});

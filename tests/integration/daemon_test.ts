@@ -326,7 +326,8 @@ Deno.test("daemon: with daemon and watchdog both killed, commands fall back and 
   assert.ok(await until(() => !alive(s.pid)));
   assert.ok(exists(join(dir, "sock")), "the stale socket is there");
   // A command falls back to running itself.
-  assert.equal((await p.mcpx(["call", "everything", "echo", "message=x"])).stdout, "Echo: x\n");
+  const fallback = await p.mcpx(["call", "everything", "echo", "message=x"]);
+  assert.equal(fallback.stdout, "Echo: x\n", fallback.stderr);
   assert.equal(
     (await p.mcpx(["daemon", "stop"])).stdout,
     `No daemon runs for ${p.dir}/mcp_config.json.\n`,
