@@ -11,7 +11,7 @@ import { McpxError, UsageError } from "../errors.ts";
 import { openRun } from "../checkpoint/run.ts";
 import { terminalApprover } from "../checkpoint/approval.ts";
 import { formatToolResult } from "../client/format.ts";
-import { acquireCaller, withinDeadline } from "../client/shared.ts";
+import { acquireCaller, inDaemon, withinDeadline } from "../client/shared.ts";
 import { coerceArguments, readKeyValues } from "./_tool_args.ts";
 import { openCliBoundary } from "../privacy/cli.ts";
 
@@ -105,7 +105,7 @@ export const command: Command = defineCommand({
       env: io.env,
       kind: "call",
       approve: values.approve ?? [],
-      approver: terminalApprover(),
+      approver: terminalApprover(inDaemon(io) ? () => undefined : undefined),
       onNotice: io.err,
     });
     let outcome = "INTERNAL";

@@ -10,7 +10,7 @@ import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
-import type { PooledIo } from "../client/shared.ts";
+import { inDaemon, type PooledIo } from "../client/shared.ts";
 import { V8FatalFilter } from "./_v8_fatal_filter.ts";
 import { terminalApprover } from "../checkpoint/approval.ts";
 import { openCliBoundary } from "../privacy/cli.ts";
@@ -200,7 +200,10 @@ export const command: Command = {
       allowNet: values["allow-net"] ?? [],
       allowRead: values["allow-read"] ?? [],
       allowWrite: values["allow-write"] ?? [],
-      checkpoint: { approve: values.approve ?? [], approver: terminalApprover() },
+      checkpoint: {
+        approve: values.approve ?? [],
+        approver: terminalApprover(inDaemon(io) ? () => undefined : undefined),
+      },
       boundary,
       onStdout: (chunk) => emitOut(outMask.push(outDecoder.decode(chunk, { stream: true }))),
       onStderr: (chunk) => emitErr(errMask.push(errDecoder.decode(chunk, { stream: true }))),

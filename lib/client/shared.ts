@@ -27,6 +27,15 @@ export interface PooledIo extends CommandIo {
   readonly pool?: CallerPool;
 }
 
+/**
+ * Whether the command runs inside `mcpx daemon`. There the daemon's own terminal (if it has one)
+ * is not the user's: approvals are never asked on it (the thin client runs a command that may
+ * need one in the user's terminal instead).
+ */
+export function inDaemon(io: CommandIo): boolean {
+  return (io as PooledIo).pool !== undefined;
+}
+
 /** A manager lent to one command. */
 export interface AcquiredCaller {
   readonly manager: McpClientManager;

@@ -93,12 +93,39 @@ function scanJson(
   return out;
 }
 
-/** Whether the user's config asks for `daemon.autostart` (read loosely; the daemon validates). */
-function wantsAutostart(configPath: string | null): boolean {
-  if (configPath === null) return false;
+/** The config file's text, or `""` when there is none or it cannot be read. */
+function configText(configPath: string | null): string {
+  if (configPath === null) return "";
   try {
-    const raw = JSON.parse(plainJson(Deno.readTextFileSync(configPath)));
-    return raw?.daemon?.autostart === true;
+    return Deno.readTextFileSync(configPath);
+  } catch {
+    return "";
+  }
+}
+
+/** Whether the config asks for `daemon.autostart` (read loosely; the daemon validates). */
+function wantsAutostart(text: string): boolean {
+  try {
+    return JSON.parse(plainJson(text))?.daemon?.autostart === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the command may have to ask the user to approve a tool call: the config holds an
+ * `"approve"` rule (read loosely, erring towards yes) and this process has a terminal to ask on.
+ * Such a command runs here: the daemon never asks on a terminal (its own is not the user's).
+ */
+export function mayAskApproval(text: string, hasTerminal: () => boolean): boolean {
+  return /"approve"/.test(text) && hasTerminal();
+}
+
+function hasTerminal(): boolean {
+  if (Deno.stdin.isTerminal()) return true;
+  try {
+    Deno.openSync("/dev/tty", { read: true, write: true }).close();
+    return true;
   } catch {
     return false;
   }
@@ -139,9 +166,11 @@ export async function forward(
   const { cwd, env, io } = context;
   if (env.MCPX_DAEMON === "0" || forwardedCommand(argv) === undefined) return undefined;
   const configPath = findConfigFile(argv, cwd, env);
+  const text = configText(configPath);
+  if (mayAskApproval(text, hasTerminal)) return undefined;
   const paths = daemonPaths(configPath, env);
   let conn = await connect(paths.socket);
-  if (conn === undefined && wantsAutostart(configPath)) {
+  if (conn === undefined && wantsAutostart(text)) {
     const { startDetached } = await import("./lifecycle.ts");
     try {
       await startDetached(configPath, paths, { env });

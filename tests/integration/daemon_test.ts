@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliRun, runMcpx } from "../helpers/cli.ts";
-import { ROOT, SERVERS } from "../helpers/paths.ts";
+import { CLI, ROOT, SERVERS } from "../helpers/paths.ts";
+import { skipUnless } from "../helpers/skip.ts";
 
 const server = (pkg: string) => ({ command: "deno", args: ["run", "--allow-all", "--quiet", pkg] });
 
@@ -364,4 +365,43 @@ Deno.test("daemon: calls on its shared manager pass the checkpoint (a blocked to
   assert.equal(calls.length, 3, log.stdout);
   assert.match(calls[1]!, /^get-sum:/);
   assert.match(calls[2]!, /^echo:ok/);
+});
+
+Deno.test("daemon: a call that needs an approval is asked on the user's terminal, never on the daemon's", async () => {
+  const hasScript = await new Deno.Command("script", { args: ["--version"] }).output()
+    .then((output) => output.success, () => false);
+  if (skipUnless(hasScript, "util-linux script (pseudo-terminal) is not installed")) return;
+  await using p = await project();
+  const path = join(p.dir, "mcp_config.json");
+  const config = JSON.parse(await Deno.readTextFile(path));
+  config.policies = { "everything.get-sum": "approve" };
+  await Deno.writeTextFile(path, JSON.stringify(config));
+  const env = { MCPX_DAEMON_DIR: p.daemonDir, XDG_STATE_HOME: join(p.dir, "state") };
+  const mcpx = (args: string[]) => runMcpx(args, { cwd: p.dir, env });
+  assert.equal((await mcpx(["daemon", "start"])).code, 0);
+  // Without a terminal: forwarded, and the daemon does not ask (on no terminal of its own either).
+  const plain = await mcpx(["call", "everything", "get-sum", "a=1", "b=2"]);
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /^error: everything\.get-sum needs approval/);
+  assert.equal((await status(mcpx)).runs, 1);
+  // On a terminal: run by the client itself, which asks there; y approves.
+  const command = [Deno.execPath(), "run", "-A", "--quiet", CLI, "call", "everything", "get-sum"]
+    .concat(["a=1", "b=2"]).map((word) => `'${word}'`).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    cwd: p.dir,
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("y\n"));
+  await writer.close();
+  const out = await child.output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text);
+  assert.match(text, /get-sum/);
+  assert.match(text, /The sum of 1 and 2 is 3\./);
+  assert.equal((await status(mcpx)).runs, 1, "the terminal's call ran in the client");
 });

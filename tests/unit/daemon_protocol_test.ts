@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { configCandidates } from "../../lib/config/load.ts";
 import { daemonPaths, findConfigFile } from "../../lib/daemon/protocol.ts";
-import { forwardedCommand, plainJson } from "../../lib/daemon/client.ts";
+import { forwardedCommand, mayAskApproval, plainJson } from "../../lib/daemon/client.ts";
 
 Deno.test("findConfigFile picks the same file as the config loader in every case", async () => {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx-protocol-" }));
@@ -92,4 +92,15 @@ Deno.test("the thin client reads daemon.autostart from a config with comments an
     daemon: { autostart: true },
     mcpServers: { a: { command: "x", args: ["//not a comment", "a,}", 'q"/*'] } },
   });
+});
+
+Deno.test("a command that may ask for an approval on the user's terminal is not forwarded", () => {
+  const approve = JSON.stringify({ policies: { "everything.get-sum": "approve" } });
+  const perServer = JSON.stringify({ mcpServers: { a: { policies: { "*": "approve" } } } });
+  const none = JSON.stringify({ policies: { "everything.*": "block" } });
+  assert.equal(mayAskApproval(approve, () => true), true);
+  assert.equal(mayAskApproval(perServer, () => true), true);
+  assert.equal(mayAskApproval(approve, () => false), false);
+  assert.equal(mayAskApproval(none, () => true), false);
+  assert.equal(mayAskApproval("", () => true), false);
 });
