@@ -203,17 +203,26 @@ export async function runRemote(
   Deno.addSignalListener("SIGINT", cancel);
   Deno.addSignalListener("SIGTERM", cancel);
   try {
-    await writeAll(conn, encodeFrame(frame));
-    for await (const reply of readFrames<DaemonFrame>(conn.readable)) {
-      if (reply.t === "out") io.out(reply.d);
-      else if (reply.t === "err") io.err(reply.d);
-      else if (reply.t === "exit") return reply.code;
-      else if (reply.t === "status") {
-        onStatus?.(reply.status);
-        return 0;
-      } else {
-        io.err(`error: mcpx daemon: ${reply.message}\n`);
-        return 1;
+    try {
+      await writeAll(conn, encodeFrame(frame));
+      for await (const reply of readFrames<DaemonFrame>(conn.readable)) {
+        if (reply.t === "out") io.out(reply.d);
+        else if (reply.t === "err") io.err(reply.d);
+        else if (reply.t === "exit") return reply.code;
+        else if (reply.t === "status") {
+          onStatus?.(reply.status);
+          return 0;
+        } else {
+          io.err(`error: mcpx daemon: ${reply.message}\n`);
+          return 1;
+        }
+      }
+    } catch (error) {
+      // A daemon that dies mid-command resets the connection: the same as closing it.
+      if (
+        !(error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.BrokenPipe)
+      ) {
+        throw error;
       }
     }
     io.err(

@@ -325,6 +325,15 @@ Deno.test("daemon: with daemon and watchdog both killed, commands fall back and 
   Deno.kill(watchdog, "SIGKILL");
   Deno.kill(s.pid, "SIGKILL");
   assert.ok(await until(() => !alive(s.pid)));
+  // Its other threads may hold the listening socket a moment longer than the leader's exit.
+  assert.ok(
+    await until(() =>
+      Deno.connect({ transport: "unix", path: join(dir, "sock") }).then(
+        (conn) => (conn.close(), false),
+        () => true,
+      )
+    ),
+  );
   assert.ok(exists(join(dir, "sock")), "the stale socket is there");
   // A command falls back to running itself.
   const fallback = await p.mcpx(["call", "everything", "echo", "message=x"]);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { configCandidates } from "../../lib/config/load.ts";
 import { daemonPaths, findConfigFile } from "../../lib/daemon/protocol.ts";
-import { forwardedCommand, mayAskApproval, plainJson } from "../../lib/daemon/client.ts";
+import { forwardedCommand, mayAskApproval, plainJson, runRemote } from "../../lib/daemon/client.ts";
 
 Deno.test("findConfigFile picks the same file as the config loader in every case", async () => {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx-protocol-" }));
@@ -103,4 +103,30 @@ Deno.test("a command that may ask for an approval on the user's terminal is not 
   assert.equal(mayAskApproval(approve, () => false), false);
   assert.equal(mayAskApproval(none, () => true), false);
   assert.equal(mayAskApproval("", () => true), false);
+});
+
+Deno.test("a daemon that resets the connection mid-command ends it with one error line, exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const served = (async () => {
+    const conn = await listener.accept();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    conn.close(); // unread input: the kernel answers with a reset
+  })();
+  try {
+    const err: string[] = [];
+    const conn = await Deno.connect({ transport: "unix", path });
+    const frame = { t: "run" as const, argv: ["call", "x".repeat(1 << 16)], cwd: "/", env: {} };
+    const code = await runRemote(conn, frame, { io: { out: () => {}, err: (t) => err.push(t) } });
+    assert.equal(code, 1);
+    assert.match(
+      err.join(""),
+      /^error: the mcpx daemon closed the connection before the command ended/,
+    );
+  } finally {
+    await served;
+    listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
