@@ -7,96 +7,116 @@
  * @module
  */
 import { McpxError, UsageError } from "./lib/errors.ts";
-import {
-  type Command,
-  type CommandIo,
-  COMMON_HELP,
-  COMMON_OPTIONS,
-  didYouMeanOption,
-  errorJson,
-} from "./lib/cli/command.ts";
+import type { Command, CommandIo } from "./lib/cli/command.ts";
 import { didYouMean } from "./lib/client/_suggest.ts";
+import { forward } from "./lib/daemon/client.ts";
+
+/**
+ * Imports `lib/<path>.ts`. The specifier is computed on purpose: Deno walks every literal
+ * `import("…")` of the main module before running it, which cost every `mcpx` start (and the
+ * daemon's thin client, which must load nothing heavy) ~11 ms for modules most commands never
+ * load.
+ */
+function importLib<T>(path: string): Promise<T> {
+  return import(new URL(`./lib/${path}.ts`, import.meta.url).href);
+}
+
+/** Loads `lib/cli/<name>.ts`'s `command`. */
+async function importCommand(name: string): Promise<Command> {
+  return (await importLib<{ command: Command }>(`cli/${name}`)).command;
+}
+
+/** `lib/cli/command.ts` (zod and the config loader behind it), loaded once a command runs here. */
+function commandKit(): Promise<typeof import("./lib/cli/command.ts")> {
+  return importLib("cli/command");
+}
 
 /** Subcommands, loaded on demand so that `mcpx exec` does not pay for `mcpx generate`. Help,
  * completions and "did you mean" derive from this registry. */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   servers: {
     summary: "list the configured MCP servers (--status checks each one)",
-    load: async () => (await import("./lib/cli/servers.ts")).command,
+    load: () => importCommand("servers"),
   },
   tools: {
     summary: "list one server's tools (--schema for input schemas)",
-    load: async () => (await import("./lib/cli/tools.ts")).command,
+    load: () => importCommand("tools"),
   },
   call: {
     summary: "call one tool: mcpx call <server> <tool> key=value …",
-    load: async () => (await import("./lib/cli/call.ts")).command,
+    load: () => importCommand("call"),
   },
   resources: {
     summary: "list one server's resources, or read one: mcpx resources <server> [uri]",
-    load: async () => (await import("./lib/cli/resources.ts")).command,
+    load: () => importCommand("resources"),
   },
   prompts: {
     summary: "list one server's prompts, or get one: mcpx prompts <server> [name] k=v …",
-    load: async () => (await import("./lib/cli/prompts.ts")).command,
+    load: () => importCommand("prompts"),
   },
   config: {
     summary: "show which config file is used and the resolved servers",
-    load: async () => (await import("./lib/cli/config.ts")).command,
+    load: () => importCommand("config"),
   },
   exec: {
     summary: "run a skill or script in a sandbox: mcpx exec skills/fetch.ts --url …",
-    load: async () => (await import("./lib/cli/exec.ts")).command,
+    load: () => importCommand("exec"),
   },
   skills: {
     summary: "list skills with their purpose; mcpx skills NAME prints its USAGE",
-    load: async () => (await import("./lib/cli/skills.ts")).command,
+    load: () => importCommand("skills"),
   },
   generate: {
     summary: "write typed wrappers for every server's tools into servers/",
-    load: async () => (await import("./lib/cli/generate.ts")).command,
+    load: () => importCommand("generate"),
   },
   discover: {
     summary: "infer response types from real calls (discovery_config.json)",
-    load: async () => (await import("./lib/cli/discover.ts")).command,
+    load: () => importCommand("discover"),
   },
   doctor: {
     summary: "report which sandbox guarantees hold on this host",
-    load: async () => (await import("./lib/cli/doctor.ts")).command,
+    load: () => importCommand("doctor"),
   },
   serve: {
     summary: "serve mcpx itself as an MCP server (stdio, or --http)",
-    load: async () => (await import("./lib/cli/serve.ts")).command,
+    load: () => importCommand("serve"),
   },
   privacy: {
     summary: "show or clear the placeholder vault of PII tokenization",
-    load: async () => (await import("./lib/cli/privacy.ts")).command,
+    load: () => importCommand("privacy"),
   },
   tokens: {
     summary: "measure the token cost of tool definitions vs. skills and wrappers",
-    load: async () => (await import("./lib/cli/tokens.ts")).command,
+    load: () => importCommand("tokens"),
   },
   auth: {
     summary: "log in to an OAuth server: mcpx auth <server> (--logout, --status)",
-    load: async () => (await import("./lib/cli/auth.ts")).command,
+    load: () => importCommand("auth"),
+  },
+  daemon: {
+    summary: "keep servers and the harness warm: mcpx daemon start|status|stop|restart",
+    load: () => importCommand("daemon"),
   },
   log: {
     summary: "show the audit log of tool calls and runs (--run ID, --tail N)",
-    load: async () => (await import("./lib/cli/log.ts")).command,
+    load: () => importCommand("log"),
   },
   install: {
     summary: "install mcpx as a global command (deno install -g)",
-    load: async () => (await import("./lib/cli/install.ts")).command,
+    load: () => importCommand("install"),
   },
   completions: {
     summary: "print a shell completion script: mcpx completions bash|zsh|fish",
-    load: async () => (await import("./lib/cli/completions.ts")).completionsCommand(COMMANDS),
+    load: async () =>
+      (await importLib<typeof import("./lib/cli/completions.ts")>("cli/completions"))
+        .completionsCommand(COMMANDS),
   },
 };
 
 const VERSION = "0.1.0";
 
-function mainHelp(): string {
+function mainHelp(commonHelp: string): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) =>
     `  ${name.padEnd(width)}  ${c.summary}`
@@ -107,7 +127,7 @@ Usage: mcpx [global options] <command> [options]
 
 Commands:
 ${lines.join("\n")}
-${COMMON_HELP.replace("Common options:", "Global options (anywhere on the line):")}
+${commonHelp.replace("Common options:", "Global options (anywhere on the line):")}
   -V, --version   print the version
 
 Run "mcpx help <command>" (or "mcpx <command> --help") for a command's options.
@@ -131,6 +151,10 @@ function formatError(error: unknown, verbose: boolean, color: boolean): string {
   return text;
 }
 
+/** Global flags without a value (`--no-daemon` is read by the thin client before this runs; here it
+ * is accepted and ignored, so it may stand anywhere). */
+const GLOBAL_FLAGS = new Set(["--verbose", "-v", "--json", "--no-daemon"]);
+
 /** The global options written before the command name, and what follows them. */
 interface Line {
   /** Global options before the command (`--help`, `-h`, `--version`, `-V` taken out). */
@@ -141,7 +165,10 @@ interface Line {
   readonly rest: string[];
 }
 
-function splitLine(argv: readonly string[]): Line {
+function splitLine(
+  argv: readonly string[],
+  kit: Pick<typeof import("./lib/cli/command.ts"), "COMMON_OPTIONS" | "didYouMeanOption">,
+): Line {
   const globals: string[] = [];
   let help = false;
   let version = false;
@@ -149,7 +176,7 @@ function splitLine(argv: readonly string[]): Line {
     const word = argv[i]!;
     if (word === "--help" || word === "-h") help = true;
     else if (word === "--version" || word === "-V") version = true;
-    else if (word === "--verbose" || word === "-v" || word === "--json") globals.push(word);
+    else if (GLOBAL_FLAGS.has(word)) globals.push(word);
     else if (word.startsWith("--config=")) globals.push(word);
     else if (word === "--config") {
       if (argv[i + 1] === undefined) {
@@ -159,7 +186,7 @@ function splitLine(argv: readonly string[]): Line {
     } else if (word.startsWith("-") && word !== "--") {
       throw new UsageError(
         `mcpx: unknown global option ${word}.${
-          didYouMeanOption(word, Object.keys(COMMON_OPTIONS))
+          kit.didYouMeanOption(word, Object.keys(kit.COMMON_OPTIONS))
         } ` +
           `Command options go after the command name. Run "mcpx --help".`,
       );
@@ -196,18 +223,26 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   let verbose = argv.includes("--verbose") || argv.includes("-v");
   let json = false;
   let wroteOut = false;
+  let commonHelp = "";
+  let errorJson: ((error: unknown) => string) | undefined;
   try {
-    const line = splitLine(argv);
+    const kit = await commandKit();
+    commonHelp = kit.COMMON_HELP;
+    errorJson = kit.errorJson;
+    const line = splitLine(argv, kit);
     verbose = line.globals.includes("--verbose") || line.globals.includes("-v");
     json = line.globals.includes("--json");
     if (line.version && line.name === undefined) {
       io.out(`mcpx ${VERSION}\n`);
       return 0;
     }
-    if (line.name === undefined) return printHelp(io, mainHelp());
+    if (line.name === undefined) return printHelp(io, mainHelp(commonHelp));
     if (line.name === "help") {
       const topic = line.rest.find((word) => !word.startsWith("-"));
-      return printHelp(io, topic === undefined ? mainHelp() : (await loadCommand(topic)).help);
+      return printHelp(
+        io,
+        topic === undefined ? mainHelp(commonHelp) : (await loadCommand(topic)).help,
+      );
     }
     const command = await loadCommand(line.name);
     const end = command.ownArgvEnd?.(line.rest) ?? line.rest.indexOf("--");
@@ -227,7 +262,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   } catch (error) {
     if (error instanceof ClosedPipe) return 0;
     // Under --json stdout holds one object: a result that carries its own "error", or this.
-    if (json && !wroteOut) io.out(errorJson(error));
+    if (json && !wroteOut && errorJson !== undefined) io.out(errorJson(error));
     io.err(formatError(error, verbose, io.isTerminal === true && !io.env.NO_COLOR));
     if (error instanceof UsageError) return 2;
     if (!(error instanceof McpxError) && !verbose) {
@@ -258,6 +293,17 @@ function writer(file: typeof Deno.stdout): (text: string) => void {
 }
 
 if (import.meta.main) {
+  // The thin client: when a daemon serves this command's config, it runs the command. Nothing
+  // heavy is imported before this (`lib/daemon/client.ts` is import-free but for the protocol).
+  const forwarded = await forward(Deno.args, {
+    cwd: Deno.cwd(),
+    env: Deno.env.toObject(),
+    io: { out: writer(Deno.stdout), err: writer(Deno.stderr) },
+  }).catch((error) => {
+    if (error instanceof ClosedPipe) return 0;
+    throw error;
+  });
+  if (forwarded !== undefined) Deno.exit(forwarded);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);

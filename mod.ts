@@ -31,6 +31,7 @@ export {
   ToolError,
 } from "./lib/errors.ts";
 export type {
+  DaemonConfig,
   HttpServerConfig,
   McpxConfig,
   NormalizeStrategy,

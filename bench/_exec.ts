@@ -5,11 +5,13 @@
  */
 import { CLI, ROOT } from "../tests/helpers/paths.ts";
 
-/** Runs `mcpx <args>` from the repository root; throws with stderr when it fails. */
+/** Runs `mcpx <args>` from the repository root, cold (`MCPX_DAEMON=0`: a daemon the user left
+ * running must not serve these rows); throws with stderr when it fails. */
 export async function mcpx(args: readonly string[]): Promise<string> {
   const result = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", CLI, ...args],
     cwd: ROOT,
+    env: { MCPX_DAEMON: "0" },
     stdout: "piped",
     stderr: "piped",
   }).output();

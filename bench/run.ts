@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<BenchRow[]> }>>
   lazy: () => import("./lazy_loading.ts"),
   generate: () => import("./generate.ts"),
   wall: () => import("./wall.ts"),
+  daemon: () => import("./daemon.ts"),
 };
 
 const ROOT = fromFileUrl(new URL("..", import.meta.url));

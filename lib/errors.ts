@@ -35,6 +35,7 @@ export type ErrorCode =
   | "SKILL_INVALID"
   | "SANDBOX_UNAVAILABLE"
   | "SANDBOX_ERROR"
+  | "DAEMON_ERROR"
   | "USAGE"
   | "STALE"
   | "INTERNAL";

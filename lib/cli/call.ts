@@ -11,7 +11,7 @@ import { McpxError, UsageError } from "../errors.ts";
 import { openRun } from "../checkpoint/run.ts";
 import { terminalApprover } from "../checkpoint/approval.ts";
 import { formatToolResult } from "../client/format.ts";
-import { McpClientManager } from "../client/manager.ts";
+import { acquireCaller, inDaemon, withinDeadline } from "../client/shared.ts";
 import { coerceArguments, readKeyValues } from "./_tool_args.ts";
 import { openCliBoundary } from "../privacy/cli.ts";
 
@@ -88,6 +88,7 @@ export const command: Command = defineCommand({
         }" to list them.`,
       );
     }
+    const started = performance.now();
     const base = parseArgsOption(values.args);
     const pairs = await readKeyValues(rest, io.cwd);
     const timeoutMs = parseTimeoutMs(values["timeout-ms"], "call");
@@ -95,35 +96,47 @@ export const command: Command = defineCommand({
       signal: io.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const manager = new McpClientManager({ config });
+    // The daemon's shared manager when it serves this config (an ad-hoc server's differ: a fresh
+    // one); it goes into the checkpoint, so daemon calls pass policy, approval and audit too.
+    const { manager, release } = acquireCaller(config, io, { timeoutMs });
     const { boundary, save } = await openCliBoundary(config, io.env, (l) => io.err(`${l}\n`));
     const run = await openRun(manager, {
       config,
       env: io.env,
       kind: "call",
       approve: values.approve ?? [],
-      approver: terminalApprover(),
+      approver: terminalApprover(inDaemon(io) ? () => undefined : undefined),
       onNotice: io.err,
     });
     let outcome = "INTERNAL";
     try {
-      await manager.initialize();
-      const [serverName, toolName] = tool === undefined ? manager.splitQualifiedName(first) : [
-        first,
-        tool,
-      ];
-      const tools = await whileSlow(io, manager.listTools(serverName), {
-        message: startingMessage(serverName),
-      });
-      const info = tools.find((t) => t.name === toolName);
-      const { args, warnings } = coerceArguments(pairs, info?.inputSchema, {
-        tool: `${serverName}.${toolName}`,
-        base,
-      });
-      for (const warning of warnings) io.err(`warning: ${warning}\n`);
-      // Placeholders are restored outermost, so the checkpoint's policies see the real values.
-      const caller = boundary.caller(run.caller);
-      const result = await caller.callTool(serverName, toolName, args, options);
+      // --timeout-ms bounds the whole command, the server's handshake included.
+      const what = `mcpx call ${first}${tool === undefined ? "" : ` ${tool}`}`;
+      const [serverName, toolName, result] = await withinDeadline(
+        (async () => {
+          await manager.initialize();
+          const [serverName, toolName] = tool === undefined
+            ? manager.splitQualifiedName(first)
+            : [first, tool];
+          const tools = await whileSlow(io, manager.listTools(serverName), {
+            message: startingMessage(serverName),
+          });
+          const info = tools.find((t) => t.name === toolName);
+          const { args, warnings } = coerceArguments(pairs, info?.inputSchema, {
+            tool: `${serverName}.${toolName}`,
+            base,
+          });
+          for (const warning of warnings) io.err(`warning: ${warning}\n`);
+          // Placeholders are restored outermost, so the checkpoint's policies see the real values.
+          const caller = boundary.caller(run.caller);
+          return [
+            serverName,
+            toolName,
+            await caller.callTool(serverName, toolName, args, options),
+          ] as const;
+        })(),
+        { timeoutMs, started, what },
+      );
       const text = values.json ? `${JSON.stringify(result, null, 2)}\n` : formatToolResult(result);
       const masked = config.privacy?.call === true && boundary.masks(serverName, toolName);
       io.out(masked ? boundary.mask(text) : text);
@@ -135,7 +148,7 @@ export const command: Command = defineCommand({
     } finally {
       await run.end(outcome);
       await save();
-      await manager.cleanup();
+      await release();
     }
   },
 });

@@ -153,6 +153,7 @@ export const COMMON_OPTIONS = {
   verbose: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
   json: { type: "boolean" },
+  "no-daemon": { type: "boolean" },
 } as const satisfies NonNullable<ParseArgsConfig["options"]>;
 
 /** The help lines for {@linkcode COMMON_OPTIONS}, appended to every command's help. */
@@ -161,6 +162,7 @@ Common options:
   --config PATH   use this mcp_config.json (else $MCPX_CONFIG, ./mcp_config.json, user config dir)
   --json          machine-readable output
   -v, --verbose   show stack traces and debug detail
+  --no-daemon     run here even when an mcpx daemon serves the config (or MCPX_DAEMON=0)
   -h, --help      show this help`;
 
 /**

@@ -10,6 +10,7 @@ import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
+import { inDaemon, type PooledIo } from "../client/shared.ts";
 import { V8FatalFilter } from "./_v8_fatal_filter.ts";
 import { terminalApprover } from "../checkpoint/approval.ts";
 import { openCliBoundary } from "../privacy/cli.ts";
@@ -192,11 +193,17 @@ export const command: Command = {
       cwd: io.cwd,
       env: io.env,
       signal: io.signal,
+      // daemon wiring: inside `mcpx daemon`, the run's bridge forwards to the warm shared manager
+      // (the run's allowlist still applies: the bridge enforces it per run).
+      ...((io as PooledIo).pool?.caller(config) ?? {}),
       verbose: values.verbose === true,
       allowNet: values["allow-net"] ?? [],
       allowRead: values["allow-read"] ?? [],
       allowWrite: values["allow-write"] ?? [],
-      checkpoint: { approve: values.approve ?? [], approver: terminalApprover() },
+      checkpoint: {
+        approve: values.approve ?? [],
+        approver: terminalApprover(inDaemon(io) ? () => undefined : undefined),
+      },
       boundary,
       onStdout: (chunk) => emitOut(outMask.push(outDecoder.decode(chunk, { stream: true }))),
       onStderr: (chunk) => emitErr(errMask.push(errDecoder.decode(chunk, { stream: true }))),

@@ -9,7 +9,7 @@ import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers, takeServer } from "./adh
 import { UsageError } from "../errors.ts";
 import { formatColumns } from "../_columns.ts";
 import { toolSummary } from "../client/format.ts";
-import { McpClientManager } from "../client/manager.ts";
+import { acquireCaller } from "../client/shared.ts";
 import { visibleTools } from "../checkpoint/listing.ts";
 
 const HELP = `mcpx tools: list one server's tools (connects to that server only)
@@ -49,7 +49,7 @@ export const command: Command = defineCommand({
           }".`,
       );
     }
-    const manager = new McpClientManager({ config });
+    const { manager, release } = acquireCaller(config, io); // daemon wiring
     try {
       const tools = visibleTools(
         config,
@@ -71,7 +71,7 @@ export const command: Command = defineCommand({
       io.out(formatColumns(tools.map((tool) => [tool.name, toolSummary(tool)])));
       return 0;
     } finally {
-      await manager.cleanup();
+      await release();
     }
   },
 });

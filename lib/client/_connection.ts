@@ -344,12 +344,36 @@ async function openHttp(
   });
   try {
     await connectWithin(client, transport, options.timeoutMs);
+    // A dropped event stream (the server died or restarted) ends the connection at once, so the
+    // calls waiting on it fail with SERVER_EXITED instead of waiting out their timeout.
+    client.onerror = (error) => {
+      if (isStreamDrop(error)) void connection.close();
+    };
   } catch (cause) {
     await connection.close();
     // The SSE transport wraps the OAuth provider's AUTH_REQUIRED in a generic SseError.
     throw auth.authProvider?.authError ?? cause;
   }
   return connection;
+}
+
+/** Whether a transport error means the server's event stream is gone (not a single bad
+ * request): the streamable HTTP transport's "SSE stream disconnected", the SSE transport's
+ * EventSource error. */
+function isStreamDrop(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /SSE stream disconnected|^SSE error/i.test(message);
+}
+
+/**
+ * Whether `error` says a streamable HTTP server no longer knows the session (it restarted):
+ * HTTP 404 as the spec says, or the 400 "No valid session ID" some servers send. The request
+ * was not processed, so it is safe to send again on a new session.
+ */
+export function isSessionLost(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return status === 404 || (status === 400 && /session/i.test(message));
 }
 
 /** Wraps a transport failure of an HTTP server in the right {@linkcode ClientError}. */

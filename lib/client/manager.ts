@@ -10,7 +10,7 @@ import { ClientError, ConfigError } from "../errors.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
 import { callError, isConnectionLost } from "./_call_errors.ts";
-import { type Connection, openConnection } from "./_connection.ts";
+import { type Connection, isSessionLost, openConnection } from "./_connection.ts";
 import { runToolCall } from "./_run_call.ts";
 import {
   allPages,
@@ -195,7 +195,7 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
       ? [first, second, third as Record<string, unknown> | undefined, fourth]
       : [...this.#splitQualified(first), second, third as CallToolOptions | undefined] as const;
     const config = this.#serverConfig(server);
-    const connection = await this.#connection(config);
+    let connection = await this.#connection(config);
     this.#counter(server).calls++;
     const timeoutMs = options?.timeoutMs ?? config.timeoutMs;
     let info: ToolInfo;
@@ -204,11 +204,19 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
     } catch (error) {
       throw await this.#failure(error, config, connection, tool);
     }
-    const outcome = await runToolCall(connection.client, info, args ?? {}, {
+    const callOptions = {
       timeoutMs,
       ...(options?.signal === undefined ? {} : { signal: options.signal }),
       ...(options?.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    });
+    };
+    let outcome = await runToolCall(connection.client, info, args ?? {}, callOptions);
+    if (!outcome.ok && config.type === "http" && isSessionLost(outcome.error)) {
+      // The server restarted and lost our session: it never ran the call, so open a new session
+      // and send it once more.
+      await connection.close();
+      connection = await this.#connection(config);
+      outcome = await runToolCall(connection.client, info, args ?? {}, callOptions);
+    }
     if (!outcome.ok) {
       throw await this.#failure(outcome.error, config, connection, tool, {
         timeoutMs,
@@ -357,6 +365,16 @@ export class McpClientManager implements ToolCaller, ResourceReader, AsyncDispos
   async connect(server: string): Promise<void> {
     await this.initialize();
     await this.#connection(this.#serverConfig(server));
+  }
+
+  /** Closes `server`'s connection if one is open or opening; the next use reconnects. Used by
+   * the daemon's keep-alive (daemon wiring). */
+  async disconnect(server: string): Promise<void> {
+    const pending = this.#connections.get(server);
+    if (pending === undefined) return;
+    this.#connections.delete(server);
+    this.#live.delete(server);
+    await (await pending.catch(() => undefined))?.close();
   }
 
   /** Counters for `server` (zeros when never used). */

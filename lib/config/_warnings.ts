@@ -8,6 +8,7 @@ import { closestKey, formatJsonPath } from "./_describe.ts";
 import { SANDBOX_KEYS } from "./sandbox_schema.ts";
 import { TOP_LEVEL_KEYS } from "./schema.ts";
 import { SERVE_KEYS } from "./serve_schema.ts";
+import { DAEMON_KEYS } from "./daemon_schema.ts";
 import { PRIVACY_KEYS } from "./privacy_schema.ts";
 import { IGNORED_SERVER_KEYS, SERVER_KEYS } from "./server_schema.ts";
 
@@ -42,6 +43,7 @@ export function unknownKeyWarnings(raw: unknown, displayPath: string): string[] 
   }
   warnings.push(...unknownKeys(raw.sandbox, ["sandbox"], SANDBOX_KEYS, displayPath));
   warnings.push(...unknownKeys(raw.serve, ["serve"], SERVE_KEYS, displayPath));
+  warnings.push(...unknownKeys(raw.daemon, ["daemon"], DAEMON_KEYS, displayPath));
   warnings.push(...unknownKeys(raw.privacy, ["privacy"], PRIVACY_KEYS, displayPath));
   return warnings;
 }

@@ -18,6 +18,7 @@ import { configFileSchema } from "./schema.ts";
 import { resolveGovernance } from "./policy_schema.ts";
 import { type PrivacyEntry, resolvePrivacy } from "./privacy_schema.ts";
 import { resolveServe, type ServeEntry } from "./serve_schema.ts";
+import { type DaemonEntry, resolveDaemon } from "./daemon_schema.ts";
 import type { ServerEntry } from "./server_schema.ts";
 import { resolveServers } from "./servers.ts";
 import type { McpxConfig, SandboxConfig, ServerConfig } from "./types.ts";
@@ -136,6 +137,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
   let sandbox: SandboxEntry | undefined;
   let serveEntry: ServeEntry | undefined;
   let privacyEntry: PrivacyEntry | undefined;
+  let daemonEntry: DaemonEntry | undefined;
   let imports: string[] | undefined;
   const warnings: string[] = [];
   if (format.id === "mcpx") {
@@ -153,6 +155,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
     sandbox = result.data.sandbox;
     serveEntry = result.data.serve;
     privacyEntry = result.data.privacy;
+    daemonEntry = result.data.daemon;
     imports = result.data.imports;
     warnings.push(...unknownKeyWarnings(raw, file));
   } else if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
@@ -198,6 +201,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): McpxConf
     }),
     governance: resolveGovernance(governanceSource(format.id, raw), file, root),
     privacy,
+    daemon: resolveDaemon(daemonEntry),
     warnings,
     ...(imports === undefined ? {} : { imports }),
   };

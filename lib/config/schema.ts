@@ -11,12 +11,14 @@ import { GOVERNANCE_KEYS } from "./policy_schema.ts";
 import { sandboxSchema } from "./sandbox_schema.ts";
 import { serveSchema } from "./serve_schema.ts";
 import { privacySchema } from "./privacy_schema.ts";
+import { daemonSchema } from "./daemon_schema.ts";
 
 /** Top-level keys; `$schema` is allowed for editors; `imports` names clients read live. */
 export const TOP_LEVEL_KEYS = [
   "mcpServers",
   "sandbox",
   "serve",
+  "daemon",
   "imports",
   "privacy",
   "$schema",
@@ -58,6 +60,7 @@ export function configFileSchema(clients: readonly string[]) {
       .optional(),
     sandbox: sandboxSchema.optional(),
     serve: serveSchema.optional(),
+    daemon: daemonSchema.optional(),
     imports: z.array(
       z.string().refine((id) => clients.includes(id), {
         error: (issue) =>

@@ -28,6 +28,8 @@ export const SERVER_KEYS = [
   "normalize",
   "oauth",
   "auth",
+  "keepAlive",
+  "serialize",
   ...SERVER_GOVERNANCE_KEYS,
 ] as const;
 
@@ -156,6 +158,9 @@ export function serverEntrySchema(vars: Variables) {
     disabled: z.boolean({ error: expected("true or false") }).optional(),
     timeout: positiveNumber("seconds").optional(),
     normalize: normalizeSchema.optional(),
+    keepAlive: z.number({ error: expected("a number of idle seconds (0 = close after each use)") })
+      .min(0, { error: "must be 0 or a positive number of seconds" }).optional(),
+    serialize: z.boolean({ error: expected("true or false") }).optional(),
     oauth: oauthSchema(vars).optional(),
     auth: z.literal("oauth", {
       error: (issue) => `expected "oauth", got ${describeValue(issue.input)} (or remove "auth")`,

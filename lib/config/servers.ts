@@ -32,6 +32,8 @@ function resolveEntry(name: string, entry: ServerEntry, root: string): ServerCon
     disabled: entry.disabled ?? false,
     timeoutMs: Math.round((entry.timeout ?? DEFAULT_SERVER_TIMEOUT_SECONDS) * 1000),
     normalize: entry.normalize ?? "none",
+    ...(entry.keepAlive === undefined ? {} : { keepAliveSeconds: entry.keepAlive }),
+    ...(entry.serialize === undefined ? {} : { serialize: entry.serialize }),
   };
   if (entry.command !== undefined) {
     return {

@@ -6,10 +6,11 @@
  * @module
  */
 import type { ServeConfig } from "./serve_schema.ts";
+import type { DaemonConfig } from "./daemon_schema.ts";
 import type { GovernanceConfig } from "./policy_schema.ts";
 import type { PrivacyConfig } from "./privacy_schema.ts";
 
-export type { PrivacyConfig, ServeConfig };
+export type { DaemonConfig, PrivacyConfig, ServeConfig };
 
 import type { Tier } from "../sandbox/registry.ts";
 
@@ -30,6 +31,11 @@ export interface ServerConfigBase {
   readonly timeoutMs: number;
   /** Field normalization applied to results. */
   readonly normalize: NormalizeStrategy;
+  /** In the daemon: idle seconds after which the connection is closed (`keepAlive`); absent =
+   * kept while the daemon lives. */
+  readonly keepAliveSeconds?: number;
+  /** In the daemon: tool calls to this server run one at a time (`serialize: true`). */
+  readonly serialize?: boolean;
   /**
    * Set when the entry cannot be used as written (an unset `${VAR}`, a VS Code input without a
    * value, a missing `envFile`): the one-line reason, which every use of the server fails with.
@@ -130,6 +136,8 @@ export interface McpxConfig {
   /** The `serve` section with defaults applied; absent when built without a file (then serve
    * uses the sandbox's tier, no extra hosts and no default servers). */
   readonly serve?: ServeConfig;
+  /** The `daemon` section with defaults applied; absent when built without a file. */
+  readonly daemon?: DaemonConfig;
   /** Clients whose configs are read live (`"imports"`), in order. */
   readonly imports?: readonly string[];
   /** Where each server came from when not from `path` (servers of `imports`), by name. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { noteChildGroup } from "../daemon/children.ts"; // daemon wiring
 import { joinCommand, type RunCgroup } from "./cgroup.ts";
 import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
@@ -133,6 +134,8 @@ export async function runProcessTree(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // daemon wiring: inside `mcpx daemon`, the run's group dies with the daemon (SIGKILL included).
+  const forgetGroup = noteChildGroup(setsid ? child.pid : undefined);
 
   let killed: SandboxRunOutcome["killed"];
   const killTree = () => {
@@ -220,5 +223,6 @@ export async function runProcessTree(
   } finally {
     clearTimeout(timer);
     spec.signal?.removeEventListener("abort", onAbort);
+    forgetGroup();
   }
 }

@@ -87,11 +87,12 @@ export function startEverything(
   return startListening(["run", "-A", "--quiet", SERVERS.everything, transport], port);
 }
 
-/** Starts the fixture `tests/fixtures/servers/<file>`, which listens on 127.0.0.1:$PORT. */
-export function startHttpFixture(file: string): Promise<RunningServer> {
+/** Starts the fixture `tests/fixtures/servers/<file>`, which listens on 127.0.0.1:$PORT
+ * (`port`, default: a free one). */
+export function startHttpFixture(file: string, port: number = freePort()): Promise<RunningServer> {
   return startListening(
     ["run", "-A", "--quiet", `${ROOT}/tests/fixtures/servers/${file}`],
-    freePort(),
+    port,
   );
 }
 
