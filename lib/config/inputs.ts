@@ -43,11 +43,13 @@ export async function askInputs(
   return values;
 }
 
-/** Reads one line from the terminal, echoing `*` instead of the characters when `hidden`. */
-async function readLine(hidden: boolean): Promise<string | undefined> {
+/** Shows `prompt`, then reads one line from the terminal; when `hidden`, nothing typed is echoed.
+ * Echo is switched off before the prompt appears, so text typed at once is never shown. */
+async function readLine(prompt: string, hidden: boolean): Promise<string | undefined> {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   if (hidden) Deno.stdin.setRaw(true);
+  Deno.stderr.writeSync(encoder.encode(prompt));
   let line = "";
   try {
     const buffer = new Uint8Array(256);
@@ -76,8 +78,5 @@ async function readLine(hidden: boolean): Promise<string | undefined> {
 export const askOnTerminal: AskInput = async (input) => {
   if (!Deno.stdin.isTerminal() || !Deno.stderr.isTerminal()) return undefined;
   const hint = input.password ? " (hidden)" : "";
-  Deno.stderr.writeSync(
-    new TextEncoder().encode(`${input.description} [${input.id}]${hint}: `),
-  );
-  return await readLine(input.password);
+  return await readLine(`${input.description} [${input.id}]${hint}: `, input.password);
 };
