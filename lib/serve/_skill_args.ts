@@ -14,6 +14,7 @@ import { z } from "zod";
 import { McpxError, SkillError } from "../errors.ts";
 import { nearestName } from "../client/_suggest.ts";
 import type { ArgumentsReport } from "./_skill_args_child.ts";
+import { runPermissionlessChild } from "../skills/_permissionless_child.ts";
 
 /** A skill's arguments: its JSON Schema and top-level keys; `undefined` for a plain script. */
 export interface SkillArguments {
@@ -58,34 +59,14 @@ async function inspect(file: string, root: string): Promise<SkillArguments | und
   const marker = `@@mcpx-args-${crypto.randomUUID()}@@`;
   const local = resolve(root, "deno.json");
   const config = isFile(local) ? local : isFile(OWN_CONFIG) ? OWN_CONFIG.pathname : undefined;
-  const lock = config !== undefined && isFile(resolve(config, "..", "deno.lock"));
   const entry = `import * as skill from ${JSON.stringify(pathToFileURL(file).href)};\n` +
     `import { reportArguments } from ${JSON.stringify(CHILD)};\n` +
     `reportArguments(skill, ${JSON.stringify(marker)});\n`;
-  const env: Record<string, string> = { NO_COLOR: "1" };
-  for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME"]) {
-    const value = Deno.env.get(name);
-    if (value !== undefined) env[name] = value;
-  }
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      "--cached-only",
-      "--no-remote",
-      ...(config === undefined
-        ? ["--no-lock"]
-        : ["--config", config, lock ? "--frozen" : "--no-lock"]),
-      `data:application/typescript;base64,${btoa(entry)}`,
-    ],
-    cwd: root,
-    clearEnv: true,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
+  const output = await runPermissionlessChild(
+    `data:application/typescript;base64,${btoa(entry)}`,
+    [],
+    { cwd: root, configPath: config, signal: AbortSignal.timeout(30_000) },
+  );
   const line = new TextDecoder().decode(output.stdout).split("\n").find((l) =>
     l.startsWith(marker)
   );

@@ -13,6 +13,7 @@ import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
 import { SkillError } from "../errors.ts";
 import type { ChildReport } from "./_inspect_child.ts";
 import { extractHeader } from "./header.ts";
+import { runPermissionlessChild } from "./_permissionless_child.ts";
 import {
   expandPermissionRequests,
   type ResolvedPermissions,
@@ -268,36 +269,11 @@ async function runInspectionChild(
   const timeout = AbortSignal.timeout(timeoutMs);
   const signals = [timeout];
   if (options.signal !== undefined) signals.push(options.signal);
-  const env: Record<string, string> = { NO_COLOR: "1" };
-  for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME"]) {
-    const value = Deno.env.get(name);
-    if (value !== undefined) env[name] = value;
-  }
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      "--cached-only",
-      "--no-remote",
-      // Like the sandbox: a lock file beside the config must match, and none is ever written.
-      ...(config === undefined ? ["--no-lock"] : [
-        "--config",
-        config,
-        existsSync(resolve(config, "..", "deno.lock")) ? "--frozen" : "--no-lock",
-      ]),
-      entryUrl(pathToFileURL(file).href),
-      marker,
-      JSON.stringify(argv),
-      display,
-    ],
-    cwd: options.root,
-    clearEnv: true,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.any(signals),
-  }).output();
+  const output = await runPermissionlessChild(
+    entryUrl(pathToFileURL(file).href),
+    [marker, JSON.stringify(argv), display],
+    { cwd: options.root, configPath: config, signal: AbortSignal.any(signals) },
+  );
   if (timeout.aborted) {
     throw new SkillError(
       "SKILL_INVALID",
