@@ -5,13 +5,34 @@
  */
 import { CLI, ROOT } from "../tests/helpers/paths.ts";
 
-/** Runs `mcpx <args>` from the repository root, cold (`MCPX_DAEMON=0`: a daemon the user left
- * running must not serve these rows); throws with stderr when it fails. */
-export async function mcpx(args: readonly string[]): Promise<string> {
+/** The no-op script of the exec rows. */
+export const NOOP = "bench/fixtures/noop.ts";
+
+/** `deno run` of `script` with the same permission flags the fast tier gives a plain script. */
+export function bareDenoArgs(script: string): string[] {
+  const workspace = `${ROOT}/workspace`;
+  return [
+    "run",
+    "--no-prompt",
+    "--cached-only",
+    "--no-remote",
+    `--allow-read=${workspace}`,
+    `--allow-write=${workspace}`,
+    script,
+  ];
+}
+
+/** Runs `mcpx <args>` from the repository root, cold by default (`MCPX_DAEMON=0`: a daemon the
+ * user left running must not serve these rows); `env` replaces that for the daemon's own rows.
+ * Throws with stderr when it fails. */
+export async function mcpx(
+  args: readonly string[],
+  env: Record<string, string> = { MCPX_DAEMON: "0" },
+): Promise<string> {
   const result = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", CLI, ...args],
     cwd: ROOT,
-    env: { MCPX_DAEMON: "0" },
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();

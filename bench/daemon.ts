@@ -7,64 +7,38 @@
  * @module
  */
 import { join } from "node:path";
-import { CLI, ROOT } from "../tests/helpers/paths.ts";
-import { deno } from "./_exec.ts";
+import { bareDenoArgs, deno, mcpx, NOOP } from "./_exec.ts";
 import { type BenchRow, compare } from "./_stats.ts";
 
 const RUNS = 10;
-const NOOP = "bench/fixtures/noop.ts";
-
-async function mcpxIn(env: Record<string, string>, args: readonly string[]): Promise<string> {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", CLI, ...args],
-    cwd: ROOT,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  if (result.code !== 0) {
-    throw new Error(`mcpx ${args.join(" ")} failed (${result.code}): ${decode(result.stderr)}`);
-  }
-  return decode(result.stdout);
-}
 
 /** Runs the daemon benchmarks (a daemon of its own, in a temporary directory). */
 export async function run(): Promise<BenchRow[]> {
   const dir = await Deno.makeTempDir({ prefix: "mcpx-bench-daemon-" });
   const warm = { MCPX_DAEMON_DIR: join(dir, "d") };
-  const mcpx = (args: readonly string[]) => mcpxIn(warm, args);
+  const mcpxWarm = (args: readonly string[]) => mcpx(args, warm);
   const oneLine = join(dir, "one_line.ts");
   await Deno.writeTextFile(oneLine, 'console.log("Echo: hi");\n');
-  const workspace = join(ROOT, "workspace");
-  const bareNoop = [
-    "run",
-    "--no-prompt",
-    "--cached-only",
-    "--no-remote",
-    `--allow-read=${workspace}`,
-    `--allow-write=${workspace}`,
-    NOOP,
-  ];
+  const bareNoop = bareDenoArgs(NOOP);
   const rows: BenchRow[] = [];
   try {
     // Cold: the look-up for a daemon when none runs, against skipping it.
     rows.push(
       await compare("daemon", {
         name: "mcpx servers --json, no daemon running (client looks for one)",
-        run: () => mcpx(["servers", "--json"]),
+        run: () => mcpxWarm(["servers", "--json"]),
       }, {
         name: "same with --no-daemon",
-        run: () => mcpx(["--no-daemon", "servers", "--json"]),
+        run: () => mcpxWarm(["--no-daemon", "servers", "--json"]),
       }, { runs: RUNS, target: { text: "≤ +3 ms (cold path no slower)", maxDeltaMs: 3 } }),
     );
-    await mcpx(["daemon", "start"]);
-    await mcpx(["exec", "skills/multi_tool_pipeline.ts", "--target", "cache"]);
-    await mcpx(["call", "everything", "echo", "message=hi"]);
+    await mcpxWarm(["daemon", "start"]);
+    await mcpxWarm(["exec", "skills/multi_tool_pipeline.ts", "--target", "cache"]);
+    await mcpxWarm(["call", "everything", "echo", "message=hi"]);
     rows.push(
       await compare("daemon", {
         name: "mcpx exec no-op script, daemon warm",
-        run: () => mcpx(["exec", NOOP]),
+        run: () => mcpxWarm(["exec", NOOP]),
       }, {
         name: "deno run, same file and flags",
         run: () => deno(bareNoop),
@@ -72,17 +46,17 @@ export async function run(): Promise<BenchRow[]> {
     );
     const pipeline = await compare("daemon", {
       name: "README main job (multi_tool_pipeline --target cache), daemon warm",
-      run: () => mcpx(["exec", "skills/multi_tool_pipeline.ts", "--target", "cache"]),
+      run: () => mcpxWarm(["exec", "skills/multi_tool_pipeline.ts", "--target", "cache"]),
     }, {
       name: "same, --no-daemon",
       run: () =>
-        mcpx(["--no-daemon", "exec", "skills/multi_tool_pipeline.ts", "--target", "cache"]),
+        mcpxWarm(["--no-daemon", "exec", "skills/multi_tool_pipeline.ts", "--target", "cache"]),
     }, { runs: RUNS });
     rows.push({ ...pipeline, target: "≤ 80 ms", met: pipeline.summary.median <= 80 });
     rows.push(
       await compare("daemon", {
         name: "mcpx call everything echo, daemon warm",
-        run: () => mcpx(["call", "everything", "echo", "message=hi"]),
+        run: () => mcpxWarm(["call", "everything", "echo", "message=hi"]),
       }, {
         name: "deno run of a one-line file",
         run: () => deno(["run", "--no-prompt", oneLine]),
@@ -104,7 +78,7 @@ export async function run(): Promise<BenchRow[]> {
       rows.push(
         await compare("daemon", {
           name: "mcpx call everything echo, daemon warm",
-          run: () => mcpx(["call", "everything", "echo", "message=hi"]),
+          run: () => mcpxWarm(["call", "everything", "echo", "message=hi"]),
         }, {
           name: "mcporter 0.12.3 call everything.echo, its daemon warm",
           run: porter,
@@ -114,7 +88,7 @@ export async function run(): Promise<BenchRow[]> {
       console.error("[bench] daemon: MCPORTER_BIN/MCPORTER_DIR not set, mcporter row skipped");
     }
   } finally {
-    await mcpx(["daemon", "stop"]).catch(() => {});
+    await mcpxWarm(["daemon", "stop"]).catch(() => {});
     await Deno.remove(dir, { recursive: true });
   }
   return rows;

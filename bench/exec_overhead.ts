@@ -5,28 +5,18 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { ROOT } from "../tests/helpers/paths.ts";
 import { loadConfig } from "../lib/config/load.ts";
 import { execSkill } from "../lib/harness/exec.ts";
-import { deno, mcpx, podmanAvailable } from "./_exec.ts";
+import { bareDenoArgs, deno, mcpx, NOOP, podmanAvailable } from "./_exec.ts";
 import { type BenchRow, compare, compareMeasured } from "./_stats.ts";
 
 const RUNS = 15;
-const SCRIPT = "bench/fixtures/noop.ts";
+const SCRIPT = NOOP;
 
 /** Runs the exec benchmarks. */
 export async function run(): Promise<BenchRow[]> {
-  const workspace = join(ROOT, "workspace");
-  const bareArgs = [
-    "run",
-    "--no-prompt",
-    "--cached-only",
-    "--no-remote",
-    `--allow-read=${workspace}`,
-    `--allow-write=${workspace}`,
-    SCRIPT,
-  ];
+  const bareArgs = bareDenoArgs(SCRIPT);
   const rows: BenchRow[] = [
     await compare("exec", {
       name: "mcpx exec (fast tier), no tool call",
