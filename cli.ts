@@ -9,7 +9,7 @@
 import { McpxError, UsageError } from "./lib/errors.ts";
 import type { Command, CommandIo } from "./lib/cli/command.ts";
 import { didYouMean } from "./lib/client/_suggest.ts";
-import { forward } from "./lib/daemon/client.ts";
+import { commandWord, forward } from "./lib/daemon/client.ts";
 
 /**
  * Imports `lib/<path>.ts`. The specifier is computed on purpose: Deno walks every literal
@@ -304,6 +304,12 @@ if (import.meta.main) {
     throw error;
   });
   if (forwarded !== undefined) Deno.exit(forwarded);
+  // A run's tokens are counted when it ends: the tokenizer (~80 ms to load) starts loading now,
+  // in a Worker, while the command's modules load and the sandbox runs.
+  if (commandWord(Deno.args) === "exec") {
+    (await importLib<typeof import("./lib/tokens/tokenizer.ts")>("tokens/tokenizer"))
+      .prestartTokenizer();
+  }
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);

@@ -11,7 +11,8 @@ import { McpxError, UsageError } from "../errors.ts";
 import { openRun } from "../checkpoint/run.ts";
 import { terminalApprover } from "../checkpoint/approval.ts";
 import { formatToolResult } from "../client/format.ts";
-import { acquireCaller, inDaemon, withinDeadline } from "../client/shared.ts";
+import { acquireCaller, withinDeadline } from "../client/shared.ts";
+import { inDaemon } from "../client/pooled.ts";
 import { coerceArguments, readKeyValues } from "./_tool_args.ts";
 import { openCliBoundary } from "../privacy/cli.ts";
 

@@ -10,10 +10,11 @@ import { SkillError, UsageError } from "../errors.ts";
 import { type ExecOptions, execSkill } from "../harness/exec.ts";
 import { type Command, COMMON_HELP, parseCommandArgs } from "./command.ts";
 import { ADHOC_HELP, ADHOC_OPTIONS, loadCommandServers } from "./adhoc.ts";
-import { inDaemon, type PooledIo } from "../client/shared.ts";
+import { inDaemon, type PooledIo } from "../client/pooled.ts";
 import { V8FatalFilter } from "./_v8_fatal_filter.ts";
 import { terminalApprover } from "../checkpoint/approval.ts";
 import { openCliBoundary } from "../privacy/cli.ts";
+import { openTokenizer } from "../tokens/tokenizer.ts";
 
 const HELP = `mcpx exec: run a skill or script in a sandbox
 
@@ -163,6 +164,8 @@ export const command: Command = {
     if (values.tier !== undefined && !isTier(values.tier)) {
       throw new UsageError(`--tier must be one of ${TIER_NAMES.join(", ")}, got "${values.tier}".`);
     }
+    // The tokenizer loads (in a Worker) while the config loads and the sandbox runs.
+    using tokenizer = openTokenizer();
     const { config } = await loadCommandServers(values, io);
     const json = values.json === true;
     const out: string[] = [];
@@ -236,6 +239,7 @@ export const command: Command = {
       skill: path,
       project: config.root,
       env,
+      tokenizer,
     });
     if (problem !== undefined) {
       io.err(`warning: the run was not added to the runs file: ${problem}\n`);

@@ -9,6 +9,7 @@ import { UsageError } from "../errors.ts";
 import { createDefaultBackend } from "../serve/default_backend.ts";
 import { serveHttp } from "../serve/http.ts";
 import { serveStdio } from "../serve/stdio.ts";
+import { keepTokenizerLoaded } from "../tokens/tokenizer.ts";
 
 const HELP = `mcpx serve: serve mcpx itself as an MCP server
 
@@ -50,6 +51,8 @@ export const command: Command = defineCommand({
     }
     const config = await loadCommandConfig(values, io);
     const backend = createDefaultBackend(config, { env: { ...io.env } });
+    // A long-lived server counts every run's tokens: load the tokenizer once, here.
+    keepTokenizerLoaded().catch(() => {});
     try {
       if (!http) {
         io.err(`mcpx serve: MCP over stdio (config: ${config.path ?? "none"})\n`);

@@ -28,6 +28,21 @@ export interface ClientIo {
 const GLOBAL_FLAGS = new Set(["--verbose", "-v", "--json"]);
 
 /**
+ * The command word of `argv` (global options before it skipped), read without the command kit;
+ * `undefined` when there is none or an option before it only `cli.ts` can judge.
+ */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (GLOBAL_FLAGS.has(word) || word === "--no-daemon" || word.startsWith("--config=")) continue;
+    if (word === "--config") i++;
+    else if (word.startsWith("-")) return undefined;
+    else return word;
+  }
+  return undefined;
+}
+
+/**
  * The forwarded command `argv` names (global options before it skipped), or `undefined` when the
  * line runs in this process: `--no-daemon` anywhere on it (a global option), `--help`, a command
  * that is not forwarded, or an option before the command that only `cli.ts` can judge.
@@ -36,14 +51,8 @@ export function forwardedCommand(argv: readonly string[]): string | undefined {
   if (argv.some((word) => word === "--no-daemon" || word === "--help" || word === "-h")) {
     return undefined;
   }
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i]!;
-    if (GLOBAL_FLAGS.has(word) || word.startsWith("--config=")) continue;
-    if (word === "--config") i++;
-    else if (word.startsWith("-")) return undefined;
-    else return FORWARDED.has(word) ? word : undefined;
-  }
-  return undefined;
+  const word = commandWord(argv);
+  return word !== undefined && FORWARDED.has(word) ? word : undefined;
 }
 
 /**

@@ -6,7 +6,8 @@
  * @module
  */
 import { McpClientManager } from "../client/manager.ts";
-import { type CallerPool, sameServers } from "../client/shared.ts";
+import type { CallerPool } from "../client/pooled.ts";
+import { sameServers } from "../client/shared.ts";
 import type { ToolCaller, ToolInfo, ToolResult } from "../client/types.ts";
 import type { McpxConfig } from "../config/types.ts";
 import type { ServerRow } from "./protocol.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { CommandIo } from "../cli/command.ts";
-import type { PooledIo } from "../client/shared.ts";
+import type { PooledIo } from "../client/pooled.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig } from "../config/types.ts";
 import { DaemonPool, rssKiB } from "./pool.ts";
@@ -22,6 +22,7 @@ import {
 } from "./protocol.ts";
 import { setChildGroupSink } from "./children.ts";
 import { claimDir, releaseDir, startWatchdog, type Watchdog } from "./lifecycle.ts";
+import { keepTokenizerLoaded } from "../tokens/tokenizer.ts";
 
 /** What the daemon runs for a `run` frame: `cli.ts`'s `main`. */
 export type MainFn = (argv: string[], io: CommandIo) => Promise<number>;
@@ -237,6 +238,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     })();
   }
   options.onReady?.();
+  // Every run's tokens are counted here: the tokenizer is loaded once, not per run.
+  keepTokenizerLoaded().catch(() => {});
   try {
     for await (const conn of listener) serve(conn);
   } catch {

@@ -11,6 +11,7 @@ import type { CallToolOptions, ToolCaller, ToolResult } from "../client/types.ts
 import type { PrivacyConfig } from "../config/types.ts";
 import { resultText, type RunTokens, TokenMeter } from "../tokens/run_tokens.ts";
 import { appendRun } from "../tokens/runs.ts";
+import type { RunTokenizer } from "../tokens/tokenizer.ts";
 import { PrivacyFilter } from "./filter.ts";
 import type { Vault } from "./vault.ts";
 
@@ -122,14 +123,22 @@ export class RunBoundary {
   }
 
   /**
-   * Counts the finished run (`output`: everything the model received) and appends it to the
-   * runs file. Never throws: a runs file that cannot be written is returned as `problem`.
+   * Counts the finished run (`output`: everything the model received) with `run.tokenizer`
+   * (opened when the run started, so the tokenizer loaded while it ran; else one is opened now)
+   * and appends it to the runs file. A runs file that cannot be written is returned as
+   * `problem`, not thrown.
    */
   async record(
     output: string,
-    run: { kind: string; skill: string; project: string; env: Readonly<Record<string, string>> },
+    run: {
+      kind: string;
+      skill: string;
+      project: string;
+      env: Readonly<Record<string, string>>;
+      tokenizer?: RunTokenizer;
+    },
   ): Promise<{ tokens: RunTokens; problem?: string }> {
-    const tokens = this.#meter.account(output);
+    const tokens = await this.#meter.account(output, run.tokenizer);
     const problem = await appendRun(run.env, {
       at: new Date().toISOString(),
       kind: run.kind,

@@ -9,6 +9,7 @@ import type { PrivacyConfig } from "../config/types.ts";
 import { RunBoundary } from "../privacy/boundary.ts";
 import { Vault } from "../privacy/vault.ts";
 import type { RunTokens } from "../tokens/run_tokens.ts";
+import { openTokenizer } from "../tokens/tokenizer.ts";
 import type { RunOutcome, RunRequest, ServeBackend } from "./backend.ts";
 import { formatRun } from "./_output.ts";
 
@@ -68,6 +69,7 @@ export class BoundaryRun {
   /** Runs `request` through the backend's runner; returns the masked answer. */
   async run(request: Omit<RunRequest, "boundary">): Promise<BoundaryAnswer> {
     const boundary = this.#boundary;
+    using tokenizer = openTokenizer();
     const outcome: RunOutcome = await this.#backend.runner.run({ ...request, boundary });
     const masked = {
       ...outcome,
@@ -80,6 +82,7 @@ export class BoundaryRun {
       skill: this.#run.skill,
       project: this.#backend.root,
       env: this.#backend.env ?? Deno.env.toObject(),
+      tokenizer,
     });
     return { text, failed: outcome.exitCode !== 0, tokens };
   }

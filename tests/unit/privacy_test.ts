@@ -9,8 +9,7 @@ import type { PrivacyConfig } from "../../lib/config/types.ts";
 import type { ToolCaller } from "../../lib/client/types.ts";
 import { measure, qualityTable, readLabelled } from "../fixtures/privacy/_quality.ts";
 import { appendRun, MAX_LINES, readRuns, runsFile, sumRuns } from "../../lib/tokens/runs.ts";
-import { countTokensFast, EXACT_LIMIT } from "../../lib/tokens/run_tokens.ts";
-import { countTokens } from "../../lib/tokens/count.ts";
+import { countTokens, countTokensFast, EXACT_LIMIT } from "../../lib/tokens/count.ts";
 import { join } from "node:path";
 
 const ON: PrivacyConfig = { ...PRIVACY_OFF, enabled: true };
