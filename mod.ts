@@ -99,3 +99,4 @@ export type { ApprovalRequest } from "./lib/checkpoint/approval.ts";
 export type { OutputStream, RunBoundary, RunBoundaryOptions } from "./lib/privacy/boundary.ts";
 export type { Restored, Vault, VaultEntry } from "./lib/privacy/vault.ts";
 export type { RunTokens } from "./lib/tokens/run_tokens.ts";
+export type { Counted, RunTokenizer } from "./lib/tokens/tokenizer.ts";

@@ -58,6 +58,9 @@ export interface BridgeHostOptions {
   owner?: { uid: number; gid: number };
   /** Where the private directory is made. @default the system temp directory */
   tempDir?: string;
+  /** Listen in this empty private directory instead of a new one (a sandbox started ahead of
+   * its run already has it mounted); it is made 0700 and removed by `close()` all the same. */
+  dir?: string;
 }
 
 /** A running bridge host. */
@@ -91,7 +94,7 @@ export async function startBridgeHost(
   const maxRecords = positive(options.maxRecords, 10_000, "maxRecords");
   const allowed: Allowlist = options.allowedServers === "*" ? "*" : new Set(options.allowedServers);
 
-  const dir = await Deno.makeTempDir({
+  const dir = options.dir ?? await Deno.makeTempDir({
     prefix: "mcpx-bridge-",
     ...(options.tempDir === undefined ? {} : { dir: options.tempDir }),
   });

@@ -11,7 +11,7 @@ import { listMcpxTools } from "../serve/tools_list.ts";
 import { buildTokenReport, formatTokenReport } from "../tokens/report.ts";
 import { collectTokenSources } from "../tokens/sources.ts";
 import { readRuns, runsFile, sumRuns } from "../tokens/runs.ts";
-import { TOKENIZER } from "../tokens/count.ts";
+import { TOKENIZER } from "../tokens/tokenizer.ts";
 
 const HELP = `mcpx tokens: measure what each way of giving a model MCP tools costs in tokens
 

@@ -23,6 +23,14 @@ import {
 import { setChildGroupSink } from "./children.ts";
 import { claimDir, releaseDir, startWatchdog, type Watchdog } from "./lifecycle.ts";
 import { keepTokenizerLoaded } from "../tokens/tokenizer.ts";
+import { disableWarmRuns, enableWarmRuns, type WarmRunOptions } from "../sandbox/_warm.ts";
+
+/** Seconds a sandbox started ahead waits for its run before it is killed. */
+const WARM_IDLE_SECONDS = 60;
+
+function warmOptions(config: McpxConfig): WarmRunOptions {
+  return { max: config.daemon?.warmRuns ?? 0, idleSeconds: WARM_IDLE_SECONDS };
+}
 
 /** What the daemon runs for a `run` frame: `cli.ts`'s `main`. */
 export type MainFn = (argv: string[], io: CommandIo) => Promise<number>;
@@ -69,6 +77,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const watchdog: Watchdog = startWatchdog(paths);
   setChildGroupSink((line) => watchdog.line(line));
   const pool = new DaemonPool(config);
+  // Repeated fast-tier runs find their sandbox started (lib/sandbox/_warm.ts).
+  const warm = enableWarmRuns(warmOptions(config));
   const runs = new Set<Run>();
   const started = Date.now();
   let total = 0;
@@ -101,6 +111,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         pool.close().then(() => true),
         new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000)),
       ]);
+      await disableWarmRuns();
       setChildGroupSink(undefined);
       if (closed) {
         releaseDir(paths);
@@ -207,6 +218,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
           try {
             config = await load(options.configPath);
             await pool.replace(config);
+            await warm.configure(warmOptions(config));
           } catch (error) {
             console.error(`mcpx daemon: config reload failed, keeping the old one: ${error}`);
           }

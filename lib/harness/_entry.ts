@@ -5,6 +5,10 @@
  * run's code roots (`_code_roots.ts`). The run's code is imported after the bridge is installed
  * (a literal dynamic import, still part of the graph).
  *
+ * The entry is JavaScript, not TypeScript: Deno would transpile a TypeScript entry and try to
+ * write the result into its cache, which the sandbox mounts read-only, and it retries such a
+ * write for ~150 ms before it gives up.
+ *
  * @module
  */
 import { pathToFileURL } from "node:url";
@@ -17,12 +21,12 @@ const BOOTSTRAP_URL = new URL("./_bootstrap.ts", import.meta.url).href;
  * @example
  * ```ts
  * import { entryFor } from "./_entry.ts";
- * console.assert(entryFor("/p/skills/a.ts").startsWith("data:application/typescript;base64,"));
+ * console.assert(entryFor("/p/skills/a.ts").startsWith("data:application/javascript;base64,"));
  * ```
  */
 export function entryFor(file: string): string {
   const source = `import { bootstrap } from ${JSON.stringify(BOOTSTRAP_URL)};\n` +
     `await bootstrap(Deno.args, () => import(${JSON.stringify(pathToFileURL(file).href)}));\n`;
   const bytes = new TextEncoder().encode(source);
-  return `data:application/typescript;base64,${btoa(String.fromCharCode(...bytes))}`;
+  return `data:application/javascript;base64,${btoa(String.fromCharCode(...bytes))}`;
 }

@@ -101,6 +101,11 @@ async function sha256(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** One digest for a set of file digests (from {@linkcode hashFiles}), whatever their order. */
+export function fingerprintOf(hashes: Readonly<Record<string, string>>): Promise<string> {
+  return sha256(JSON.stringify(Object.entries(hashes).sort(([a], [b]) => a < b ? -1 : 1)));
+}
+
 /** SHA-256 of each file, or `undefined` when one cannot be read. */
 export async function hashFiles(
   paths: Iterable<string>,

@@ -13,6 +13,7 @@ import {
   ExecCache,
   execCacheDir,
   type ExecCacheEntry,
+  fingerprintOf,
   hashFiles,
   inspectionKey,
 } from "./_exec_cache.ts";
@@ -25,6 +26,9 @@ export interface PreparedModules {
   readonly skillFiles: readonly string[];
   /** Local files of the bootstrap's import graph. */
   readonly bootstrapFiles: readonly string[];
+  /** A digest of the contents of every file the run loads (its graph, the bootstrap's, the
+   * config and lock file) as validated or hashed here; `undefined` without the exec cache. */
+  readonly fingerprint: string | undefined;
   /** The Deno cache directory for the sandbox's `DENO_DIR`. */
   denoDir(): Promise<string>;
   /** Inspection reports to reuse and extend; `undefined` when nothing can be recorded. */
@@ -105,6 +109,7 @@ export async function prepareModules(
       inspectionReused: () => store.reused,
       skillFiles: entry.skillFiles,
       bootstrapFiles: entry.bootstrapFiles,
+      fingerprint: await fingerprintOf(entry.hashes),
       denoDir: () => Promise.resolve(entry.denoDir),
       reports: lock === "frozen" ? store : undefined,
       cacheDir,
@@ -145,7 +150,7 @@ export async function prepareModules(
     inspectionReused: () => false,
   };
   if (cache === undefined || skill === undefined || boot === undefined || child === undefined) {
-    return { ...base, reports: undefined, save: () => Promise.resolve() };
+    return { ...base, fingerprint: undefined, reports: undefined, save: () => Promise.resolve() };
   }
   // Hashed before the inspection reads the files, and again before saving: an entry is only
   // recorded for contents that did not change while it was being made.
@@ -155,6 +160,7 @@ export async function prepareModules(
   const reports: Record<string, ChildReport> = {};
   return {
     ...base,
+    fingerprint: hashes === undefined ? undefined : await fingerprintOf(hashes),
     // Without a lock file an npm version range may resolve differently next time, and the
     // report may depend on the package: reports are only reused under a lock file.
     reports: lock === "frozen" ? reportStore(reports, display, () => {}) : undefined,

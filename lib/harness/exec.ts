@@ -32,6 +32,7 @@ import { entryFor } from "./_entry.ts";
 import { resolveSkillPath } from "./resolve.ts";
 import { tierByName } from "./tiers.ts";
 import { TIERS } from "../sandbox/registry.ts";
+import type { RunShape } from "../sandbox/tier.ts";
 
 /** Options of {@linkcode execSkill}. */
 export interface ExecOptions {
@@ -282,17 +283,34 @@ export async function execSkill(
   const caller = options.boundary?.caller(run.caller) ?? run.caller;
   let ended = "INTERNAL";
   try {
-    const bridge = await startBridgeHost(caller, { allowedServers: servers });
+    const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
+      denoDir,
+      home: workspace,
+      passNames: grant.env,
+      hostEnv,
+    });
+    const shape: RunShape = {
+      entry: entryFor(file),
+      argsOnStdin: true,
+      ...(modules.fingerprint === undefined ? {} : { codeFingerprint: modules.fingerprint }),
+      grant,
+      deno: { configPath, lock, denoDir, importMap: snippet?.importMap },
+      support: [configPath, resolve(configPath, "..", "deno.lock"), snippet?.importMap]
+        .filter((p): p is string => p !== undefined && exists(p)),
+      cwd: workspace,
+      env,
+    };
+    // In the daemon, a sandbox for this very run may be started already; the bridge then
+    // listens in the directory it has mounted.
+    await using reserved = await sandboxTier.reserve?.(shape);
+    const bridge = await startBridgeHost(caller, {
+      allowedServers: servers,
+      ...(reserved === undefined ? {} : { dir: reserved.bridgeDir }),
+    });
     try {
-      const env = tier === "trusted" ? { ...hostEnv } : sandboxEnv({
-        denoDir,
-        home: workspace,
-        passNames: grant.env,
-        hostEnv,
-      });
       const outcome = await sandboxTier.run({
+        ...shape,
         runId: run.id,
-        entry: entryFor(file),
         entryArgs: [
           bridge.socketPath,
           // `null`: a plain script or snippet, only imported, whatever it exports.
@@ -301,14 +319,9 @@ export async function execSkill(
           options.verbose ? "1" : "0",
           String(grant.limits.workers),
         ],
-        grant,
-        deno: { configPath, lock, denoDir, importMap: snippet?.importMap },
-        support: [configPath, resolve(configPath, "..", "deno.lock"), snippet?.importMap]
-          .filter((p): p is string => p !== undefined && exists(p)),
-        cwd: workspace,
-        env,
         bridgeDir: bridge.dir,
         bridgeSocket: bridge.socketPath,
+        ...(reserved === undefined ? {} : { reserved }),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onStdout ? { onStdout: options.onStdout } : {}),
         ...(options.onStderr ? { onStderr: options.onStderr } : {}),

@@ -7,7 +7,7 @@
  */
 import { noteChildGroup } from "../daemon/children.ts"; // daemon wiring
 import { joinCommand, type RunCgroup } from "./cgroup.ts";
-import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
+import type { RunLimits, SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
 const SETSID_CANDIDATES = ["/usr/bin/setsid", "/bin/setsid"];
 const TIMEOUT_CANDIDATES = ["/usr/bin/timeout", "/bin/timeout"];
@@ -51,12 +51,33 @@ class Tail {
   }
 }
 
+/**
+ * Where one output stream goes: held back until the run is attached (a process started ahead
+ * of its run may already have written), then passed on live.
+ */
+class Gate {
+  #held: Uint8Array[] | undefined = [];
+  #sink: ((chunk: Uint8Array) => void) | undefined;
+
+  write(chunk: Uint8Array): void {
+    if (this.#held !== undefined) this.#held.push(chunk);
+    else this.#sink?.(chunk);
+  }
+
+  open(sink: ((chunk: Uint8Array) => void) | undefined): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    this.#sink = sink;
+    for (const chunk of held) sink?.(chunk);
+  }
+}
+
 async function pump(
   stream: ReadableStream<Uint8Array>,
   limit: number,
   name: string,
-  sink: ((chunk: Uint8Array) => void) | undefined,
-  notice: (text: string) => void,
+  gate: Gate,
+  notice: Gate,
   tail?: Tail,
 ): Promise<boolean> {
   let kept = 0;
@@ -67,13 +88,13 @@ async function pump(
     const room = limit - kept;
     if (chunk.length <= room) {
       kept += chunk.length;
-      sink?.(chunk);
+      gate.write(chunk);
       continue;
     }
-    if (room > 0) sink?.(chunk.subarray(0, room));
+    if (room > 0) gate.write(chunk.subarray(0, room));
     kept = limit;
     cut = true;
-    notice(`\n[mcpx: ${name} cut at ${formatBytes(limit)}]\n`);
+    notice.write(new TextEncoder().encode(`\n[mcpx: ${name} cut at ${formatBytes(limit)}]\n`));
   }
   return cut;
 }
@@ -97,25 +118,64 @@ export interface ProcessCommand {
   readonly cwd?: string;
 }
 
+/** How a process tree is started: everything but the run's own plumbing. */
+export interface TreeLaunch {
+  /** Working directory (when `command.cwd` does not say). */
+  readonly cwd: string;
+  /** The complete environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The run's limits: the output cap, and the backstop's deadline. */
+  readonly limits: RunLimits;
+  /** Seconds the process may wait for its run before the backstop counts (a process started
+   * ahead of its run). @default 0 */
+  readonly idleSeconds?: number;
+  /** Whether the process gets a stdin pipe (else none). @default false */
+  readonly stdin?: boolean;
+}
+
+/** The run a started tree is attached to. */
+export interface TreeRun {
+  /** The run's limits (the wall-clock limit counts from the attach). */
+  readonly limits: RunLimits;
+  /** Written to stdin, which is then closed (needs `TreeLaunch.stdin`). */
+  readonly stdin?: string | undefined;
+  /** Aborting kills the tree. */
+  readonly signal?: AbortSignal | undefined;
+  /** Receives stdout chunks live (already capped). */
+  readonly onStdout?: ((chunk: Uint8Array) => void) | undefined;
+  /** Receives stderr chunks live (already capped), and the tree's notices. */
+  readonly onStderr?: ((chunk: Uint8Array) => void) | undefined;
+}
+
+/** A started process tree, not yet (or no longer) attached to a run. */
+export interface StartedTree {
+  /** Whether the process has exited already. */
+  readonly exited: boolean;
+  /**
+   * Attaches the run: writes its stdin, passes on what the process wrote so far and from now
+   * on, starts the run's wall-clock limit, and resolves when the tree has ended and its whole
+   * process group is gone. Never throws for the child's own failures; those are in the outcome.
+   * Once per tree.
+   */
+  attach(run: TreeRun): Promise<SandboxRunOutcome>;
+  /** Kills the tree and waits until it is gone (a tree never attached). */
+  discard(): Promise<void>;
+}
+
 /**
- * Starts `command` under the limits of `spec` and resolves when it has ended and its whole
- * process group is gone. Never throws for the child's own failures; those are in the outcome.
+ * Starts `command` (in its own process group, in `command.cgroup`, under the backstop); its
+ * output is held until {@linkcode StartedTree.attach}.
  */
-export async function runProcessTree(
-  command: ProcessCommand,
-  spec: SandboxRunSpec,
-): Promise<SandboxRunOutcome> {
+export function startProcessTree(command: ProcessCommand, launch: TreeLaunch): StartedTree {
   // setsid: the run leads its own process group, so one kill reaches everything in it.
   // timeout: a backstop that ends the run even if the harness itself is killed (SIGKILL) and
   // cannot enforce the limit any more.
   const setsid = findProgram(SETSID_CANDIDATES);
   const backstop = findProgram(TIMEOUT_CANDIDATES);
+  const deadline = Math.ceil(launch.limits.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS +
+    (launch.idleSeconds ?? 0);
   const line = [
-    ...(backstop === undefined ? [] : [
-      backstop,
-      "--signal=KILL",
-      `${Math.ceil(spec.grant.limits.timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS}s`,
-    ]),
+    ...(backstop === undefined ? [] : [backstop, "--signal=KILL", `${deadline}s`]),
     command.program,
     ...command.args,
   ];
@@ -127,17 +187,16 @@ export async function runProcessTree(
   const [program, ...args] = full as [string, ...string[]];
   const child = new Deno.Command(program, {
     args,
-    cwd: command.cwd ?? spec.cwd,
-    env: { ...spec.env },
+    cwd: command.cwd ?? launch.cwd,
+    env: { ...launch.env },
     clearEnv: true,
-    stdin: "null",
+    stdin: launch.stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
   // daemon wiring: inside `mcpx daemon`, the run's group dies with the daemon (SIGKILL included).
   const forgetGroup = noteChildGroup(setsid ? child.pid : undefined);
 
-  let killed: SandboxRunOutcome["killed"];
   const killTree = () => {
     command.cgroup?.killAll();
     // With setsid the child leads its own process group: kill the group, then the leader.
@@ -154,75 +213,135 @@ export async function runProcessTree(
       // already exited
     }
   };
-  const timer = setTimeout(() => {
-    killed ??= "timeout";
-    killTree();
-  }, spec.grant.limits.timeoutMs);
-  const onAbort = () => {
-    killed ??= "signal";
-    killTree();
-  };
-  if (spec.signal?.aborted) onAbort();
-  spec.signal?.addEventListener("abort", onAbort, { once: true });
-
-  const encoder = new TextEncoder();
-  const notice = (text: string) => spec.onStderr?.(encoder.encode(text));
+  let exited = false;
+  const status = child.status.finally(() => exited = true);
+  const out = new Gate();
+  const err = new Gate();
   const tail = new Tail();
-  try {
-    const [status, stdoutTruncated, stderrTruncated] = await Promise.all([
-      child.status,
-      pump(child.stdout, spec.grant.limits.outputLimitBytes, "stdout", spec.onStdout, notice),
-      pump(child.stderr, spec.grant.limits.outputLimitBytes, "stderr", spec.onStderr, notice, tail),
-    ]);
-    // The leader is gone; make sure nothing it left behind in its group survives.
-    killTree();
-    if (killed === undefined && !status.success && OOM_PATTERN.test(tail.text)) {
-      killed = "memory";
-      notice(
-        `[mcpx: the skill ran out of memory (heap cap ${spec.grant.limits.memoryMb} MiB); ` +
-          `raise sandbox.memory_limit in mcp_config.json if it really needs more]\n`,
-      );
-    } else if (command.cgroup?.oomKilled() && killed !== "timeout") {
-      // The kernel's OOM killer fired inside the run's cgroup: the whole run (every Worker,
-      // buffer and WebAssembly memory together) reached the limit.
-      killed = "memory";
-      notice(
-        `[mcpx: the run reached its memory limit (${spec.grant.limits.memoryMb} MiB for the whole run, ` +
-          `cgroup) and was killed; raise sandbox.memory_limit in mcp_config.json if it ` +
-          `really needs more]\n`,
-      );
+  const limit = launch.limits.outputLimitBytes;
+  const ended = Promise.all([
+    status,
+    pump(child.stdout, limit, "stdout", out, err),
+    pump(child.stderr, limit, "stderr", err, err, tail),
+  ]);
+  const writeStdin = async (text: string | undefined) => {
+    if (!launch.stdin) return;
+    try {
+      const writer = child.stdin.getWriter();
+      if (text !== undefined) await writer.write(new TextEncoder().encode(text));
+      await writer.close();
+    } catch {
+      // The process is gone already: its status says what happened.
     }
-    if (
-      killed === undefined && !status.success && command.cgroup &&
-      THREADS_PATTERN.test(tail.text)
-    ) {
-      notice(
-        `[mcpx: the run reached its process and thread limit (${spec.grant.limits.pidsLimit}, ` +
-          `cgroup); raise sandbox.pids_limit in mcp_config.json if it really needs more]\n`,
-      );
-    }
-    if (killed === "timeout") {
-      notice(
-        `[mcpx: timed out after ${spec.grant.limits.timeoutMs / 1000} s; the skill was killed]\n`,
-      );
-    }
-    const code = killed === "timeout"
-      ? 124
-      : killed === "signal"
-      ? 130
-      : killed === "memory" && status.code === 0
-      ? 137
-      : status.code;
-    return {
-      code,
-      timedOut: killed === "timeout",
-      ...(killed === undefined ? {} : { killed }),
-      stdoutTruncated,
-      stderrTruncated,
-    };
-  } finally {
-    clearTimeout(timer);
-    spec.signal?.removeEventListener("abort", onAbort);
-    forgetGroup();
-  }
+  };
+  let attached = false;
+
+  return {
+    get exited() {
+      return exited;
+    },
+    async discard() {
+      if (attached) return;
+      attached = true;
+      killTree();
+      await writeStdin(undefined);
+      await ended.catch(() => {});
+      forgetGroup();
+    },
+    async attach(run) {
+      if (attached) throw new Error("a process tree is attached once (this is a bug in mcpx)");
+      attached = true;
+      const limits = run.limits;
+      let killed: SandboxRunOutcome["killed"];
+      const timer = setTimeout(() => {
+        killed ??= "timeout";
+        killTree();
+      }, limits.timeoutMs);
+      const onAbort = () => {
+        killed ??= "signal";
+        killTree();
+      };
+      if (run.signal?.aborted) onAbort();
+      run.signal?.addEventListener("abort", onAbort, { once: true });
+      const notice = (text: string) => run.onStderr?.(new TextEncoder().encode(text));
+      out.open(run.onStdout);
+      err.open(run.onStderr);
+      try {
+        await writeStdin(run.stdin);
+        const [done, stdoutTruncated, stderrTruncated] = await ended;
+        // The leader is gone; make sure nothing it left behind in its group survives.
+        killTree();
+        if (killed === undefined && !done.success && OOM_PATTERN.test(tail.text)) {
+          killed = "memory";
+          notice(
+            `[mcpx: the skill ran out of memory (heap cap ${limits.memoryMb} MiB); ` +
+              `raise sandbox.memory_limit in mcp_config.json if it really needs more]\n`,
+          );
+        } else if (command.cgroup?.oomKilled() && killed !== "timeout") {
+          // The kernel's OOM killer fired inside the run's cgroup: the whole run (every Worker,
+          // buffer and WebAssembly memory together) reached the limit.
+          killed = "memory";
+          notice(
+            `[mcpx: the run reached its memory limit (${limits.memoryMb} MiB for the whole run, ` +
+              `cgroup) and was killed; raise sandbox.memory_limit in mcp_config.json if it ` +
+              `really needs more]\n`,
+          );
+        }
+        if (
+          killed === undefined && !done.success && command.cgroup &&
+          THREADS_PATTERN.test(tail.text)
+        ) {
+          notice(
+            `[mcpx: the run reached its process and thread limit (${limits.pidsLimit}, ` +
+              `cgroup); raise sandbox.pids_limit in mcp_config.json if it really needs more]\n`,
+          );
+        }
+        if (killed === "timeout") {
+          notice(`[mcpx: timed out after ${limits.timeoutMs / 1000} s; the skill was killed]\n`);
+        }
+        const code = killed === "timeout"
+          ? 124
+          : killed === "signal"
+          ? 130
+          : killed === "memory" && done.code === 0
+          ? 137
+          : done.code;
+        return {
+          code,
+          timedOut: killed === "timeout",
+          ...(killed === undefined ? {} : { killed }),
+          stdoutTruncated,
+          stderrTruncated,
+        };
+      } finally {
+        clearTimeout(timer);
+        run.signal?.removeEventListener("abort", onAbort);
+        forgetGroup();
+      }
+    },
+  };
+}
+
+/**
+ * Starts `command` under the limits of `spec` and resolves when it has ended and its whole
+ * process group is gone. Never throws for the child's own failures; those are in the outcome.
+ */
+export function runProcessTree(
+  command: ProcessCommand,
+  spec: SandboxRunSpec,
+  stdin?: string,
+): Promise<SandboxRunOutcome> {
+  const limits = spec.grant.limits;
+  return startProcessTree(command, {
+    cwd: spec.cwd,
+    env: spec.env,
+    limits,
+    stdin: stdin !== undefined,
+  }).attach({
+    limits,
+    stdin,
+    signal: spec.signal,
+    onStdout: spec.onStdout,
+    onStderr: spec.onStderr,
+  });
 }

@@ -9,12 +9,20 @@
  * @module
  */
 import { SandboxError } from "../errors.ts";
-import { runProcessTree } from "./_process_tree.ts";
+import { type ProcessCommand, type StartedTree, startProcessTree } from "./_process_tree.ts";
 import { wallArgs, type WallSupport, wallSupport } from "./bwrap.ts";
 import { acquireRunCgroup, cgroupSupport, type RunCgroup } from "./cgroup.ts";
 import type { Grant } from "./grant.ts";
 import { denoFlagsOf } from "./permissions.ts";
-import type { SandboxRunOutcome, SandboxRunSpec, SandboxTier } from "./tier.ts";
+import {
+  ARGS_ON_STDIN,
+  type Reservation,
+  type RunShape,
+  type SandboxRunOutcome,
+  type SandboxRunSpec,
+  type SandboxTier,
+} from "./tier.ts";
+import { type WarmEntry, type WarmPool, warmRuns } from "./_warm.ts";
 
 /** Options of {@linkcode DenoTier}. */
 export interface DenoTierOptions {
@@ -59,8 +67,60 @@ export class DenoTier implements SandboxTier {
     if (this.#options.requireOsIsolation) refuseWithoutWall(await this.#support());
   }
 
-  /** Runs `deno run <flags from the grant> <entry> <args>`, walled in where the host allows. */
+  /** Runs `deno run <flags from the grant> <entry> <args>`, walled in where the host allows;
+   * in a sandbox started ahead when `spec.reserved` is one of this tier's. */
   async run(spec: SandboxRunSpec): Promise<SandboxRunOutcome> {
+    const support = await this.#checkedSupport(spec);
+    const stdin = spec.argsOnStdin === true ? JSON.stringify(spec.entryArgs) : undefined;
+    const reserved = spec.reserved === undefined ? undefined : claim(spec.reserved);
+    if (reserved !== undefined && reserved.bridgeDir !== spec.bridgeDir) {
+      await reserved.discard();
+      throw new SandboxError(
+        "SANDBOX_ERROR",
+        "A warm sandbox was handed a run whose bridge is elsewhere (this is a bug in mcpx).",
+      );
+    }
+    const started = reserved ?? this.#start(spec, support, spec.bridgeDir, 0);
+    try {
+      const outcome = started.tree.attach({
+        limits: spec.grant.limits,
+        stdin,
+        signal: spec.signal,
+        onStdout: spec.onStdout,
+        onStderr: spec.onStderr,
+      });
+      // daemon wiring: the next run of this shape finds its sandbox started (now, while this
+      // run goes on: by the time the next one is asked for, it has loaded).
+      const pool = warmRuns();
+      if (pool !== undefined && warmable(spec)) {
+        pool.offer(this.#key(spec, support), () => this.#startAhead(spec, support, pool));
+      }
+      return await outcome;
+    } finally {
+      await started.cgroup?.release();
+    }
+  }
+
+  /** A sandbox started ahead for a run of this shape, when warm runs are on and one waits. */
+  async reserve(shape: RunShape): Promise<Reservation | undefined> {
+    const pool = warmRuns();
+    if (pool === undefined || !warmable(shape)) return undefined;
+    const support = await this.#checkedSupport(shape);
+    const entry = pool.take(this.#key(shape, support)) as WarmSandbox | undefined;
+    if (entry === undefined) return undefined;
+    const reservation: Reservation = {
+      bridgeDir: entry.bridgeDir,
+      async [Symbol.asyncDispose]() {
+        // Still unclaimed: the run never started (it failed before), so its sandbox goes too.
+        if (unclaimed.delete(reservation)) await entry.discard();
+      },
+    };
+    unclaimed.set(reservation, entry);
+    return reservation;
+  }
+
+  /** The wall's availability for this run, after the checks that refuse a run. */
+  async #checkedSupport(spec: RunShape): Promise<WallSupport> {
     const support: WallSupport = this.#options.wall === false
       ? { available: false, reason: "the wall was turned off", fix: "" }
       : await this.#support();
@@ -80,44 +140,139 @@ export class DenoTier implements SandboxTier {
           `sandbox.require_os_isolation to refuse instead.`,
       );
     }
-    const flags = spec.escapedDeno ? ["--no-prompt", "--allow-all"] : denoFlagsOf(spec);
-    const deno = [
-      Deno.execPath(),
-      "run",
-      ...flags,
-      spec.entry,
-      ...spec.entryArgs,
-    ];
+    return support;
+  }
+
+  /** The command line of a run of `shape` whose bridge is in `bridgeDir`. */
+  #command(shape: RunShape, support: WallSupport, bridgeDir: string): ProcessCommand {
+    const bridgeSocket = `${bridgeDir}/bridge.sock`;
+    const flags = shape.escapedDeno
+      ? ["--no-prompt", "--allow-all"]
+      : denoFlagsOf({ grant: shape.grant, bridgeSocket, deno: shape.deno });
+    const entryArgs = shape.argsOnStdin === true ? [ARGS_ON_STDIN] : undefined;
+    const deno = [Deno.execPath(), "run", ...flags, shape.entry, ...(entryArgs ?? [])];
     const walled = support.available
       ? [
         support.bwrap,
         ...wallArgs({
-          grant: spec.grant,
+          grant: shape.grant,
           denoBinary: Deno.execPath(),
-          denoDir: spec.deno.denoDir,
-          cwd: spec.cwd,
-          bridgeDir: spec.bridgeDir,
-          env: spec.env,
-          extraReadOnly: spec.support,
+          denoDir: shape.deno.denoDir,
+          cwd: shape.cwd,
+          bridgeDir,
+          env: shape.env,
+          extraReadOnly: shape.support,
         }),
         ...deno,
       ]
       : deno;
+    return {
+      program: walled[0]!,
+      args: walled.slice(1),
+      ...(support.available ? { cwd: "/" } : {}),
+    };
+  }
+
+  /** Starts the sandbox of a run (its output held until the run attaches). */
+  #start(
+    spec: RunShape & { readonly entryArgs?: readonly string[] },
+    support: WallSupport,
+    bridgeDir: string,
+    idleSeconds: number,
+  ): Started {
+    const command = this.#command(spec, support, bridgeDir);
+    const args = spec.argsOnStdin === true
+      ? command.args
+      : [...command.args, ...spec.entryArgs ?? []];
     const cgroup = this.#options.wall === false ? undefined : makeCgroup(spec.grant);
     try {
-      return await runProcessTree(
-        {
-          program: walled[0]!,
-          args: walled.slice(1),
-          cgroup,
-          ...(support.available ? { cwd: "/" } : {}),
-        },
-        spec,
-      );
-    } finally {
-      await cgroup?.release();
+      const tree = startProcessTree({ ...command, args, cgroup }, {
+        cwd: spec.cwd,
+        env: spec.env,
+        limits: spec.grant.limits,
+        idleSeconds,
+        stdin: spec.argsOnStdin === true,
+      });
+      return { tree, cgroup };
+    } catch (error) {
+      void cgroup?.release();
+      throw error;
     }
   }
+
+  /** Starts a sandbox for the next run of `shape`, in a bridge directory of its own. */
+  #startAhead(shape: RunShape, support: WallSupport, pool: WarmPool): WarmSandbox {
+    const bridgeDir = Deno.makeTempDirSync({ prefix: "mcpx-bridge-" });
+    let started: Started;
+    try {
+      Deno.chmodSync(bridgeDir, 0o700);
+      started = this.#start(shape, support, bridgeDir, pool.idleSeconds);
+    } catch (error) {
+      Deno.removeSync(bridgeDir, { recursive: true });
+      throw error;
+    }
+    const { tree, cgroup } = started;
+    return {
+      bridgeDir,
+      tree,
+      cgroup,
+      get exited() {
+        return tree.exited;
+      },
+      async discard() {
+        await tree.discard();
+        await cgroup?.release();
+        await Deno.remove(bridgeDir, { recursive: true }).catch(() => {});
+      },
+    };
+  }
+
+  /** What makes two runs interchangeable for a sandbox started ahead: the whole command line
+   * (with the bridge directory left out), environment, working directory, limits and code. */
+  #key(shape: RunShape, support: WallSupport): string {
+    const { program, args, cwd } = this.#command(shape, support, BRIDGE_PLACEHOLDER);
+    return JSON.stringify([
+      program,
+      args,
+      cwd ?? null,
+      shape.cwd,
+      Object.entries(shape.env).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0),
+      shape.grant.limits,
+      shape.codeFingerprint,
+    ]);
+  }
+}
+
+/** Stands for the bridge directory in a warm sandbox's key. */
+const BRIDGE_PLACEHOLDER = "/\0mcpx-bridge";
+
+/** A started sandbox and its cgroup. */
+interface Started {
+  readonly tree: StartedTree;
+  readonly cgroup: RunCgroup | undefined;
+}
+
+/** A sandbox started ahead of its run. */
+interface WarmSandbox extends Started, WarmEntry {
+  readonly bridgeDir: string;
+}
+
+/** Reservations handed out and not yet claimed by a run. */
+const unclaimed = new WeakMap<Reservation, WarmSandbox>();
+
+/** The sandbox behind `reservation`, now the run's; `undefined` when it is not one of ours or
+ * was claimed already. */
+function claim(reservation: Reservation): WarmSandbox | undefined {
+  const entry = unclaimed.get(reservation);
+  unclaimed.delete(reservation);
+  return entry;
+}
+
+/** Whether a run of `shape` may use a sandbox started ahead: the harness's own runs (their
+ * arguments come on stdin, their code is known by its digest), never an escape test's. */
+function warmable(shape: RunShape): boolean {
+  return shape.argsOnStdin === true && shape.codeFingerprint !== undefined &&
+    shape.escapedDeno !== true;
 }
 
 function refuseWithoutWall(support: WallSupport): void {

@@ -35,6 +35,14 @@ export interface SandboxRunSpec {
   readonly entry: string;
   /** Arguments after the entry module. */
   readonly entryArgs: readonly string[];
+  /** The entry also takes {@linkcode ARGS_ON_STDIN} in place of `entryArgs`, and then reads
+   * them as one JSON array on stdin (the harness bootstrap does). A tier may use either way. */
+  readonly argsOnStdin?: boolean;
+  /** A digest of every file of the run's module graph, when the harness knows it: a sandbox
+   * started ahead of its run is used only for a run of the same code. */
+  readonly codeFingerprint?: string;
+  /** A sandbox this tier started ahead for this run ({@linkcode SandboxTier.reserve}). */
+  readonly reserved?: Reservation;
   /** What the run may do. The only source of permissions. */
   readonly grant: Grant;
   /** Module resolution settings, rendered into flags by {@linkcode denoFlagsFor}. */
@@ -78,6 +86,28 @@ export interface SandboxRunOutcome {
   readonly stderrTruncated: boolean;
 }
 
+/** The argument that stands for the entry's arguments sent on stdin (`argsOnStdin`). */
+export const ARGS_ON_STDIN = "--args-on-stdin";
+
+/** A run before its plumbing: what decides how its sandbox is started. */
+export type RunShape = Omit<
+  SandboxRunSpec,
+  | "runId"
+  | "entryArgs"
+  | "bridgeDir"
+  | "bridgeSocket"
+  | "signal"
+  | "onStdout"
+  | "onStderr"
+  | "reserved"
+>;
+
+/** A sandbox started ahead of its run, handed to one run; disposing an unused one ends it. */
+export interface Reservation extends AsyncDisposable {
+  /** The private directory the run's bridge must listen in (the sandbox has it mounted). */
+  readonly bridgeDir: string;
+}
+
 /** A sandbox tier (see `registry.ts` for the list). */
 export interface SandboxTier {
   /** The tier's name. */
@@ -86,4 +116,11 @@ export interface SandboxTier {
   ensureAvailable(): Promise<void>;
   /** Runs one skill to completion. */
   run(spec: SandboxRunSpec): Promise<SandboxRunOutcome>;
+  /**
+   * A sandbox already started for a run of exactly this shape (the same command line,
+   * environment, working directory and code), or `undefined`. Only where warm runs are on
+   * (`mcpx daemon`). The run's bridge must listen in its `bridgeDir`, and `run` must get it as
+   * `spec.reserved`.
+   */
+  reserve?(shape: RunShape): Promise<Reservation | undefined>;
 }

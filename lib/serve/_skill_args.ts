@@ -63,7 +63,7 @@ async function inspect(file: string, root: string): Promise<SkillArguments | und
     `import { reportArguments } from ${JSON.stringify(CHILD)};\n` +
     `reportArguments(skill, ${JSON.stringify(marker)});\n`;
   const output = await runPermissionlessChild(
-    `data:application/typescript;base64,${btoa(entry)}`,
+    `data:application/javascript;base64,${btoa(entry)}`,
     [],
     { cwd: root, configPath: config, signal: AbortSignal.timeout(30_000) },
   );

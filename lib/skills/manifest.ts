@@ -130,7 +130,7 @@ function entryUrl(skillUrl: string): string {
   const source = `import * as skill from ${JSON.stringify(skillUrl)};\n` +
     `import { reportInspection } from ${JSON.stringify(CHILD_MODULE)};\n` +
     `reportInspection(skill, Deno.args);\n`;
-  return `data:application/typescript;base64,${btoa(source)}`;
+  return `data:application/javascript;base64,${btoa(source)}`;
 }
 
 function childFailure(display: string, stderr: string): SkillError {

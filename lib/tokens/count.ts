@@ -9,8 +9,7 @@
  * @module
  */
 import { countTokens as countO200k } from "gpt-tokenizer";
-
-export { TOKENIZER, TOKENIZER_NOTE } from "./tokenizer.ts";
+import type { Counted } from "./tokenizer.ts";
 
 /**
  * Counts the tokens of `text`.
@@ -28,12 +27,6 @@ export function countTokens(text: string): number {
 /** Characters counted exactly; larger texts are sampled. */
 export const EXACT_LIMIT = 200_000;
 const SAMPLES = 20;
-
-/** A count, and whether it was extrapolated from samples. */
-export interface Counted {
-  readonly tokens: number;
-  readonly sampled: boolean;
-}
 
 /**
  * Tokens of `text`, exact up to {@linkcode EXACT_LIMIT} characters, else estimated from 20

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { countTokens, TOKENIZER, TOKENIZER_NOTE } from "./count.ts";
+import { countTokens } from "./count.ts";
+import { TOKENIZER, TOKENIZER_NOTE } from "./tokenizer.ts";
 import { columnWidths } from "../_columns.ts";
 
 /** One thing an agent could put in its context. `text` undefined means it could not be made. */

@@ -8,14 +8,20 @@
  *
  * @module
  */
-import type { Counted } from "./count.ts";
-
 /** The tokenizer named in every report. */
 export const TOKENIZER = "gpt-tokenizer 4.0.0 (o200k_base)";
 
 /** The caveat printed with every report. */
 export const TOKENIZER_NOTE =
   "Counts use OpenAI's o200k_base encoding; for Claude models they are approximations.";
+
+/** A count, and whether it was extrapolated from samples. */
+export interface Counted {
+  /** The tokens (exact, or extrapolated when `sampled`). */
+  readonly tokens: number;
+  /** Whether the text was longer than 200 000 characters and its count extrapolated. */
+  readonly sampled: boolean;
+}
 
 /** Counts the texts of one run; {@linkcode RunTokenizer.close} frees what it holds. */
 export interface RunTokenizer extends Disposable {

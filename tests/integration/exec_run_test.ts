@@ -150,7 +150,19 @@ Deno.test("mcpx exec: the bridge refuses what the run may not do and survives ab
   await t.step(
     "malformed frames on the raw socket are each answered with a JSON-RPC error",
     async () => {
-      const r = await abuse("malformed");
+      const temp = `${project.root}/tmp`;
+      await Deno.mkdir(temp);
+      await Deno.writeTextFile(`${project.workspace}/mode.txt`, `malformed ${temp}`);
+      const r = await project.exec(
+        [
+          "--servers",
+          "everything",
+          "--allow-read",
+          temp,
+          `${ROOT}/tests/sandbox/attacks/bridge_abuse.ts`,
+        ],
+        { env: { TMPDIR: temp } },
+      );
       assert.equal(r.code, 0, r.stderr);
       const lines = r.stdout.split("\n").filter((l) => /^(REFUSED|ALLOWED) /.test(l));
       assert.equal(lines.length, 4, r.stdout);

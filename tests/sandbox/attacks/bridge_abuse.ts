@@ -29,9 +29,12 @@ if (mode === "not-allowed") {
   );
   const codes = new Set(results.map((r) => r.status === "rejected" ? codeOf(r.reason) : "ok"));
   console.log(`FLOOD ${results.length} ${[...codes].join(",")}`);
-} else if (mode === "malformed") {
-  // Deno.args are the bootstrap's: the socket path comes first.
-  const socket = Deno.args[0]!;
+} else if (mode.startsWith("malformed ")) {
+  // The socket's path is in no argument the run can read (the bootstrap gets it on stdin): the
+  // test grants this run its harness's temp folder, standing for code that found it anyway.
+  const temp = mode.slice("malformed ".length);
+  const dir = [...Deno.readDirSync(temp)].find((entry) => entry.name.startsWith("mcpx-bridge-"));
+  const socket = `${temp}/${dir?.name}/bridge.sock`;
   for (
     const frame of ["not json\n", '{"jsonrpc":"2.0","id":1}\n', "[]\n", "x".repeat(20 << 20)]
   ) {
