@@ -24,147 +24,136 @@ function countingProbe(answer: WallSupport) {
 const YES: WallSupport = { available: true, bwrap: "" };
 const NO: WallSupport = { available: false, reason: "no user namespaces", fix: "enable them" };
 
-/** A temp folder holding a stand-in bwrap and deno (small files: the key only stats them). */
-async function scratch() {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx_wall_cache_" }));
-  const bwrap = `${root}/bwrap`;
-  const deno = `${root}/deno`;
-  await Deno.writeTextFile(bwrap, "bwrap");
-  await Deno.writeTextFile(deno, "deno");
-  return { root, bwrap, deno, cacheFile: `${root}/cache/wall/support.json` };
+type Scratch = { root: string; bwrap: string; deno: string; cacheFile: string };
+
+/** A Linux-only test in a temp folder holding a stand-in bwrap and deno (small files: the key
+ * only stats them) and a cache file path, removed afterwards. */
+function scratchTest(name: string, fn: (s: Scratch, t: Deno.TestContext) => Promise<void>) {
+  Deno.test({
+    name,
+    ignore: !ON_LINUX,
+    async fn(t) {
+      const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx_wall_cache_" }));
+      const s = {
+        root,
+        bwrap: `${root}/bwrap`,
+        deno: `${root}/deno`,
+        cacheFile: `${root}/cache/wall/support.json`,
+      };
+      try {
+        await Deno.writeTextFile(s.bwrap, "bwrap");
+        await Deno.writeTextFile(s.deno, "deno");
+        await fn(s, t);
+      } finally {
+        await Deno.remove(root, { recursive: true });
+      }
+    },
+  });
 }
 
-Deno.test({
-  name:
-    "measureSupport() records a positive answer (0600 in 0700) and reuses it under the same key",
-  ignore: !ON_LINUX,
-  async fn() {
-    const s = await scratch();
-    try {
-      const probe = countingProbe(YES);
-      const first = await measureSupport({ ...s, probe });
-      assert.deepEqual(first, { available: true, bwrap: s.bwrap });
-      assert.equal((await Deno.stat(s.cacheFile)).mode! & 0o777, 0o600);
+scratchTest(
+  "measureSupport() records a positive answer (0600 in 0700) and reuses it under the same key",
+  async (s) => {
+    const probe = countingProbe(YES);
+    const first = await measureSupport({ ...s, probe });
+    assert.deepEqual(first, { available: true, bwrap: s.bwrap });
+    assert.equal((await Deno.stat(s.cacheFile)).mode! & 0o777, 0o600);
+    assert.equal((await Deno.stat(`${s.root}/cache/wall`)).mode! & 0o777, 0o700);
+    const second = await measureSupport({ ...s, probe });
+    assert.deepEqual(second, { available: true, bwrap: s.bwrap });
+    assert.equal(probe.calls, 1, "the second measurement came from the cache");
+  },
+);
+
+scratchTest("measureSupport() probes again when bwrap or deno changed", async (s, t) => {
+  const probe = countingProbe(YES);
+  await measureSupport({ ...s, probe });
+  await t.step("another bwrap path", async () => {
+    const other = `${s.root}/bwrap2`;
+    await Deno.copyFile(s.bwrap, other);
+    await measureSupport({ ...s, bwrap: other, probe });
+    assert.equal(probe.calls, 2);
+  });
+  await t.step("the same deno path with another mtime", async () => {
+    await Deno.utime(s.deno, new Date(), new Date(Date.now() - 86_400_000));
+    await measureSupport({ ...s, probe });
+    assert.equal(probe.calls, 3);
+    await measureSupport({ ...s, probe });
+    assert.equal(probe.calls, 3, "the new key is recorded in turn");
+  });
+  await t.step("the same bwrap path replaced by another file (size, inode)", async () => {
+    await Deno.remove(s.bwrap);
+    await Deno.writeTextFile(s.bwrap, "a newer bwrap");
+    await measureSupport({ ...s, probe });
+    assert.equal(probe.calls, 4);
+  });
+});
+
+scratchTest(
+  "measureSupport() never records a negative answer, so a fixed host is seen at once",
+  async (s) => {
+    const no = countingProbe(NO);
+    assert.deepEqual(await measureSupport({ ...s, probe: no }), NO);
+    assert.deepEqual(await measureSupport({ ...s, probe: no }), NO);
+    assert.equal(no.calls, 2);
+    await assert.rejects(Deno.stat(s.cacheFile), Deno.errors.NotFound);
+    const yes = countingProbe(YES);
+    assert.equal((await measureSupport({ ...s, probe: yes })).available, true);
+    assert.equal(yes.calls, 1);
+  },
+);
+
+scratchTest(
+  "measureSupport() ignores a cache file that is corrupt, open to others or not the user's",
+  async (s, t) => {
+    const probe = countingProbe(YES);
+    await measureSupport({ ...s, probe });
+    const good = await Deno.readTextFile(s.cacheFile);
+    let calls = probe.calls;
+    const probesAgain = async () => {
+      assert.deepEqual(await measureSupport({ ...s, probe }), {
+        available: true,
+        bwrap: s.bwrap,
+      });
+      assert.equal(probe.calls, ++calls, "probed again");
+    };
+    await t.step("not JSON", async () => {
+      await Deno.writeTextFile(s.cacheFile, "{ not json", { mode: 0o600 });
+      await probesAgain();
+      assert.equal(await Deno.readTextFile(s.cacheFile).then((t) => JSON.parse(t).format), 1);
+    });
+    await t.step("JSON of another shape", async () => {
+      await Deno.writeTextFile(s.cacheFile, '{"format":1,"entries":"all"}');
+      await probesAgain();
+    });
+    await t.step("readable by others", async () => {
+      await Deno.writeTextFile(s.cacheFile, good);
+      await Deno.chmod(s.cacheFile, 0o644);
+      await probesAgain();
+      assert.equal((await Deno.stat(s.cacheFile)).mode! & 0o777, 0o600, "rewritten private");
+    });
+    await t.step("in a folder open to others", async () => {
+      await Deno.chmod(`${s.root}/cache/wall`, 0o777);
+      await probesAgain();
       assert.equal((await Deno.stat(`${s.root}/cache/wall`)).mode! & 0o777, 0o700);
-      const second = await measureSupport({ ...s, probe });
-      assert.deepEqual(second, { available: true, bwrap: s.bwrap });
-      assert.equal(probe.calls, 1, "the second measurement came from the cache");
-    } finally {
-      await Deno.remove(s.root, { recursive: true });
-    }
-  },
-});
-
-Deno.test({
-  name: "measureSupport() probes again when bwrap or deno changed",
-  ignore: !ON_LINUX,
-  async fn(t) {
-    const s = await scratch();
-    try {
-      const probe = countingProbe(YES);
-      await measureSupport({ ...s, probe });
-      await t.step("another bwrap path", async () => {
-        const other = `${s.root}/bwrap2`;
-        await Deno.copyFile(s.bwrap, other);
-        await measureSupport({ ...s, bwrap: other, probe });
-        assert.equal(probe.calls, 2);
-      });
-      await t.step("the same deno path with another mtime", async () => {
-        await Deno.utime(s.deno, new Date(), new Date(Date.now() - 86_400_000));
-        await measureSupport({ ...s, probe });
-        assert.equal(probe.calls, 3);
-        await measureSupport({ ...s, probe });
-        assert.equal(probe.calls, 3, "the new key is recorded in turn");
-      });
-      await t.step("the same bwrap path replaced by another file (size, inode)", async () => {
-        await Deno.remove(s.bwrap);
-        await Deno.writeTextFile(s.bwrap, "a newer bwrap");
-        await measureSupport({ ...s, probe });
-        assert.equal(probe.calls, 4);
-      });
-    } finally {
-      await Deno.remove(s.root, { recursive: true });
-    }
-  },
-});
-
-Deno.test({
-  name: "measureSupport() never records a negative answer, so a fixed host is seen at once",
-  ignore: !ON_LINUX,
-  async fn() {
-    const s = await scratch();
-    try {
-      const no = countingProbe(NO);
-      assert.deepEqual(await measureSupport({ ...s, probe: no }), NO);
-      assert.deepEqual(await measureSupport({ ...s, probe: no }), NO);
-      assert.equal(no.calls, 2);
-      await assert.rejects(Deno.stat(s.cacheFile), Deno.errors.NotFound);
-      const yes = countingProbe(YES);
-      assert.equal((await measureSupport({ ...s, probe: yes })).available, true);
-      assert.equal(yes.calls, 1);
-    } finally {
-      await Deno.remove(s.root, { recursive: true });
-    }
-  },
-});
-
-Deno.test({
-  name: "measureSupport() ignores a cache file that is corrupt, open to others or not the user's",
-  ignore: !ON_LINUX,
-  async fn(t) {
-    const s = await scratch();
-    try {
-      const probe = countingProbe(YES);
-      await measureSupport({ ...s, probe });
-      const good = await Deno.readTextFile(s.cacheFile);
-      let calls = probe.calls;
-      const probesAgain = async () => {
-        assert.deepEqual(await measureSupport({ ...s, probe }), {
-          available: true,
-          bwrap: s.bwrap,
-        });
-        assert.equal(probe.calls, ++calls, "probed again");
-      };
-      await t.step("not JSON", async () => {
-        await Deno.writeTextFile(s.cacheFile, "{ not json", { mode: 0o600 });
+    });
+    await t.step({
+      name: "owned by another user",
+      ignore: Deno.uid() !== 0,
+      fn: async () => {
+        await Deno.chown(s.cacheFile, 65534, 65534);
         await probesAgain();
-        assert.equal(await Deno.readTextFile(s.cacheFile).then((t) => JSON.parse(t).format), 1);
-      });
-      await t.step("JSON of another shape", async () => {
-        await Deno.writeTextFile(s.cacheFile, '{"format":1,"entries":"all"}');
-        await probesAgain();
-      });
-      await t.step("readable by others", async () => {
-        await Deno.writeTextFile(s.cacheFile, good);
-        await Deno.chmod(s.cacheFile, 0o644);
-        await probesAgain();
-        assert.equal((await Deno.stat(s.cacheFile)).mode! & 0o777, 0o600, "rewritten private");
-      });
-      await t.step("in a folder open to others", async () => {
-        await Deno.chmod(`${s.root}/cache/wall`, 0o777);
-        await probesAgain();
-        assert.equal((await Deno.stat(`${s.root}/cache/wall`)).mode! & 0o777, 0o700);
-      });
-      await t.step({
-        name: "owned by another user",
-        ignore: Deno.uid() !== 0,
-        fn: async () => {
-          await Deno.chown(s.cacheFile, 65534, 65534);
-          await probesAgain();
-        },
-      });
-      await t.step("a folder that cannot be made: the probe's answer still stands", async () => {
-        const blocked = `${s.root}/blocked`;
-        await Deno.writeTextFile(blocked, "a file where the folder should be");
-        const cacheFile = `${blocked}/wall/support.json`;
-        assert.equal((await measureSupport({ ...s, cacheFile, probe })).available, true);
-        assert.equal(probe.calls, ++calls);
-      });
-    } finally {
-      await Deno.remove(s.root, { recursive: true });
-    }
+      },
+    });
+    await t.step("a folder that cannot be made: the probe's answer still stands", async () => {
+      const blocked = `${s.root}/blocked`;
+      await Deno.writeTextFile(blocked, "a file where the folder should be");
+      const cacheFile = `${blocked}/wall/support.json`;
+      assert.equal((await measureSupport({ ...s, cacheFile, probe })).available, true);
+      assert.equal(probe.calls, ++calls);
+    });
   },
-});
+);
 
 Deno.test("wallCacheFile() lives in mcpx's per-user cache folder", () => {
   assert.equal(wallCacheFile({ MCPX_CACHE_DIR: "/c", HOME: "/h" }), "/c/wall/support.json");
