@@ -106,7 +106,7 @@ export function wallCacheKey(bwrap: string, deno: string): string | undefined {
 }
 
 /** Whether `info` is this user's own and closed to everyone else (no group or other bits). */
-function private_(info: Deno.FileInfo): boolean {
+function closedToOthers(info: Deno.FileInfo): boolean {
   return info.uid === Deno.uid() && info.mode !== null && (info.mode & 0o077) === 0;
 }
 
@@ -114,7 +114,9 @@ function readEntries(file: string): CacheFile["entries"] {
   try {
     const dir = Deno.lstatSync(dirname(file));
     const info = Deno.lstatSync(file);
-    if (!dir.isDirectory || !private_(dir) || !info.isFile || !private_(info)) return [];
+    if (!dir.isDirectory || !closedToOthers(dir) || !info.isFile || !closedToOthers(info)) {
+      return [];
+    }
     const parsed = JSON.parse(Deno.readTextFileSync(file)) as Partial<CacheFile>;
     if (parsed.format !== FORMAT || !Array.isArray(parsed.entries)) return [];
     return parsed.entries.filter((entry) =>
@@ -138,7 +140,7 @@ export async function rememberWall(file: string, key: string): Promise<void> {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     const info = await Deno.lstat(dir);
     if (!info.isDirectory || info.uid !== Deno.uid()) return;
-    if (!private_(info)) await Deno.chmod(dir, 0o700);
+    if (!closedToOthers(info)) await Deno.chmod(dir, 0o700);
     const entries = [
       ...readEntries(file).filter((entry) => entry.key !== key),
       { key, at: new Date().toISOString() },

@@ -151,11 +151,14 @@ async function probeWall(bwrap: string, binary: string): Promise<WallSupport> {
     binary,
     "--version",
   ];
-  // In an async function, so that a spawn refused at once (no run permission) is an answer too.
-  const out =
-    await (async () =>
-      await new Deno.Command(bwrap, { args, clearEnv: true, stdout: "piped", stderr: "piped" })
-        .output())().catch((error: unknown) => ({ error }));
+  // A spawn refused at once (no run permission) throws synchronously: an answer too.
+  let out: Deno.CommandOutput | { error: unknown };
+  try {
+    out = await new Deno.Command(bwrap, { args, clearEnv: true, stdout: "piped", stderr: "piped" })
+      .output();
+  } catch (error) {
+    out = { error };
+  }
   if ("error" in out) {
     return {
       available: false,
