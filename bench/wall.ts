@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { ROOT } from "../tests/helpers/paths.ts";
 import { wallSupport } from "../lib/sandbox/bwrap.ts";
 import { DenoTier } from "../lib/sandbox/deno_tier.ts";
-import { resolveDenoDir, sandboxEnv } from "../lib/sandbox/env.ts";
+import { resolveDenoDir } from "../lib/sandbox/env.ts";
 import { makeGrant } from "../lib/sandbox/grant.ts";
+import { scratchRunSpec } from "../lib/sandbox/_wall_doctor.ts";
 import { type BenchRow, compare } from "./_stats.ts";
 
 const RUNS = 21;
@@ -27,22 +28,14 @@ export async function run(): Promise<BenchRow[]> {
     const denoDir = await resolveDenoDir();
     const script = join(ROOT, "bench/fixtures/noop.ts");
     const runOnce = (tier: DenoTier) => async () => {
-      const outcome = await tier.run({
-        runId: crypto.randomUUID().slice(0, 12),
-        entry: script,
-        entryArgs: [],
-        grant: makeGrant({
-          code: [join(ROOT, "bench/fixtures"), denoDir],
-          read: [workspace],
-          write: [workspace],
-        }),
-        deno: { lock: "none", denoDir },
-        support: [],
-        cwd: workspace,
-        env: sandboxEnv({ denoDir, home: workspace }),
-        bridgeDir: workspace,
-        bridgeSocket: `${workspace}/bridge.sock`,
+      const grant = makeGrant({
+        code: [join(ROOT, "bench/fixtures"), denoDir],
+        read: [workspace],
+        write: [workspace],
       });
+      const outcome = await tier.run(
+        scratchRunSpec(workspace, { entry: script, entryArgs: [], grant, denoDir }),
+      );
       if (outcome.code !== 0) throw new Error(`exit ${outcome.code}`);
     };
     return [

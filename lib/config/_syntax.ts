@@ -4,10 +4,12 @@
  * `<file>:<line>:<column>: invalid JSON: <reason>`, and a key written twice in one object is an
  * error naming both lines instead of silently keeping the last.
  *
+ * Most files are plain JSON: those are read by `JSON.parse`, and the JSONC parser (which also
+ * words every syntax error) and the TOML parser load only for a file that needs them.
+ *
  * @module
  */
-import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
-import { parse as parseToml, TomlError } from "smol-toml";
+import type { Node, ParseError } from "jsonc-parser";
 import { ConfigError } from "../errors.ts";
 import { formatJsonPath } from "./_describe.ts";
 
@@ -81,12 +83,40 @@ function valueOf(node: Node, path: PropertyKey[], file: string, text: string): u
   return object;
 }
 
+/** A string token, and whether it is an object key (a colon follows), in valid JSON text. */
+const STRING_TOKEN = /"(?:[^"\\]|\\.)*"\s*(:)?/g;
+
+/** The number of keys of every object in a parsed value. */
+function keyCount(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  let count = Array.isArray(value) ? 0 : children.length;
+  for (const child of children) count += keyCount(child);
+  return count;
+}
+
+/**
+ * `text` read by `JSON.parse` when it is plain JSON with no key written twice in an object (the
+ * keys written outnumber the keys read when one is); `undefined` otherwise.
+ */
+function plainJson(text: string): { value: unknown } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  let written = 0;
+  for (const match of text.matchAll(STRING_TOKEN)) if (match[1] !== undefined) written++;
+  return written === keyCount(value) ? { value } : undefined;
+}
+
 /**
  * Parses JSON that may hold comments and trailing commas. A leading byte-order mark is ignored.
  *
  * @throws {ConfigError} `CONFIG_INVALID`, one line with file, line and column.
  */
-export function parseJsonc(text: string, file: string): unknown {
+export async function parseJsonc(text: string, file: string): Promise<unknown> {
   const source = text.startsWith("\ufeff") ? text.slice(1) : text;
   if (source.trim() === "") {
     throw syntaxError(
@@ -96,6 +126,9 @@ export function parseJsonc(text: string, file: string): unknown {
       'invalid JSON: the file is empty (write { "mcpServers": {} })',
     );
   }
+  const plain = plainJson(source);
+  if (plain !== undefined) return plain.value;
+  const { parseTree, printParseErrorCode } = await import("jsonc-parser");
   const errors: ParseError[] = [];
   const tree = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
@@ -117,7 +150,8 @@ export function parseJsonc(text: string, file: string): unknown {
  *
  * @throws {ConfigError} `CONFIG_INVALID`, one line with file, line and column.
  */
-export function parseTomlText(text: string, file: string): unknown {
+export async function parseTomlText(text: string, file: string): Promise<unknown> {
+  const { parse: parseToml, TomlError } = await import("smol-toml");
   try {
     return parseToml(text);
   } catch (cause) {
@@ -134,6 +168,6 @@ export function parseTomlText(text: string, file: string): unknown {
 }
 
 /** Parses `text` in `syntax`. */
-export function parseSyntax(text: string, syntax: Syntax, file: string): unknown {
+export function parseSyntax(text: string, syntax: Syntax, file: string): Promise<unknown> {
   return syntax === "toml" ? parseTomlText(text, file) : parseJsonc(text, file);
 }

@@ -78,7 +78,7 @@ async function clientEntries(format: ConfigFormat, options: ImportOptions) {
     }
     const file = displayConfigPath(location.path, options.cwd);
     sources.push(file);
-    const raw = parseSyntax(text, format.syntax, file);
+    const raw = await parseSyntax(text, format.syntax, file);
     const translation = format.translate(raw, {
       path: location.path,
       project: options.cwd,
@@ -126,7 +126,7 @@ export async function importClient(client: string, options: ImportOptions): Prom
     text = '{\n  "mcpServers": {}\n}\n';
   }
   const original = text;
-  const parsed = parseJsonc(text, shown);
+  const parsed = await parseJsonc(text, shown);
   const targetFormat = detectFormat(options.target, parsed);
   if (targetFormat.id !== "mcpx") {
     throw new UsageError(

@@ -28,7 +28,7 @@ export async function askInputs(
   let specs: readonly InputSpec[] = [];
   try {
     const chosen = options.format === undefined ? undefined : formatById(options.format);
-    const raw = parseSyntax(text, chosen?.syntax ?? syntaxOf(options.path), options.path);
+    const raw = await parseSyntax(text, chosen?.syntax ?? syntaxOf(options.path), options.path);
     const format = chosen ?? detectFormat(options.path, raw);
     specs = format.translate(raw, { path: options.path, project: "", home: "" }).inputs ?? [];
   } catch {

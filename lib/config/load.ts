@@ -143,7 +143,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<McpxC
     if (text === undefined) continue;
     const ask = options.ask ?? askOnTerminal;
     const inputs = await askInputs(text, { path: candidate.path, env, ask });
-    const config = parseConfig(text, { path: candidate.path, env, cwd, inputs });
+    const config = await parseConfig(text, { path: candidate.path, env, cwd, inputs });
     return config.imports === undefined ? config : await withImports(config, cwd, env, ask);
   }
   return {
@@ -184,7 +184,7 @@ async function withImports(
       let imported: McpxConfig;
       try {
         const inputs = await askInputs(text, { path: location.path, env, format: id, ask });
-        imported = parseConfig(text, { path: location.path, env, cwd, format: id, inputs });
+        imported = await parseConfig(text, { path: location.path, env, cwd, format: id, inputs });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         warnings.push(`${own}: imports: ${message}; its servers are skipped`);

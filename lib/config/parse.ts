@@ -118,7 +118,7 @@ function fail(lines: string[], cause?: unknown): never {
  * @example
  * ```ts
  * import { parseConfig } from "./parse.ts";
- * const config = parseConfig('{"mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"]}}}', {
+ * const config = await parseConfig('{"mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"]}}}', {
  *   path: "/project/mcp_config.json",
  *   env: {},
  * });
@@ -126,13 +126,16 @@ function fail(lines: string[], cause?: unknown): never {
  * console.assert(config.root === "/project");
  * ```
  */
-export function parseConfig(text: string, options: ParseConfigOptions): McpxConfig {
+export async function parseConfig(
+  text: string,
+  options: ParseConfigOptions,
+): Promise<McpxConfig> {
   // Deno.cwd() needs read permission; only ask for it when the path is relative.
   const cwd = options.cwd ?? (isAbsolute(options.path) ? dirname(options.path) : Deno.cwd());
   const path = resolve(cwd, options.path);
   const file = displayConfigPath(path, cwd);
   const chosen = options.format === undefined ? undefined : formatById(options.format);
-  const raw = parseSyntax(text, chosen?.syntax ?? syntaxOf(path), file);
+  const raw = await parseSyntax(text, chosen?.syntax ?? syntaxOf(path), file);
   const format = chosen ?? detectFormat(path, raw);
   let sandbox: SandboxEntry | undefined;
   let serveEntry: ServeEntry | undefined;

@@ -44,7 +44,7 @@ export async function readSource(
 ): Promise<ConfigSource> {
   try {
     const text = await Deno.readTextFile(location.path);
-    const config = parseConfig(text, { path: location.path, ...options, format: format.id });
+    const config = await parseConfig(text, { path: location.path, ...options, format: format.id });
     const servers = Object.values(config.servers).map((server) => ({
       name: server.name,
       ...(server.unavailable === undefined ? {} : { unavailable: server.unavailable }),

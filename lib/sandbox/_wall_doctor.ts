@@ -10,7 +10,7 @@ import { cgroupSupport } from "./cgroup.ts";
 import { DenoTier } from "./deno_tier.ts";
 import { resolveDenoDir, sandboxEnv } from "./env.ts";
 import type { Grant } from "./grant.ts";
-import type { SandboxRunOutcome } from "./tier.ts";
+import type { SandboxRunOutcome, SandboxRunSpec } from "./tier.ts";
 
 /** One measured row (the shape of `DoctorCheck`). */
 export interface WallCheck {
@@ -36,6 +36,28 @@ const keep = [];
 for (let i = 0; i < 8; i++) keep.push(new Uint8Array(32 * 1024 * 1024).fill(1));
 console.log("survived");
 `;
+
+/**
+ * The spec of a measuring run of `entry` in a scratch `workspace` (its cwd, home and bridge
+ * folder), without a lock file; `mcpx doctor`'s probes and the wall benchmark run this way.
+ */
+export function scratchRunSpec(
+  workspace: string,
+  run: { entry: string; entryArgs: readonly string[]; grant: Grant; denoDir: string },
+): SandboxRunSpec {
+  return {
+    runId: crypto.randomUUID().slice(0, 12),
+    entry: run.entry,
+    entryArgs: run.entryArgs,
+    grant: run.grant,
+    deno: { lock: "none", denoDir: run.denoDir },
+    support: [],
+    cwd: workspace,
+    env: sandboxEnv({ denoDir: run.denoDir, home: workspace }),
+    bridgeDir: workspace,
+    bridgeSocket: `${workspace}/bridge.sock`,
+  };
+}
 
 async function probeRun(
   code: string,
@@ -63,17 +85,10 @@ async function probeRun(
   };
   let stdout = "";
   try {
+    const entry = `data:application/javascript,${encodeURIComponent(code)}`;
     const outcome = await new DenoTier().run({
+      ...scratchRunSpec(workspace, { entry, entryArgs: args, grant, denoDir }),
       runId: `doctor${crypto.randomUUID().slice(0, 8)}`,
-      entry: `data:application/javascript,${encodeURIComponent(code)}`,
-      entryArgs: args,
-      grant,
-      deno: { lock: "none", denoDir },
-      support: [],
-      cwd: workspace,
-      env: sandboxEnv({ denoDir, home: workspace }),
-      bridgeDir: workspace,
-      bridgeSocket: `${workspace}/bridge.sock`,
       ...(escaped ? { escapedDeno: true } : {}),
       onStdout: (chunk) => stdout += new TextDecoder().decode(chunk),
     });

@@ -14,6 +14,7 @@
  */
 import { join, resolve } from "node:path";
 import type { Grant } from "./grant.ts";
+import { rememberWall, wallCached, wallCacheFile, wallCacheKey } from "./_wall_cache.ts";
 
 const BWRAP_CANDIDATES = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"];
 
@@ -68,11 +69,16 @@ export function findBwrap(): string | undefined {
   return undefined;
 }
 
+const INSTALL_FIX = "install bubblewrap (apt-get install bubblewrap) on a Linux host with user " +
+  "namespaces enabled";
+
 let supportPromise: Promise<WallSupport> | undefined;
 
 /**
  * Whether bubblewrap can build the wall here, measured once per process by starting the deno
- * binary (`--version`) inside a minimal wall with every namespace unshared.
+ * binary (`--version`) inside a minimal wall with every namespace unshared. A positive answer is
+ * kept across processes in mcpx's cache folder (see `_wall_cache.ts`), so most processes start no
+ * probe at all.
  *
  * @example
  * ```ts ignore
@@ -86,17 +92,58 @@ export function wallSupport(): Promise<WallSupport> {
   return supportPromise;
 }
 
-async function measureSupport(): Promise<WallSupport> {
-  const fix = "install bubblewrap (apt-get install bubblewrap) on a Linux host with user " +
-    "namespaces enabled";
+/** What {@linkcode measureSupport} looks at; tests stand in other binaries, files and probes. */
+export interface MeasureSupportOptions {
+  /** The bwrap binary. @default findBwrap() */
+  readonly bwrap?: string;
+  /** The deno binary the wall must start. @default Deno.execPath() */
+  readonly deno?: string;
+  /** Where a positive answer is kept; `undefined` keeps none.
+   * @default wallCacheFile(the environment) */
+  readonly cacheFile?: string | undefined;
+  /** Starts `deno --version` behind a minimal wall. @default the real probe */
+  readonly probe?: (bwrap: string, deno: string) => Promise<WallSupport>;
+}
+
+/**
+ * Measures (without the per-process memo of {@linkcode wallSupport}) whether the wall can be
+ * built: a positive answer recorded under the same key is reused, anything else is probed, and a
+ * positive probe is recorded.
+ */
+export async function measureSupport(options: MeasureSupportOptions = {}): Promise<WallSupport> {
+  const fix = INSTALL_FIX;
   if (Deno.build.os !== "linux") {
     return { available: false, reason: `bubblewrap needs Linux, this is ${Deno.build.os}`, fix };
   }
-  const bwrap = findBwrap();
+  const bwrap = options.bwrap ?? findBwrap();
   if (bwrap === undefined) {
     return { available: false, reason: "bubblewrap (bwrap) is not installed", fix };
   }
-  const binary = Deno.execPath();
+  const deno = options.deno ?? Deno.execPath();
+  const file = "cacheFile" in options ? options.cacheFile : wallCacheFile(environment());
+  const key = file === undefined ? undefined : wallCacheKey(bwrap, deno);
+  if (file !== undefined && key !== undefined && wallCached(file, key)) {
+    return { available: true, bwrap };
+  }
+  const support = await (options.probe ?? probeWall)(bwrap, deno);
+  // Recorded only if nothing it depends on changed while the probe ran.
+  if (support.available && file !== undefined && key !== undefined) {
+    if (wallCacheKey(bwrap, deno) === key) await rememberWall(file, key);
+  }
+  return support;
+}
+
+/** The variables that choose the cache folder (none without env permission). */
+function environment(): Record<string, string | undefined> {
+  try {
+    return Deno.env.toObject();
+  } catch {
+    return {};
+  }
+}
+
+/** Starts `deno --version` inside a minimal wall with every namespace unshared. */
+async function probeWall(bwrap: string, binary: string): Promise<WallSupport> {
   const args = [
     ...baseArgs(false),
     ...mountArgs(libraryMounts(binary)),
@@ -104,14 +151,20 @@ async function measureSupport(): Promise<WallSupport> {
     binary,
     "--version",
   ];
-  const out = await new Deno.Command(bwrap, {
-    args,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output().catch((error) => ({ error }));
+  // A spawn refused at once (no run permission) throws synchronously: an answer too.
+  let out: Deno.CommandOutput | { error: unknown };
+  try {
+    out = await new Deno.Command(bwrap, { args, clearEnv: true, stdout: "piped", stderr: "piped" })
+      .output();
+  } catch (error) {
+    out = { error };
+  }
   if ("error" in out) {
-    return { available: false, reason: `bwrap could not start: ${String(out.error)}`, fix };
+    return {
+      available: false,
+      reason: `bwrap could not start: ${String(out.error)}`,
+      fix: INSTALL_FIX,
+    };
   }
   if (!out.success || !new TextDecoder().decode(out.stdout).startsWith("deno ")) {
     const said = new TextDecoder().decode(out.stderr).trim().split("\n")[0] ?? "";

@@ -7,19 +7,11 @@ import assert from "node:assert/strict";
 import { wallArgs, wallSupport } from "../../lib/sandbox/bwrap.ts";
 import type { Grant } from "../../lib/sandbox/grant.ts";
 import { skipUnless } from "../helpers/skip.ts";
+import { ROOTLESS_USER as USER, runAsUser, userCanExecute, userUid } from "../helpers/rootless.ts";
 
-const USER = "mcpxci";
 const support = await wallSupport();
-const hasUser = (() => {
-  try {
-    return Deno.readTextFileSync("/etc/passwd").split("\n").some((l) => l.startsWith(`${USER}:`));
-  } catch {
-    return false;
-  }
-})();
-const runsAs = hasUser && Deno.uid() === 0 &&
-  (await new Deno.Command("runuser", { args: ["-u", USER, "--", "test", "-x", Deno.execPath()] })
-    .output().then((o) => o.success, () => false));
+const runsAs = userUid() !== undefined && Deno.uid() === 0 &&
+  (await userCanExecute(Deno.execPath()));
 const ignore = skipUnless(
   support.available && runsAs,
   `the rootless wall test needs bubblewrap, root to switch to "${USER}" (run .ci/podman-setup) ` +
@@ -85,27 +77,17 @@ Deno.test({
         env,
       });
       const port = String((listener.addr as Deno.NetAddr).port);
-      const out = await new Deno.Command("runuser", {
-        args: [
-          "-u",
-          USER,
-          "--",
-          "env",
-          "-i",
-          ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
-          (support as { bwrap: string }).bwrap,
-          ...args,
-          Deno.execPath(),
-          "run",
-          "--allow-all",
-          "--no-config",
-          `${root}/code/probe.js`,
-          `${root}/secret`,
-          port,
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      const out = await runAsUser(env, [
+        (support as { bwrap: string }).bwrap,
+        ...args,
+        Deno.execPath(),
+        "run",
+        "--allow-all",
+        "--no-config",
+        `${root}/code/probe.js`,
+        `${root}/secret`,
+        port,
+      ]);
       const stdout = new TextDecoder().decode(out.stdout);
       assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
       assert.match(stdout, /^secret: REFUSED NotFound$/m);

@@ -6,19 +6,8 @@
 import assert from "node:assert/strict";
 import { skipUnless } from "../helpers/skip.ts";
 import { ROOT } from "../helpers/paths.ts";
+import { ROOTLESS_USER as USER, runAsUser, userCanExecute, userUid } from "../helpers/rootless.ts";
 import { PODMAN_AVAILABLE } from "./strict/_strict.ts";
-
-const USER = "mcpxci";
-
-function userUid(name: string): number | undefined {
-  try {
-    const passwd = Deno.readTextFileSync("/etc/passwd");
-    const line = passwd.split("\n").find((l) => l.startsWith(`${name}:`));
-    return line === undefined ? undefined : Number(line.split(":")[2]);
-  } catch {
-    return undefined;
-  }
-}
 
 async function copyTree(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true, mode: 0o755 });
@@ -32,19 +21,12 @@ async function copyTree(from: string, to: string): Promise<void> {
   }
 }
 
-async function canExecute(path: string): Promise<boolean> {
-  const out = await new Deno.Command("runuser", {
-    args: ["-u", USER, "--", "test", "-x", path],
-  }).output();
-  return out.success;
-}
-
 function cgroupV2(): boolean {
   const mounts = Deno.readTextFileSync("/proc/mounts");
   return mounts.split("\n").some((line) => /^\S+ \/sys\/fs\/cgroup cgroup2 /.test(line));
 }
 
-const uid = userUid(USER);
+const uid = userUid();
 const hasSubids = (() => {
   try {
     return Deno.readTextFileSync("/etc/subuid").split("\n").some((l) => l.startsWith(`${USER}:`));
@@ -73,32 +55,25 @@ Deno.test({
         await copyTree(`${ROOT}/${dir}`, `${copy}/${dir}`);
       }
       let deno = Deno.execPath();
-      if (!(await canExecute(deno))) {
+      if (!(await userCanExecute(deno))) {
         deno = `${copy}/deno`;
         await Deno.copyFile(Deno.execPath(), deno);
         await Deno.chmod(deno, 0o755);
       }
-      const out = await new Deno.Command("runuser", {
-        args: [
-          "-u",
-          USER,
-          "--",
-          "env",
-          "-i",
-          `HOME=/home/${USER}`,
-          `USER=${USER}`,
-          `XDG_RUNTIME_DIR=${runtimeDir}`,
-          "PATH=/usr/local/bin:/usr/bin:/bin",
-          "NO_COLOR=1",
-          "sh",
-          "-c",
-          `mkdir -p -m 0700 "$XDG_RUNTIME_DIR" && cd /tmp && exec "$0" run -A --quiet "$1"`,
-          deno,
-          `${copy}/tests/sandbox/strict/rootless_main.ts`,
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      const env = {
+        HOME: `/home/${USER}`,
+        USER,
+        XDG_RUNTIME_DIR: runtimeDir,
+        PATH: "/usr/local/bin:/usr/bin:/bin",
+        NO_COLOR: "1",
+      };
+      const out = await runAsUser(env, [
+        "sh",
+        "-c",
+        `mkdir -p -m 0700 "$XDG_RUNTIME_DIR" && cd /tmp && exec "$0" run -A --quiet "$1"`,
+        deno,
+        `${copy}/tests/sandbox/strict/rootless_main.ts`,
+      ]);
       check(out);
     } finally {
       await Deno.remove(copy, { recursive: true });

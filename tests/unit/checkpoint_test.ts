@@ -83,31 +83,34 @@ Deno.test("ToolPolicy: allowedTools and disabledTools of a server entry", () => 
 });
 
 Deno.test("the config's governance keys are validated with one line naming the path", async (t) => {
-  const parse = (json: unknown) =>
-    parseConfig(JSON.stringify(json), { path: "/p/mcp_config.json", env: {} });
-  await t.step("an unknown decision", () => {
-    assert.throws(() => parse({ policies: { "*.delete_*": "deny" } }), (error: ConfigError) => {
-      assert.equal(
-        error.message,
-        'mcp_config.json: policies["*.delete_*"]: unknown decision "deny" (use "allow", "approve", "block" or "block-private-urls")',
-      );
-      return true;
-    });
+  const parse = async (json: unknown) =>
+    await parseConfig(JSON.stringify(json), { path: "/p/mcp_config.json", env: {} });
+  await t.step("an unknown decision", async () => {
+    await assert.rejects(
+      () => parse({ policies: { "*.delete_*": "deny" } }),
+      (error: ConfigError) => {
+        assert.equal(
+          error.message,
+          'mcp_config.json: policies["*.delete_*"]: unknown decision "deny" (use "allow", "approve", "block" or "block-private-urls")',
+        );
+        return true;
+      },
+    );
   });
-  await t.step("disabledTools must be a list", () => {
-    assert.throws(
+  await t.step("disabledTools must be a list", async () => {
+    await assert.rejects(
       () => parse({ mcpServers: { m: { command: "x", disabledTools: "delete" } } }),
       /^ConfigError: mcp_config\.json: mcpServers\.m\.disabledTools: expected a list of tool names/,
     );
   });
-  await t.step("audit.arguments", () => {
-    assert.throws(
+  await t.step("audit.arguments", async () => {
+    await assert.rejects(
       () => parse({ audit: { arguments: "none" } }),
       /audit\.arguments: unknown mode "none" \(use "digest", "redacted" or "full"\)/,
     );
   });
-  await t.step("the keys are known: no unknown-key warnings", () => {
-    const config = parse({
+  await t.step("the keys are known: no unknown-key warnings", async () => {
+    const config = await parse({
       mcpServers: { m: { command: "x", disabledTools: ["a"], allowedTools: ["b"] } },
       policies: {},
       audit: { arguments: "redacted" },
@@ -115,7 +118,7 @@ Deno.test("the config's governance keys are validated with one line naming the p
     });
     assert.deepEqual(config.warnings, []);
     assert.equal(config.governance?.audit.arguments, "redacted");
-    const relative = parse({ audit: { path: "logs/audit.jsonl" } });
+    const relative = await parse({ audit: { path: "logs/audit.jsonl" } });
     assert.equal(relative.governance?.audit.path, "/p/logs/audit.jsonl");
   });
 });

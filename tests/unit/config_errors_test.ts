@@ -5,9 +5,9 @@ import { parseConfig } from "../../lib/config/parse.ts";
 const PATH = "/project/mcp_config.json";
 
 /** Parses `text` as /project/mcp_config.json (cwd /project) and returns the error thrown. */
-function errorOf(text: string, env: Record<string, string> = {}): ConfigError {
+async function errorOf(text: string, env: Record<string, string> = {}): Promise<ConfigError> {
   try {
-    parseConfig(text, { path: PATH, env, cwd: "/project" });
+    await parseConfig(text, { path: PATH, env, cwd: "/project" });
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
     return error;
@@ -214,8 +214,8 @@ const BROKEN: [name: string, text: string, message: string][] = [
 
 Deno.test("parseConfig() rejects broken configs with one exact line naming file and path", async (t) => {
   for (const [name, text, message] of BROKEN) {
-    await t.step(name, () => {
-      const error = errorOf(text);
+    await t.step(name, async () => {
+      const error = await errorOf(text);
       assert.equal(error.code, "CONFIG_INVALID");
       assert.equal(error.message, message);
       assert.ok(!error.message.includes("\n"), "the message is one line");
@@ -223,8 +223,8 @@ Deno.test("parseConfig() rejects broken configs with one exact line naming file 
   }
 });
 
-Deno.test("parseConfig() names the first problem and counts the others", () => {
-  const error = errorOf(servers('"a": { "args": [1] }, "b": { "url": "nope" }'));
+Deno.test("parseConfig() names the first problem and counts the others", async () => {
+  const error = await errorOf(servers('"a": { "args": [1] }, "b": { "url": "nope" }'));
   assert.equal(
     error.message,
     'mcp_config.json: mcpServers.a.args[0]: expected a string, got number 1 (quote it: "1") ' +
@@ -233,9 +233,9 @@ Deno.test("parseConfig() names the first problem and counts the others", () => {
   assert.equal((error.data?.issues as string[]).length, 2);
 });
 
-Deno.test("parseConfig() shows paths outside cwd as absolute and keeps the zod error as cause", () => {
+Deno.test("parseConfig() shows paths outside cwd as absolute and keeps the zod error as cause", async () => {
   try {
-    parseConfig("[]", { path: "/elsewhere/x/mcp_config.json", env: {}, cwd: "/project" });
+    await parseConfig("[]", { path: "/elsewhere/x/mcp_config.json", env: {}, cwd: "/project" });
     assert.fail("expected an error");
   } catch (error) {
     assert.ok(error instanceof ConfigError);

@@ -20,8 +20,8 @@ const ENV = {
   MCPX_INPUT_PERPLEXITY_KEY: "pplx-secret",
 };
 
-function load(path: string, cwd: string, env: Record<string, string>): McpxConfig {
-  return parseConfig(Deno.readTextFileSync(path), { path, cwd, env });
+async function load(path: string, cwd: string, env: Record<string, string>): Promise<McpxConfig> {
+  return await parseConfig(Deno.readTextFileSync(path), { path, cwd, env });
 }
 
 const stdio = (config: McpxConfig, name: string) => config.servers[name] as StdioServerConfig;
@@ -61,21 +61,27 @@ Deno.test("each client's own syntax translates to the same servers", async (t) =
   const { home, project } = folder;
   const env = { ...ENV, HOME: home };
   try {
-    await t.step("Claude Code: ${VAR}, ${VAR:-default}, type sse, per-project entries", () => {
-      const mcp = load(join(project, ".mcp.json"), project, env);
-      const api = http(mcp, "cc-project-api");
-      assert.equal(api.url, "http://127.0.0.1:48123/mcp");
-      assert.deepEqual(api.headers, { Authorization: "Bearer dev-key" });
-      assert.equal(mcp.format, "claude-code");
-      assert.equal(mcp.root, project);
-      const user = load(join(home, ".claude.json"), project, env);
-      assert.equal(http(user, "cc-local-sse").type, "sse");
-      assert.equal(user.root, project, "the user's file serves the current project");
-      const elsewhere = load(join(home, ".claude.json"), home, env);
-      assert.deepEqual(Object.keys(elsewhere.servers), ["cc-user-memory"]);
-    });
-    await t.step("Cursor: ${userHome}, ${workspaceFolder}, ${env:…}, envFile, JSONC", () => {
-      const local = stdio(load(join(project, ".cursor", "mcp.json"), project, env), "cursor-local");
+    await t.step(
+      "Claude Code: ${VAR}, ${VAR:-default}, type sse, per-project entries",
+      async () => {
+        const mcp = await load(join(project, ".mcp.json"), project, env);
+        const api = http(mcp, "cc-project-api");
+        assert.equal(api.url, "http://127.0.0.1:48123/mcp");
+        assert.deepEqual(api.headers, { Authorization: "Bearer dev-key" });
+        assert.equal(mcp.format, "claude-code");
+        assert.equal(mcp.root, project);
+        const user = await load(join(home, ".claude.json"), project, env);
+        assert.equal(http(user, "cc-local-sse").type, "sse");
+        assert.equal(user.root, project, "the user's file serves the current project");
+        const elsewhere = await load(join(home, ".claude.json"), home, env);
+        assert.deepEqual(Object.keys(elsewhere.servers), ["cc-user-memory"]);
+      },
+    );
+    await t.step("Cursor: ${userHome}, ${workspaceFolder}, ${env:…}, envFile, JSONC", async () => {
+      const local = stdio(
+        await load(join(project, ".cursor", "mcp.json"), project, env),
+        "cursor-local",
+      );
       assert.deepEqual(local.args.slice(3), [`${project}/server.ts`, "--home", home]);
       assert.deepEqual(local.env, {
         API_TOKEN: "from-env-file",
@@ -83,13 +89,16 @@ Deno.test("each client's own syntax translates to the same servers", async (t) =
         PROJECT_NAME: "project",
       });
       assert.equal(local.cwd, project);
-      const remote = http(load(join(home, ".cursor", "mcp.json"), project, env), "cursor-remote");
+      const remote = http(
+        await load(join(home, ".cursor", "mcp.json"), project, env),
+        "cursor-remote",
+      );
       assert.equal(remote.url, "http://127.0.0.1:48123/mcp");
       assert.equal(remote.fallbackToSse, true);
       assert.deepEqual(remote.headers, { API_KEY: "cursor-secret" });
     });
-    await t.step("VS Code: servers, inputs from MCPX_INPUT_<ID>, envFile", () => {
-      const vscode = load(join(project, ".vscode", "mcp.json"), project, env);
+    await t.step("VS Code: servers, inputs from MCPX_INPUT_<ID>, envFile", async () => {
+      const vscode = await load(join(project, ".vscode", "mcp.json"), project, env);
       assert.equal(vscode.format, "vscode");
       assert.deepEqual(stdio(vscode, "vscode-perplexity").env, {
         PERPLEXITY_API_KEY: "pplx-secret",
@@ -100,14 +109,14 @@ Deno.test("each client's own syntax translates to the same servers", async (t) =
       assert.equal(http(vscode, "vscode-http").fallbackToSse, false);
       assert.equal(stdio(vscode, "vscode-memory").env.API_TOKEN, "from-env-file");
     });
-    await t.step("Windsurf: serverUrl", () => {
+    await t.step("Windsurf: serverUrl", async () => {
       const path = join(home, ".codeium", "windsurf", "mcp_config.json");
-      const remote = http(load(path, project, env), "windsurf-remote");
+      const remote = http(await load(path, project, env), "windsurf-remote");
       assert.equal(remote.url, "http://127.0.0.1:48123/mcp");
       assert.deepEqual(remote.headers, { API_KEY: "none" });
     });
-    await t.step("Gemini CLI: httpUrl, $VAR, timeout in milliseconds", () => {
-      const gemini = load(join(home, ".gemini", "settings.json"), project, env);
+    await t.step("Gemini CLI: httpUrl, $VAR, timeout in milliseconds", async () => {
+      const gemini = await load(join(home, ".gemini", "settings.json"), project, env);
       const remote = http(gemini, "gemini-http");
       assert.equal(remote.type, "http");
       assert.equal(remote.url, "http://127.0.0.1:48123/mcp");
@@ -116,29 +125,35 @@ Deno.test("each client's own syntax translates to the same servers", async (t) =
       assert.equal(stdio(gemini, "gemini-stdio").timeoutMs, 30000);
       assert.deepEqual(stdio(gemini, "gemini-stdio").env, { API_KEY: "gemini-secret" });
     });
-    await t.step("Codex: TOML, env_vars, bearer_token_env_var, tool_timeout_sec, enabled", () => {
-      const codex = load(join(home, ".codex", "config.toml"), project, env);
-      const local = stdio(codex, "codex-stdio");
-      assert.deepEqual(local.env, { CODEX_FORWARDED: "forwarded", LITERAL: "${NOT_EXPANDED}" });
-      assert.equal(local.timeoutMs, 45000);
-      const remote = http(codex, "codex-http");
-      assert.equal(remote.type, "http");
-      assert.deepEqual(remote.headers, { Authorization: "Bearer codex-secret" });
-      assert.equal(codex.servers["codex-off"]?.disabled, true);
-    });
-    await t.step("opencode: command arrays, environment, {env:…}, enabled, timeout in ms", () => {
-      const path = join(home, ".config", "opencode", "opencode.json");
-      const opencode = load(path, project, env);
-      const local = stdio(opencode, "opencode-local");
-      assert.equal(local.command, "deno");
-      assert.deepEqual(local.args.slice(0, 2), ["run", "-A"]);
-      assert.deepEqual(local.env, { MY_ENV_VAR: "opencode-value" });
-      const remote = http(opencode, "opencode-remote");
-      assert.equal(remote.disabled, true);
-      assert.equal(remote.timeoutMs, 15000);
-      assert.equal(remote.fallbackToSse, true);
-      assert.deepEqual(remote.headers, { Authorization: "Bearer opencode-secret" });
-    });
+    await t.step(
+      "Codex: TOML, env_vars, bearer_token_env_var, tool_timeout_sec, enabled",
+      async () => {
+        const codex = await load(join(home, ".codex", "config.toml"), project, env);
+        const local = stdio(codex, "codex-stdio");
+        assert.deepEqual(local.env, { CODEX_FORWARDED: "forwarded", LITERAL: "${NOT_EXPANDED}" });
+        assert.equal(local.timeoutMs, 45000);
+        const remote = http(codex, "codex-http");
+        assert.equal(remote.type, "http");
+        assert.deepEqual(remote.headers, { Authorization: "Bearer codex-secret" });
+        assert.equal(codex.servers["codex-off"]?.disabled, true);
+      },
+    );
+    await t.step(
+      "opencode: command arrays, environment, {env:…}, enabled, timeout in ms",
+      async () => {
+        const path = join(home, ".config", "opencode", "opencode.json");
+        const opencode = await load(path, project, env);
+        const local = stdio(opencode, "opencode-local");
+        assert.equal(local.command, "deno");
+        assert.deepEqual(local.args.slice(0, 2), ["run", "-A"]);
+        assert.deepEqual(local.env, { MY_ENV_VAR: "opencode-value" });
+        const remote = http(opencode, "opencode-remote");
+        assert.equal(remote.disabled, true);
+        assert.equal(remote.timeoutMs, 15000);
+        assert.equal(remote.fallbackToSse, true);
+        assert.deepEqual(remote.headers, { Authorization: "Bearer opencode-secret" });
+      },
+    );
   } finally {
     await folder.dispose();
   }
@@ -148,16 +163,16 @@ Deno.test("an unset variable fails only the server that uses it, with one line",
   const folder = await clientHome();
   const { home, project } = folder;
   try {
-    await t.step("Cursor ${env:…}", () => {
-      const config = load(join(home, ".cursor", "mcp.json"), project, { HOME: home });
+    await t.step("Cursor ${env:…}", async () => {
+      const config = await load(join(home, ".cursor", "mcp.json"), project, { HOME: home });
       assert.equal(
         config.servers["cursor-remote"]?.unavailable,
         `${home}/.cursor/mcp.json: mcpServers.cursor-remote.url: environment variable ` +
           "MCPX_TEST_PORT is not set (export it, or write ${env:MCPX_TEST_PORT:-default})",
       );
     });
-    await t.step("VS Code ${input:…} without MCPX_INPUT_<ID>", () => {
-      const config = load(join(project, ".vscode", "mcp.json"), project, {
+    await t.step("VS Code ${input:…} without MCPX_INPUT_<ID>", async () => {
+      const config = await load(join(project, ".vscode", "mcp.json"), project, {
         HOME: home,
         MCPX_TEST_PORT: "1",
       });
@@ -173,16 +188,16 @@ Deno.test("an unset variable fails only the server that uses it, with one line",
     });
     await t.step("a missing envFile", async () => {
       await Deno.remove(join(project, ".env"));
-      const config = load(join(project, ".cursor", "mcp.json"), project, { HOME: home });
+      const config = await load(join(project, ".cursor", "mcp.json"), project, { HOME: home });
       assert.equal(
         config.servers["cursor-local"]?.unavailable,
         `.cursor/mcp.json: mcpServers.cursor-local.envFile: cannot read envFile ${project}/.env: ` +
           'not found (create it, or fix or remove "envFile")',
       );
     });
-    await t.step("Windsurf serverUrl is named as the file wrote it", () => {
+    await t.step("Windsurf serverUrl is named as the file wrote it", async () => {
       const path = join(home, ".codeium", "windsurf", "mcp_config.json");
-      const config = load(path, project, { HOME: home });
+      const config = await load(path, project, { HOME: home });
       assert.match(
         config.servers["windsurf-remote"]!.unavailable!,
         /mcpServers\.windsurf-remote\.serverUrl: /,
@@ -193,12 +208,12 @@ Deno.test("an unset variable fails only the server that uses it, with one line",
   }
 });
 
-Deno.test("Claude Code's local entry wins over a user entry of the same name, said in one line", () => {
+Deno.test("Claude Code's local entry wins over a user entry of the same name, said in one line", async () => {
   const text = JSON.stringify({
     mcpServers: { db: { command: "user-db" } },
     projects: { "/p": { mcpServers: { db: { command: "local-db" } } } },
   });
-  const config = parseConfig(text, { path: "/home/me/.claude.json", cwd: "/p", env: {} });
+  const config = await parseConfig(text, { path: "/home/me/.claude.json", cwd: "/p", env: {} });
   assert.equal(stdio(config, "db").command, "local-db");
   assert.deepEqual(config.warnings, [
     '/home/me/.claude.json: mcpServers.db: server "db" is also defined at projects["/p"].mcpServers.db; ' +
@@ -220,12 +235,15 @@ Deno.test("syntax errors in each syntax are one line with line and column", asyn
     ],
   ];
   for (const [path, text, message] of cases) {
-    await t.step(path, () => {
-      assert.throws(() => parseConfig(text, { path, cwd: "/p", env: {} }), (error: Error) => {
-        assert.ok(error.message.startsWith(message), error.message);
-        assert.ok(!error.message.includes("\n"));
-        return true;
-      });
+    await t.step(path, async () => {
+      await assert.rejects(
+        () => parseConfig(text, { path, cwd: "/p", env: {} }),
+        (error: Error) => {
+          assert.ok(error.message.startsWith(message), error.message);
+          assert.ok(!error.message.includes("\n"));
+          return true;
+        },
+      );
     });
   }
 });
@@ -292,23 +310,25 @@ Deno.test("docs/config.md has a row for every format with its source documents",
 });
 
 Deno.test("a file is read in the format of its content when its name is mcpx's", async (t) => {
-  const load = (raw: unknown, path = "/p/mcp_config.json") =>
-    parseConfig(JSON.stringify(raw), { path, cwd: "/p", env: {} });
-  await t.step("VS Code's servers", () => {
-    const config = load({ servers: { a: { type: "stdio", command: "x" } } });
+  const load = async (raw: unknown, path = "/p/mcp_config.json") =>
+    await parseConfig(JSON.stringify(raw), { path, cwd: "/p", env: {} });
+  await t.step("VS Code's servers", async () => {
+    const config = await load({ servers: { a: { type: "stdio", command: "x" } } });
     assert.equal(config.format, "vscode");
     assert.equal(stdio(config, "a").command, "x");
   });
-  await t.step("Windsurf's serverUrl", () => {
-    const config = load({ mcpServers: { a: { serverUrl: "http://127.0.0.1:1/mcp" } } });
+  await t.step("Windsurf's serverUrl", async () => {
+    const config = await load({ mcpServers: { a: { serverUrl: "http://127.0.0.1:1/mcp" } } });
     assert.equal(http(config, "a").url, "http://127.0.0.1:1/mcp");
   });
-  await t.step("Gemini's httpUrl and milliseconds", () => {
-    const config = load({ mcpServers: { a: { httpUrl: "http://127.0.0.1:1/mcp", timeout: 900 } } });
+  await t.step("Gemini's httpUrl and milliseconds", async () => {
+    const config = await load({
+      mcpServers: { a: { httpUrl: "http://127.0.0.1:1/mcp", timeout: 900 } },
+    });
     assert.equal(http(config, "a").timeoutMs, 900);
   });
-  await t.step("a server map that is not a map is one line, never zero servers", () => {
-    assert.throws(() => load({ servers: [] }, "/p/.vscode/mcp.json"), {
+  await t.step("a server map that is not a map is one line, never zero servers", async () => {
+    await assert.rejects(() => load({ servers: [] }, "/p/.vscode/mcp.json"), {
       message: ".vscode/mcp.json: servers: expected an object mapping server names to entries, " +
         'got an array (write "servers": { "<name>": { … } })',
     });

@@ -58,7 +58,7 @@ Deno.test("${file:path} reads a file relative to the config's folder, or says wh
       message: "cannot read /home/me/none.txt for ${file:~/none.txt}: not found (create it, or " +
         "fix the reference)",
     });
-    const opencode = parseConfig(
+    const opencode = await parseConfig(
       JSON.stringify({
         mcp: {
           r: { type: "remote", url: "http://127.0.0.1:1/mcp", headers: { A: "{file:token.txt}" } },

@@ -6,13 +6,17 @@ import { maskSecrets } from "../../lib/config/mask.ts";
 
 const PATH = "/project/mcp_config.json";
 
-function parse(entry: string, env: Record<string, string> = {}) {
-  return parseConfig(`{ "mcpServers": { "api": ${entry} } }`, { path: PATH, env, cwd: "/project" });
+async function parse(entry: string, env: Record<string, string> = {}) {
+  return await parseConfig(`{ "mcpServers": { "api": ${entry} } }`, {
+    path: PATH,
+    env,
+    cwd: "/project",
+  });
 }
 
-function errorOf(entry: string): string {
+async function errorOf(entry: string): Promise<string> {
   try {
-    parse(entry);
+    await parse(entry);
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
     return error.message;
@@ -20,8 +24,8 @@ function errorOf(entry: string): string {
   assert.fail(`expected ${entry} to be rejected`);
 }
 
-Deno.test("oauth settings: a pre-registered client with an interpolated secret", () => {
-  const config = parse(
+Deno.test("oauth settings: a pre-registered client with an interpolated secret", async () => {
+  const config = await parse(
     '{ "url": "https://x.example/mcp", "oauth": { "clientId": "c1", "clientSecret": "${env:SECRET}", "scopes": ["read"], "redirectPort": 8765 } }',
     { SECRET: "s" },
   );
@@ -35,9 +39,9 @@ Deno.test("oauth settings: a pre-registered client with an interpolated secret",
   assert.deepEqual(config.warnings, []);
 });
 
-Deno.test('oauth settings: "auth": "oauth" and "oauth": {} mean dynamic registration; neither means none', () => {
+Deno.test('oauth settings: "auth": "oauth" and "oauth": {} mean dynamic registration; neither means none', async () => {
   for (const entry of ['"auth": "oauth"', '"oauth": {}']) {
-    const server = parse(`{ "url": "https://x.example/mcp", ${entry} }`).servers
+    const server = (await parse(`{ "url": "https://x.example/mcp", ${entry} }`)).servers
       .api as HttpServerConfig;
     assert.deepEqual(server.oauth, {
       clientId: undefined,
@@ -46,11 +50,11 @@ Deno.test('oauth settings: "auth": "oauth" and "oauth": {} mean dynamic registra
       redirectPort: undefined,
     });
   }
-  const plain = parse('{ "url": "https://x.example/mcp" }').servers.api as HttpServerConfig;
+  const plain = (await parse('{ "url": "https://x.example/mcp" }')).servers.api as HttpServerConfig;
   assert.equal(plain.oauth, undefined);
 });
 
-Deno.test("oauth settings: each mistake is one line naming the JSON path and the fix", () => {
+Deno.test("oauth settings: each mistake is one line naming the JSON path and the fix", async () => {
   const cases: [string, string][] = [
     [
       '{ "url": "https://x/mcp", "oauth": { "clientID": "c" } }',
@@ -81,13 +85,13 @@ Deno.test("oauth settings: each mistake is one line naming the JSON path and the
       'mcp_config.json: mcpServers.api.oauth: OAuth is for HTTP servers (remove it, or give a "url" instead of "command")',
     ],
   ];
-  for (const [entry, message] of cases) assert.equal(errorOf(entry), message);
+  for (const [entry, message] of cases) assert.equal(await errorOf(entry), message);
 });
 
-Deno.test("maskSecrets() masks oauth.clientSecret for mcpx config", () => {
-  const server = parse(
+Deno.test("maskSecrets() masks oauth.clientSecret for mcpx config", async () => {
+  const server = (await parse(
     '{ "url": "https://x.example/mcp", "oauth": { "clientId": "c1", "clientSecret": "a-long-client-secret" } }',
-  ).servers.api as HttpServerConfig;
+  )).servers.api as HttpServerConfig;
   const shown = maskSecrets(server);
   assert.equal(shown.oauth?.clientSecret, "a-…(masked)");
   assert.equal(shown.oauth?.clientId, "c1");

@@ -6,17 +6,17 @@ import { ROOT } from "../helpers/paths.ts";
 
 const FIXTURES = `${ROOT}/tests/fixtures/config`;
 
-function parseFixture(name: string, env: Record<string, string> = {}) {
+async function parseFixture(name: string, env: Record<string, string> = {}) {
   const path = `${FIXTURES}/${name}`;
-  return parseConfig(Deno.readTextFileSync(path), { path, env, cwd: ROOT });
+  return await parseConfig(Deno.readTextFileSync(path), { path, env, cwd: ROOT });
 }
 
-function parse(text: string, env: Record<string, string> = {}) {
-  return parseConfig(text, { path: "/project/mcp_config.json", env, cwd: "/project" });
+async function parse(text: string, env: Record<string, string> = {}) {
+  return await parseConfig(text, { path: "/project/mcp_config.json", env, cwd: "/project" });
 }
 
-Deno.test("parseConfig() reads a Claude Desktop file unchanged", () => {
-  const config = parseFixture("claude_desktop.json");
+Deno.test("parseConfig() reads a Claude Desktop file unchanged", async () => {
+  const config = await parseFixture("claude_desktop.json");
   assert.equal(config.path, `${FIXTURES}/claude_desktop.json`);
   assert.equal(config.root, FIXTURES);
   assert.deepEqual(Object.keys(config.servers), ["filesystem", "github"]);
@@ -38,9 +38,9 @@ Deno.test("parseConfig() reads a Claude Desktop file unchanged", () => {
   assert.deepEqual(config.warnings, []);
 });
 
-Deno.test("parseConfig() reads a Claude Code file: http + headers, sse, streamableHttp, ${VAR}", () => {
+Deno.test("parseConfig() reads a Claude Code file: http + headers, sse, streamableHttp, ${VAR}", async () => {
   const env = { SENTRY_TOKEN: "sntrys_abc", DSN: "postgres://db", HOME: "/home/me" };
-  const config = parseFixture("claude_code.json", env);
+  const config = await parseFixture("claude_code.json", env);
   assert.deepEqual(
     config.servers.sentry,
     {
@@ -65,18 +65,19 @@ Deno.test("parseConfig() reads a Claude Code file: http + headers, sse, streamab
 });
 
 Deno.test("parseConfig() infers the transport when type is omitted", async (t) => {
-  await t.step("command means stdio, with the config folder as cwd", () => {
-    const server = parse('{"mcpServers": {"a": {"command": "x"}}}').servers.a;
+  await t.step("command means stdio, with the config folder as cwd", async () => {
+    const server = (await parse('{"mcpServers": {"a": {"command": "x"}}}')).servers.a;
     assert.equal(server?.type, "stdio");
     assert.equal((server as StdioServerConfig).cwd, "/project");
   });
-  await t.step("url means http with fallback to SSE", () => {
-    const server = parse('{"mcpServers": {"a": {"url": "http://127.0.0.1:9/mcp"}}}').servers.a;
+  await t.step("url means http with fallback to SSE", async () => {
+    const server =
+      (await parse('{"mcpServers": {"a": {"url": "http://127.0.0.1:9/mcp"}}}')).servers.a;
     assert.equal(server?.type, "http");
     assert.equal((server as HttpServerConfig).fallbackToSse, true);
   });
-  await t.step('"streamable-http" and Cline\'s transportType are aliases', () => {
-    const config = parse(`{"mcpServers": {
+  await t.step('"streamable-http" and Cline\'s transportType are aliases', async () => {
+    const config = await parse(`{"mcpServers": {
       "a": {"type": "streamable-http", "url": "http://127.0.0.1:9/mcp"},
       "b": {"transportType": "sse", "url": "http://127.0.0.1:9/sse"}}}`);
     assert.equal(config.servers.a?.type, "http");
@@ -85,8 +86,8 @@ Deno.test("parseConfig() infers the transport when type is omitted", async (t) =
   });
 });
 
-Deno.test("parseConfig() keeps disabled servers, timeouts and normalize settings", () => {
-  const config = parse(`{"mcpServers": {
+Deno.test("parseConfig() keeps disabled servers, timeouts and normalize settings", async () => {
+  const config = await parse(`{"mcpServers": {
     "a": {"command": "x", "disabled": true, "timeout": 2.5, "normalize": "camelCase"},
     "b": {"command": "y", "normalize": {"map": {"Full_Name": "fullName"}}}}}`);
   assert.equal(config.servers.a?.disabled, true);
@@ -95,9 +96,9 @@ Deno.test("parseConfig() keeps disabled servers, timeouts and normalize settings
   assert.deepEqual(config.servers.b?.normalize, { map: { Full_Name: "fullName" } });
 });
 
-Deno.test("parseConfig() interpolates ${env:VAR} in command, args, env, cwd, url and headers", () => {
+Deno.test("parseConfig() interpolates ${env:VAR} in command, args, env, cwd, url and headers", async () => {
   const env = { BIN: "/opt/bin", DIR: "/data", KEY: "k1", HOST: "127.0.0.1" };
-  const config = parse(
+  const config = await parse(
     `{"mcpServers": {
     "a": {"command": "\${env:BIN}/srv", "args": ["--dir=\${env:DIR}", "$\${env:DIR}"],
           "env": {"API_KEY": "\${env:KEY}", "MODE": "\${env:MODE:-dev}"}, "cwd": "\${env:DIR}"},
@@ -114,8 +115,8 @@ Deno.test("parseConfig() interpolates ${env:VAR} in command, args, env, cwd, url
   assert.deepEqual(b.headers, { "X-Key": "k1" });
 });
 
-Deno.test("parseConfig() warns about unknown keys without failing, and ignores other clients' keys", () => {
-  const config = parse(`{"mcpServers": {
+Deno.test("parseConfig() warns about unknown keys without failing, and ignores other clients' keys", async () => {
+  const config = await parse(`{"mcpServers": {
     "a": {"command": "x", "comand": "y", "alwaysAllow": ["t"], "autoApprove": [], "description": "d"},
     "b": {"url": "http://127.0.0.1:9/mcp", "env": {"A": "1"}}},
     "sandbox": {"memory": "1g"}, "globalShortcut": "Ctrl+Space"}`);
@@ -129,8 +130,8 @@ Deno.test("parseConfig() warns about unknown keys without failing, and ignores o
 });
 
 Deno.test("parseConfig() reads the sandbox section with units, aliases and reference keys", async (t) => {
-  await t.step("reference-system keys: enabled means podman; sizes and string cpus", () => {
-    const config = parseFixture("reference_sandbox.json");
+  await t.step("reference-system keys: enabled means podman; sizes and string cpus", async () => {
+    const config = await parseFixture("reference_sandbox.json");
     assert.deepEqual(config.sandbox, {
       ...DEFAULT_SANDBOX,
       tier: "podman",
@@ -141,8 +142,8 @@ Deno.test("parseConfig() reads the sandbox section with units, aliases and refer
       maxTimeoutSeconds: 120,
     });
   });
-  await t.step("camelCase aliases, explicit tier wins over enabled, output sizes", () => {
-    const config = parse(`{"sandbox": {"tier": "deno", "enabled": true, "allowTrusted": true,
+  await t.step("camelCase aliases, explicit tier wins over enabled, output sizes", async () => {
+    const config = await parse(`{"sandbox": {"tier": "deno", "enabled": true, "allowTrusted": true,
       "memoryLimit": 256, "cpuLimit": 2, "pidsLimit": 32, "maxTimeout": 60, "timeout": 10,
       "outputLimit": "64k"}}`);
     assert.deepEqual(config.sandbox, {
@@ -159,35 +160,41 @@ Deno.test("parseConfig() reads the sandbox section with units, aliases and refer
       outputLimitBytes: 65536,
     });
   });
-  await t.step("runtime names the podman tier's OCI runtime; podman and auto leave it open", () => {
-    assert.equal(parse('{"sandbox": {"runtime": "runsc"}}').sandbox.ociRuntime, "runsc");
-    assert.equal(parse('{"sandbox": {"runtime": "podman"}}').sandbox.ociRuntime, undefined);
-    assert.equal(parse('{"sandbox": {"runtime": "auto"}}').sandbox.ociRuntime, undefined);
-  });
+  await t.step(
+    "runtime names the podman tier's OCI runtime; podman and auto leave it open",
+    async () => {
+      assert.equal((await parse('{"sandbox": {"runtime": "runsc"}}')).sandbox.ociRuntime, "runsc");
+      assert.equal(
+        (await parse('{"sandbox": {"runtime": "podman"}}')).sandbox.ociRuntime,
+        undefined,
+      );
+      assert.equal((await parse('{"sandbox": {"runtime": "auto"}}')).sandbox.ociRuntime, undefined);
+    },
+  );
   await t.step(
     "require_os_isolation (or requireOsIsolation) makes the second wall required",
-    () => {
-      assert.equal(parse("{}").sandbox.requireOsIsolation, false);
+    async () => {
+      assert.equal((await parse("{}")).sandbox.requireOsIsolation, false);
       assert.equal(
-        parse('{"sandbox": {"require_os_isolation": true}}').sandbox.requireOsIsolation,
+        (await parse('{"sandbox": {"require_os_isolation": true}}')).sandbox.requireOsIsolation,
         true,
       );
       assert.equal(
-        parse('{"sandbox": {"requireOsIsolation": true}}').sandbox.requireOsIsolation,
+        (await parse('{"sandbox": {"requireOsIsolation": true}}')).sandbox.requireOsIsolation,
         true,
       );
     },
   );
-  await t.step("a max_timeout below the default timeout lowers the default", () => {
-    const sandbox = parse('{"sandbox": {"max_timeout": 30}}').sandbox;
+  await t.step("a max_timeout below the default timeout lowers the default", async () => {
+    const sandbox = (await parse('{"sandbox": {"max_timeout": 30}}')).sandbox;
     assert.equal(sandbox.timeoutSeconds, 30);
     assert.equal(sandbox.maxTimeoutSeconds, 30);
   });
 });
 
-Deno.test("the repository's mcp_config.json loads with its 3 servers", () => {
+Deno.test("the repository's mcp_config.json loads with its 3 servers", async () => {
   const path = `${ROOT}/mcp_config.json`;
-  const config = parseConfig(Deno.readTextFileSync(path), { path, env: {}, cwd: ROOT });
+  const config = await parseConfig(Deno.readTextFileSync(path), { path, env: {}, cwd: ROOT });
   assert.deepEqual(Object.keys(config.servers), ["everything", "filesystem", "memory"]);
   assert.deepEqual(config.warnings, []);
   for (const server of Object.values(config.servers)) {
@@ -197,8 +204,8 @@ Deno.test("the repository's mcp_config.json loads with its 3 servers", () => {
   }
 });
 
-Deno.test("parseConfig() resolves ${configDir} to the config file's folder", () => {
-  const config = parseConfig(
+Deno.test("parseConfig() resolves ${configDir} to the config file's folder", async () => {
+  const config = await parseConfig(
     JSON.stringify({
       mcpServers: {
         memory: {

@@ -8,13 +8,13 @@ import { parseConfig } from "../../lib/config/parse.ts";
 
 const SERVERS = '"mcpServers": { "git": { "command": "uvx" }, "web": { "url": "http://x/" } }';
 
-function parse(text: string) {
-  return parseConfig(text, { path: "/project/mcp_config.json", env: {}, cwd: "/project" });
+async function parse(text: string) {
+  return await parseConfig(text, { path: "/project/mcp_config.json", env: {}, cwd: "/project" });
 }
 
-function errorOf(serve: string): string {
+async function errorOf(serve: string): Promise<string> {
   try {
-    parse(`{ ${SERVERS}, "serve": ${serve} }`);
+    await parse(`{ ${SERVERS}, "serve": ${serve} }`);
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
     return error.message;
@@ -22,8 +22,10 @@ function errorOf(serve: string): string {
   assert.fail(`expected ${serve} to be rejected`);
 }
 
-Deno.test("serve section: defaults follow the sandbox section", () => {
-  const config = parse(`{ ${SERVERS}, "sandbox": { "tier": "podman", "allow_trusted": true } }`);
+Deno.test("serve section: defaults follow the sandbox section", async () => {
+  const config = await parse(
+    `{ ${SERVERS}, "sandbox": { "tier": "podman", "allow_trusted": true } }`,
+  );
   assert.deepEqual(config.serve, {
     allowNet: [],
     tier: "podman",
@@ -32,8 +34,8 @@ Deno.test("serve section: defaults follow the sandbox section", () => {
   });
 });
 
-Deno.test("serve section: every key is read", () => {
-  const config = parse(`{ ${SERVERS}, "serve": {
+Deno.test("serve section: every key is read", async () => {
+  const config = await parse(`{ ${SERVERS}, "serve": {
     "allow_net": ["127.0.0.1:8080", "api.example.com", "[::1]:9000"],
     "tier": "trusted", "allow_trusted": false, "servers": ["web"] } }`);
   assert.deepEqual(config.serve, {
@@ -88,12 +90,12 @@ Deno.test("serve section: bad values are one line naming the JSON path", async (
     ],
   ];
   for (const [name, serve, message] of cases) {
-    await t.step(name, () => assert.equal(errorOf(serve), message));
+    await t.step(name, async () => assert.equal(await errorOf(serve), message));
   }
 });
 
-Deno.test("serve section: an unknown key is a warning with a did-you-mean", () => {
-  const config = parse(`{ ${SERVERS}, "serve": { "allowNet": ["x.example"] } }`);
+Deno.test("serve section: an unknown key is a warning with a did-you-mean", async () => {
+  const config = await parse(`{ ${SERVERS}, "serve": { "allowNet": ["x.example"] } }`);
   assert.deepEqual(config.warnings, [
     'mcp_config.json: serve.allowNet: unknown key, ignored (did you mean "allow_net"?)',
   ]);

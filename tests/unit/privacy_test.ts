@@ -189,21 +189,27 @@ Deno.test("the tool-call entry restores placeholders in nested arguments and war
   assert.match(warnings[0]!, /^warning: \[EMAIL_9_zzzz\] is not a placeholder of this session/);
 });
 
-Deno.test("the privacy section: off by default, true turns it on, mistakes are one line", () => {
-  const parse = (privacy: unknown) =>
-    parseConfig(JSON.stringify({ mcpServers: {}, privacy }), { path: "/p/c.json", env: {} });
-  assert.equal(parseConfig("{}", { path: "/p/c.json", env: {} }).privacy?.enabled, false);
-  assert.equal(parse(true).privacy?.enabled, true);
-  assert.equal(parse({ enabled: true }).privacy?.detectors.length, DETECTORS.length);
-  assert.deepEqual(parse({ patterns: { X: "x+" } }).warnings, [
+Deno.test("the privacy section: off by default, true turns it on, mistakes are one line", async () => {
+  const parse = async (privacy: unknown) =>
+    await parseConfig(JSON.stringify({ mcpServers: {}, privacy }), { path: "/p/c.json", env: {} });
+  assert.equal((await parseConfig("{}", { path: "/p/c.json", env: {} })).privacy?.enabled, false);
+  assert.equal((await parse(true)).privacy?.enabled, true);
+  assert.equal((await parse({ enabled: true })).privacy?.detectors.length, DETECTORS.length);
+  assert.deepEqual((await parse({ patterns: { X: "x+" } })).warnings, [
     'c.json: privacy: privacy is off until "enabled": true is added',
   ]);
-  assert.throws(
+  await assert.rejects(
     () => parse({ enabled: true, patterns: { X: "(" } }),
     /privacy\.patterns\.X: not a valid regular expression/,
   );
-  assert.throws(() => parse({ enabled: true, detectors: ["emial"] }), /unknown detector "emial"/);
-  assert.throws(() => parse({ enabled: true, patterns: { X: "a*" } }), /matches the empty string/);
+  await assert.rejects(
+    () => parse({ enabled: true, detectors: ["emial"] }),
+    /unknown detector "emial"/,
+  );
+  await assert.rejects(
+    () => parse({ enabled: true, patterns: { X: "a*" } }),
+    /matches the empty string/,
+  );
 });
 
 Deno.test("a placeholder already in the output is left whole, even by a broad custom pattern", () => {

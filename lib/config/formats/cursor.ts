@@ -6,17 +6,9 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
+import { editorWorkspace } from "./_editor.ts";
 import { type ConfigFormat, endsWith, objectOf, translateMap } from "./_format.ts";
-
-/**
- * The project folder of a file in `<project>/.cursor/` or `<project>/.vscode/`; `fallback` (the
- * current project) for the user's own file in `~/.cursor/`.
- */
-export function workspaceOf(path: string, folder: string, fallback: string, home: string): string {
-  const parent = dirname(path);
-  return basename(parent) === folder && dirname(parent) !== home ? dirname(parent) : fallback;
-}
 
 /** Cursor. */
 export const cursor: ConfigFormat = {
@@ -29,17 +21,8 @@ export const cursor: ConfigFormat = {
     { path: join(home, ".cursor", "mcp.json"), scope: "user" },
   ],
   detect: (path) => endsWith(path, ".cursor", "mcp.json") ? 3 : 0,
-  translate: (raw, { path, project, home }) => {
-    const workspace = workspaceOf(path, ".cursor", project, home);
-    return {
-      servers: translateMap(objectOf(raw)?.mcpServers, ["mcpServers"]),
-      root: workspace,
-      named: {
-        userHome: home,
-        workspaceFolder: workspace,
-        workspaceFolderBasename: basename(workspace),
-        pathSeparator: "/",
-      },
-    };
-  },
+  translate: (raw, { path, project, home }) => ({
+    servers: translateMap(objectOf(raw)?.mcpServers, ["mcpServers"]),
+    ...editorWorkspace(path, { folder: ".cursor", project, home }),
+  }),
 };

@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { join } from "node:path";
+import { editorWorkspace } from "./_editor.ts";
 import { type ConfigFormat, endsWith, type InputSpec, objectOf, translateMap } from "./_format.ts";
-import { workspaceOf } from "./cursor.ts";
 
 function inputsOf(value: unknown): InputSpec[] {
   if (!Array.isArray(value)) return [];
@@ -52,17 +52,10 @@ export const vscode: ConfigFormat = {
   },
   translate: (raw, { path, project, home }) => {
     const file = objectOf(raw);
-    const workspace = workspaceOf(path, ".vscode", project, home);
     return {
       servers: translateMap(file?.servers, ["servers"]),
       inputs: inputsOf(file?.inputs),
-      root: workspace,
-      named: {
-        userHome: home,
-        workspaceFolder: workspace,
-        workspaceFolderBasename: basename(workspace),
-        pathSeparator: "/",
-      },
+      ...editorWorkspace(path, { folder: ".vscode", project, home }),
     };
   },
 };
