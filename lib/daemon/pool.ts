@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { McpClientManager } from "../client/manager.ts";
+import { McpClientManager, type ServerProbe } from "../client/manager.ts";
 import type { CallerPool } from "../client/pooled.ts";
 import { sameServers } from "../client/shared.ts";
+import type { RequestOptions } from "../client/resource_types.ts";
 import type { ToolCaller, ToolInfo, ToolResult } from "../client/types.ts";
 import type { McpxConfig } from "../config/types.ts";
 import type { ServerRow } from "./protocol.ts";
@@ -74,6 +75,11 @@ class PooledManager extends McpClientManager {
 
   override listTools(server: string): Promise<readonly ToolInfo[]> {
     return this.#track(server, () => super.listTools(server));
+  }
+
+  /** Tracked like a call: a server a health check connected is kept alive and swept alike. */
+  override probe(server: string, options?: RequestOptions): Promise<ServerProbe> {
+    return this.#track(server, () => super.probe(server, options));
   }
 }
 
