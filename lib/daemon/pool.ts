@@ -90,6 +90,8 @@ export class DaemonPool implements CallerPool {
   /** Commands currently holding each manager, so a replaced one closes when they finish. */
   readonly #holders = new Map<McpClientManager, number>();
   readonly #retired = new Set<PooledManager>();
+  /** Retired managers being closed now (`close` waits for them too). */
+  readonly #closing = new Set<Promise<void>>();
 
   constructor(config: McpxConfig) {
     this.#config = config;
@@ -141,7 +143,9 @@ export class DaemonPool implements CallerPool {
       if ((this.#holders.get(manager) ?? 0) > 0) continue;
       this.#retired.delete(manager);
       this.#holders.delete(manager);
-      await manager.cleanup();
+      const closing = manager.cleanup();
+      this.#closing.add(closing);
+      await closing.finally(() => this.#closing.delete(closing));
     }
   }
 
@@ -183,8 +187,11 @@ export class DaemonPool implements CallerPool {
     });
   }
 
-  /** Closes every server of every manager. */
+  /** Closes every server of every manager, and waits for those being closed already. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.#manager, ...this.#retired].map((m) => m.cleanup()));
+    await Promise.allSettled([
+      ...[this.#manager, ...this.#retired].map((m) => m.cleanup()),
+      ...this.#closing,
+    ]);
   }
 }
