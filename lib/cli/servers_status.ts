@@ -1,12 +1,14 @@
 /**
  * `mcpx servers --status`: checks every enabled server (or the ones named) in parallel, each
  * within `--timeout-ms`, prints one line per server and exits 1 when any is down, for health
- * checks. Every process a check started is stopped before it returns.
+ * checks. Every process a check started is stopped before it returns; inside `mcpx daemon` the
+ * check goes through the daemon's warm manager instead (servers it holds are pinged where they
+ * run, and a server it connects stays with the daemon), so no second copy of a server is started.
  *
  * @module
  */
 import { columns } from "../client/format_resources.ts";
-import { McpClientManager } from "../client/manager.ts";
+import { acquireCaller } from "../client/shared.ts";
 import { checkServers, type ServerStatus } from "../client/status.ts";
 import type { McpxConfig, ServerConfig } from "../config/types.ts";
 import { ClientError } from "../errors.ts";
@@ -29,7 +31,7 @@ export async function runStatus(
   config: McpxConfig,
   names: readonly string[],
   options: { timeoutMs: number; json: boolean },
-  io: Pick<CommandIo, "out">,
+  io: CommandIo,
 ): Promise<number> {
   const all = Object.values(config.servers);
   const servers: ServerConfig[] = names.length === 0 ? all : names.map((name) => {
@@ -47,12 +49,12 @@ export async function runStatus(
     io.out(`No servers configured (${config.path ?? "no mcp_config.json found"}).\n`);
     return 0;
   }
-  const manager = new McpClientManager({ config });
+  const { manager, release } = acquireCaller(config, io);
   let statuses: ServerStatus[];
   try {
     statuses = await checkServers(manager, servers, { timeoutMs: options.timeoutMs });
   } finally {
-    await manager.cleanup();
+    await release();
   }
   const down = statuses.filter((s) => s.status === "down").length;
   if (options.json) {

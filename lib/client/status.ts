@@ -38,8 +38,10 @@ function oneLine(text: string): string {
 
 /**
  * Checks `servers` at once through `manager` (which must hold them in its config) and resolves
- * to one status per server, in order. Never throws for a server that is down. The caller
- * cleans up `manager` afterwards, which stops every process a check started.
+ * to one status per server, in order. Never throws for a server that is down. A server `manager`
+ * already holds is pinged over its open connection (the daemon's warm manager); the others are
+ * connected, and the caller cleans up `manager` afterwards (unless it is the daemon's, which
+ * keeps them), which stops every process a check started.
  */
 export async function checkServers(
   manager: McpClientManager,

@@ -1,7 +1,9 @@
 /**
- * Process groups started outside the daemon's own group (a sandboxed run leads its own, via
- * `setsid`), registered with the daemon's watchdog so that they die with the daemon too, SIGKILL
- * included. Outside the daemon nothing is registered and {@linkcode noteChildGroup} is a no-op.
+ * What a daemon's run starts outside the daemon's own process group, registered with the
+ * daemon's watchdog so that it dies with the daemon too, SIGKILL included: process groups (a
+ * sandboxed run leads its own, via `setsid`) and podman containers (they run under podman's
+ * `conmon`, in no process group of the daemon's). Outside the daemon nothing is registered and
+ * {@linkcode noteChildGroup} / {@linkcode noteContainer} are no-ops.
  *
  * @module
  */
@@ -10,9 +12,13 @@ type Sink = (line: string) => void;
 
 const SLOT = Symbol.for("mcpx.daemon.childGroups");
 
-/** Called by the daemon: where group registrations go (the watchdog's pipe). */
+/** Called by the daemon: where registrations go (the watchdog's pipe, one line each). */
 export function setChildGroupSink(sink: Sink | undefined): void {
   (globalThis as unknown as Record<symbol, Sink | undefined>)[SLOT] = sink;
+}
+
+function sink(): Sink | undefined {
+  return (globalThis as unknown as Record<symbol, Sink | undefined>)[SLOT];
 }
 
 /**
@@ -20,8 +26,27 @@ export function setChildGroupSink(sink: Sink | undefined): void {
  * returns the function that unregisters it once the group is gone.
  */
 export function noteChildGroup(pgid: number | undefined): () => void {
-  const sink = (globalThis as unknown as Record<symbol, Sink | undefined>)[SLOT];
-  if (sink === undefined || pgid === undefined) return () => {};
-  sink(`+${pgid}`);
-  return () => sink(`-${pgid}`);
+  const send = sink();
+  if (send === undefined || pgid === undefined) return () => {};
+  send(`+${pgid}`);
+  return () => send(`-${pgid}`);
+}
+
+/** A container name the watchdog accepts: podman's own alphabet, no spaces or newlines. */
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * Registers the podman container `name` before it is created, with the podman executable that
+ * creates it (`podman` is the one the watchdog runs `rm --force` with, in the daemon's own
+ * environment and user, exactly as the tier runs it); returns the function that unregisters it
+ * once the container is removed.
+ */
+export function noteContainer(name: string, podman: string): () => void {
+  const send = sink();
+  if (send === undefined) return () => {};
+  if (!CONTAINER_NAME.test(name) || /[\n\0]/.test(podman)) {
+    throw new Error(`noteContainer: "${name}" is not a container name the watchdog can remove`);
+  }
+  send(`c+${name} ${podman}`);
+  return () => send(`c-${name}`);
 }

@@ -8,7 +8,9 @@
  * the leader of its own session and group, and every server and sandbox it starts inherits that
  * group. The watchdog is a separate `sh` in its own session holding the read end of a pipe whose
  * only write end is the daemon's: when the daemon dies, the pipe ends, and the watchdog sends
- * SIGKILL to the whole group and removes the directory (unless the daemon said "clean" first).
+ * SIGKILL to the whole group and to every group a run registered, removes every podman container
+ * a run registered (`podman rm --force`: a container runs under podman's `conmon`, outside the
+ * daemon's groups), and removes the directory (unless the daemon said "clean" first).
  *
  * @module
  */
@@ -109,7 +111,8 @@ export interface Watchdog {
   clean(): void;
   /** Ends the pipe without "clean": the watchdog kills the group and removes the directory. */
   abandon(): void;
-  /** Sends one line (`+PGID` / `-PGID`: a process group to kill too, or not any more). */
+  /** Sends one line: `+PGID` / `-PGID` (a process group to kill too, or not any more),
+   * `c+NAME PODMAN` / `c-NAME` (a container to remove with that podman, or not any more). */
   line(text: string): void;
 }
 
@@ -136,15 +139,28 @@ export function alive(pid: number): boolean {
 }
 
 const WATCHDOG = `trap '' INT TERM HUP
+set -f
+nl='
+'
 groups=""
+containers=""
 while IFS= read -r line; do
   case "$line" in
     clean) exit 0 ;;
+    c+*) containers="$containers$nl\${line#c+}" ;;
+    c-*) kept=""; IFS=$nl; for c in $containers; do [ "\${c%% *}" = "\${line#c-}" ] || kept="$kept$nl$c"; done; unset IFS; containers=$kept ;;
     +*) groups="$groups \${line#+}" ;;
     -*) kept=""; for g in $groups; do [ "$g" = "\${line#-}" ] || kept="$kept $g"; done; groups=$kept ;;
   esac
 done
 for g in $1 $groups; do kill -KILL "-$g" 2>/dev/null; done
+cd -- "$2" 2>/dev/null || cd /
+IFS=$nl
+for c in $containers; do
+  "\${c#* }" rm --force --time 0 --ignore "\${c%% *}" >/dev/null 2>&1 </dev/null &
+done
+unset IFS
+wait
 sleep 0.05
 grep -q "\\"pid\\":$3," "$2/pid" 2>/dev/null && rm -rf -- "$2"
 exit 0`;

@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { McpClientManager } from "../client/manager.ts";
+import { McpClientManager, type ServerProbe } from "../client/manager.ts";
 import type { CallerPool } from "../client/pooled.ts";
 import { sameServers } from "../client/shared.ts";
+import type { RequestOptions } from "../client/resource_types.ts";
 import type { ToolCaller, ToolInfo, ToolResult } from "../client/types.ts";
 import type { McpxConfig } from "../config/types.ts";
 import type { ServerRow } from "./protocol.ts";
@@ -75,6 +76,11 @@ class PooledManager extends McpClientManager {
   override listTools(server: string): Promise<readonly ToolInfo[]> {
     return this.#track(server, () => super.listTools(server));
   }
+
+  /** Tracked like a call: a server a health check connected is kept alive and swept alike. */
+  override probe(server: string, options?: RequestOptions): Promise<ServerProbe> {
+    return this.#track(server, () => super.probe(server, options));
+  }
 }
 
 /** The pool the daemon hands to commands through their io. */
@@ -84,6 +90,8 @@ export class DaemonPool implements CallerPool {
   /** Commands currently holding each manager, so a replaced one closes when they finish. */
   readonly #holders = new Map<McpClientManager, number>();
   readonly #retired = new Set<PooledManager>();
+  /** Retired managers being closed now (`close` waits for them too). */
+  readonly #closing = new Set<Promise<void>>();
 
   constructor(config: McpxConfig) {
     this.#config = config;
@@ -135,7 +143,9 @@ export class DaemonPool implements CallerPool {
       if ((this.#holders.get(manager) ?? 0) > 0) continue;
       this.#retired.delete(manager);
       this.#holders.delete(manager);
-      await manager.cleanup();
+      const closing = manager.cleanup();
+      this.#closing.add(closing);
+      await closing.finally(() => this.#closing.delete(closing));
     }
   }
 
@@ -177,8 +187,11 @@ export class DaemonPool implements CallerPool {
     });
   }
 
-  /** Closes every server of every manager. */
+  /** Closes every server of every manager, and waits for those being closed already. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.#manager, ...this.#retired].map((m) => m.cleanup()));
+    await Promise.allSettled([
+      ...[this.#manager, ...this.#retired].map((m) => m.cleanup()),
+      ...this.#closing,
+    ]);
   }
 }

@@ -23,6 +23,7 @@ import {
 import { setChildGroupSink } from "./children.ts";
 import { claimDir, releaseDir, startWatchdog, type Watchdog } from "./lifecycle.ts";
 import { keepTokenizerLoaded } from "../tokens/tokenizer.ts";
+import { configFiles, ConfigWatcher } from "./watch.ts";
 import { disableWarmRuns, enableWarmRuns, type WarmRunOptions } from "../sandbox/_warm.ts";
 
 /** Seconds a sandbox started ahead waits for its run before it is killed. */
@@ -94,7 +95,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(timer);
-      watcher?.close();
+      watcher.close();
       try {
         listener.close();
       } catch {
@@ -206,26 +207,24 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
   };
 
-  // The config file changed: reload; a server whose entry changed restarts on its next use.
-  let watcher: Deno.FsWatcher | undefined;
-  if (options.configPath !== null) {
-    watcher = Deno.watchFs(options.configPath);
-    (async () => {
-      let pending: ReturnType<typeof setTimeout> | undefined;
-      for await (const _ of watcher) {
-        clearTimeout(pending);
-        pending = setTimeout(async () => {
-          try {
-            config = await load(options.configPath);
-            await pool.replace(config);
-            await warm.configure(warmOptions(config));
-          } catch (error) {
-            console.error(`mcpx daemon: config reload failed, keeping the old one: ${error}`);
-          }
-        }, 150);
-      }
-    })().catch(() => {});
-  }
+  // A file the config came from changed (its own, or one of an imported client's): reload; a
+  // server whose entry changed restarts on its next use. Re-armed after each reload.
+  const context = () => ({ cwd: Deno.cwd(), env: Deno.env.toObject() });
+  const watcher = new ConfigWatcher(async () => {
+    try {
+      config = await load(options.configPath);
+      // Serves the new config at once; the old servers are closed in the background, so that
+      // the watch set is re-armed right away.
+      pool.replace(config).catch(() => {});
+      // Sandboxes started ahead were started for the old config: killed, in the background too.
+      warm.configure(warmOptions(config)).catch(() => {});
+      return configFiles(config, context());
+    } catch (error) {
+      console.error(`mcpx daemon: config reload failed, keeping the old one: ${error}`);
+      return undefined;
+    }
+  });
+  if (options.configPath !== null) watcher.arm(configFiles(config, context()));
 
   // Keep-alive of servers and the daemon's own idle timeout.
   const timer = setInterval(async () => {

@@ -8,6 +8,7 @@
  * @module
  */
 import { join } from "node:path";
+import { noteContainer } from "../daemon/children.ts"; // daemon wiring
 import { SandboxError } from "../errors.ts";
 import { buildRunArgs, containerName, type PodmanRunContext, runMounts } from "./_podman_args.ts";
 import { inspectExit, killAndRemove, podmanCommand, removeContainer } from "./_podman_cli.ts";
@@ -123,6 +124,8 @@ class PodmanTier implements SandboxTier {
     }
     const privateDir = await Deno.makeTempDir({ prefix: "mcpx-podman-" });
     const name = containerName(spec.runId);
+    // Inside the daemon its watchdog removes the container if the daemon dies first (SIGKILL).
+    const forgetContainer = noteContainer(name, podmanCommand());
     try {
       const context: PodmanRunContext = {
         runtime: host.runtime,
@@ -138,6 +141,7 @@ class PodmanTier implements SandboxTier {
       return await runContainer(spec, buildRunArgs(spec, context, mounts), privateDir);
     } finally {
       await removeContainer(name);
+      forgetContainer();
       await Deno.remove(privateDir, { recursive: true }).catch(() => undefined);
     }
   }

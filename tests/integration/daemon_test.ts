@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { type CliRun, runMcpx } from "../helpers/cli.ts";
 import { CLI, ROOT, SERVERS } from "../helpers/paths.ts";
 import { skipUnless } from "../helpers/skip.ts";
+import { alive, descendants, exists, groupMembers, status, until } from "../helpers/daemon.ts";
 
 const server = (pkg: string) => ({ command: "deno", args: ["run", "--allow-all", "--quiet", pkg] });
 
@@ -50,82 +51,6 @@ async function project(memory: Record<string, unknown> = {}) {
       await Deno.remove(dir, { recursive: true });
     },
   };
-}
-
-/** Pids of processes whose process group is `group`. */
-function groupMembers(group: number): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === group && fields[0] !== "Z") pids.push(Number(entry.name));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
-
-/** Pids of every process below `pid`, with their command lines. */
-function descendants(pid: number): Map<number, string> {
-  const parents = new Map<number, number>();
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      parents.set(Number(entry.name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const found = new Map<number, string>();
-  let frontier = [pid];
-  while (frontier.length > 0) {
-    const next = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([p]) => p);
-    for (const p of next) {
-      try {
-        found.set(p, Deno.readTextFileSync(`/proc/${p}/cmdline`).replaceAll("\0", " "));
-      } catch {
-        found.set(p, "");
-      }
-    }
-    frontier = next;
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return await check();
-}
-
-async function status(mcpx: (args: string[]) => Promise<CliRun>) {
-  const run = await mcpx(["daemon", "status", "--json"]);
-  return JSON.parse(run.stdout);
 }
 
 Deno.test("daemon: forwarded call, tools and exec print and exit exactly as without it", async () => {
