@@ -58,6 +58,7 @@ function describe(status: DaemonStatus): string {
   for (const row of [header, ...rows]) {
     lines.push(row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
   }
+  lines.push(`sandboxes started ahead: ${status.warmSandboxes}`);
   lines.push(`runs in flight: ${status.inFlight.length}`);
   for (const run of status.inFlight) lines.push(`  ${run.seconds} s  mcpx ${run.argv.join(" ")}`);
   return `${lines.join("\n")}\n`;

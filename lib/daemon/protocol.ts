@@ -46,6 +46,8 @@ export interface DaemonStatus {
   readonly runs: number;
   /** Commands running right now. */
   readonly inFlight: readonly { readonly argv: readonly string[]; readonly seconds: number }[];
+  /** Fast-tier sandboxes started ahead, waiting for their run (`daemon.warm_runs`). */
+  readonly warmSandboxes: number;
   /** One row per configured server. */
   readonly servers: readonly ServerRow[];
 }

@@ -134,6 +134,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       argv: r.argv,
       seconds: Math.round((Date.now() - r.started) / 100) / 10,
     })),
+    warmSandboxes: warm.size,
     servers: pool.rows(),
   });
 

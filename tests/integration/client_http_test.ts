@@ -100,7 +100,10 @@ Deno.test("callTool() reconnects after an HTTP server restarts", async () => {
   await first.close();
   const error = await manager.callTool("remote", "get-sum", { a: 1, b: 1 }).catch((e) => e);
   assert.ok(error instanceof ClientError, String(error));
-  assert.equal(error.code, "SERVER_EXITED", error.message);
+  // SERVER_EXITED when the call finds the old connection still open; CONNECT_FAILED when the
+  // manager saw the stream drop first and the reconnect finds nobody listening. Both say the
+  // server is gone; which one depends on which the event loop handles first.
+  assert.ok(["SERVER_EXITED", "CONNECT_FAILED"].includes(error.code), error.message);
   await using _second = await startEverything("streamableHttp", first.port);
   assert.equal(
     (await manager.callTool("remote", "get-sum", { a: 2, b: 2 })).value,

@@ -113,6 +113,9 @@ Deno.test("warm runs: a repeated run finds its sandbox started, with its own arg
   assert.deepEqual([first.report.word, first.report.echo], ["one", "Echo: one"]);
   assert.ok(await until(() => p.waiting().length > 0), "no sandbox was started ahead");
   const ahead = p.waiting();
+  const status = JSON.parse((await p.mcpx(["daemon", "status", "--json"])).stdout);
+  assert.equal(status.warmSandboxes, 1);
+  assert.match((await p.mcpx(["daemon", "status"])).stdout, /^sandboxes started ahead: 1$/m);
   for (const word of ["two", "three"]) {
     // Loaded and waiting (its process time starts before the wait ends).
     assert.ok(await until(() => p.waiting().length > 0));
