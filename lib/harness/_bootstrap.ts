@@ -35,8 +35,10 @@ async function argsFromStdin(): Promise<readonly string[]> {
 
 /** An uncaught error or unhandled rejection in the skill is one `error:` line (the stack too
  * with --verbose) and exit status 1, not Deno's multi-line report. */
-function reportUncaughtInOneLine(verbose: boolean): void {
+function reportUncaughtInOneLine(): { verbose: boolean } {
+  const options = { verbose: false };
   const report = (what: string, reason: unknown) => {
+    const verbose = options.verbose;
     const message = reason instanceof Error ? reason.message : String(reason);
     console.error(`error: ${message} (${what} in the skill)`);
     if (verbose && reason instanceof Error && reason.stack) console.error(reason.stack);
@@ -50,16 +52,35 @@ function reportUncaughtInOneLine(verbose: boolean): void {
     event.preventDefault();
     report("an uncaught error", event.error);
   });
+  return options;
+}
+
+/** What the entry knows before the run's arguments (see `_entry.ts`). */
+export interface EarlyOptions {
+  /** `grant.limits.workers`: the Worker bound, installed before any other code is evaluated. */
+  readonly workers: number;
+  /** Evaluates the npm modules the run's code imports (never the run's own files). */
+  readonly preload: () => Promise<unknown>;
 }
 
 /**
  * Installs the bridge, then imports the run's code through `load` (after the bridge, so a plain
- * script's top-level tool calls work), runs it and exits the process with its status.
+ * script's top-level tool calls work), runs it and exits the process with its status. With
+ * `early`, the Worker bound is installed first and the npm modules the code imports are evaluated
+ * before the arguments are read: a sandbox started ahead of its run does that while it waits.
  */
 export async function bootstrap(
   argv: readonly string[],
   load: () => Promise<Record<string, unknown>>,
+  early?: EarlyOptions,
 ): Promise<never> {
+  const uncaught = reportUncaughtInOneLine();
+  if (early !== undefined) {
+    // Before any package is evaluated: none may see the unbounded Worker constructor.
+    installWorkerBound(early.workers);
+    // A package that fails here fails again, and is reported, when the run's code imports it.
+    await early.preload().catch(() => {});
+  }
   const args = argv[0] === ARGS_ON_STDIN ? await argsFromStdin() : argv;
   const [socketPath, argsJson, workspace, verbose, workers] = args;
   if (
@@ -69,9 +90,9 @@ export async function bootstrap(
     console.error("error: mcpx bootstrap: missing arguments (this is a bug in mcpx)");
     Deno.exit(70);
   }
-  reportUncaughtInOneLine(verbose === "1");
+  uncaught.verbose = verbose === "1";
   // Before the run's code is loaded: it must not see the unbounded Worker constructor.
-  installWorkerBound(Number(workers));
+  if (early === undefined) installWorkerBound(Number(workers));
   const guest = await installBridge(socketPath);
   let code: number;
   try {

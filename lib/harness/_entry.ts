@@ -15,8 +15,19 @@ import { pathToFileURL } from "node:url";
 
 const BOOTSTRAP_URL = new URL("./_bootstrap.ts", import.meta.url).href;
 
+/** What the entry does before the run's arguments arrive (see `_bootstrap.ts`). */
+export interface EntryEarly {
+  /** `grant.limits.workers`. */
+  readonly workers: number;
+  /** The npm modules the run's own files import, as resolved (`npm:zod@4.6.7`). */
+  readonly npmImports: readonly string[];
+}
+
 /**
- * The entry for running `file`.
+ * The entry for running `file`. With `early`, the bootstrap installs the Worker bound and
+ * evaluates the npm modules the run's code imports before it reads the run's arguments, so a
+ * sandbox started ahead of its run has done that when the run starts (npm packages only: the
+ * run's own files are evaluated after the bridge is up, as always).
  *
  * @example
  * ```ts
@@ -24,9 +35,15 @@ const BOOTSTRAP_URL = new URL("./_bootstrap.ts", import.meta.url).href;
  * console.assert(entryFor("/p/skills/a.ts").startsWith("data:application/javascript;base64,"));
  * ```
  */
-export function entryFor(file: string): string {
+export function entryFor(file: string, early?: EntryEarly): string {
+  const preload = (early?.npmImports ?? []).map((s) => `import(${JSON.stringify(s)})`).join(", ");
+  const options = early === undefined
+    ? ""
+    : `, { workers: ${JSON.stringify(early.workers)}, preload: () => Promise.all([${preload}]) }`;
   const source = `import { bootstrap } from ${JSON.stringify(BOOTSTRAP_URL)};\n` +
-    `await bootstrap(Deno.args, () => import(${JSON.stringify(pathToFileURL(file).href)}));\n`;
+    `await bootstrap(Deno.args, () => import(${
+      JSON.stringify(pathToFileURL(file).href)
+    })${options});\n`;
   const bytes = new TextEncoder().encode(source);
   return `data:application/javascript;base64,${btoa(String.fromCharCode(...bytes))}`;
 }

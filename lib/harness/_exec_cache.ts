@@ -47,6 +47,9 @@ export interface ExecCacheEntry {
   readonly hashes: Readonly<Record<string, string>>;
   /** npm package folders the graphs need in the Deno cache. */
   readonly npmDirs: readonly string[];
+  /** The npm modules the skill's own files import (`npm:zod@4.6.7`), loaded ahead by a sandbox
+   * started before its run. */
+  readonly npmImports: readonly string[];
   /** Inspection reports by {@linkcode inspectionKey}. */
   readonly reports: Readonly<Record<string, ChildReport>>;
 }
@@ -146,6 +149,7 @@ function wellFormed(entry: unknown): entry is ExecCacheEntry {
   const hashes = entry.hashes;
   return isStrings(entry.skillFiles) && isStrings(entry.bootstrapFiles) &&
     typeof entry.denoDir === "string" && isStrings(entry.npmDirs) &&
+    isStrings(entry.npmImports) && entry.npmImports.every((s) => /^npm:[^/]/.test(s)) &&
     Object.values(hashes).every((hash) => typeof hash === "string") &&
     // Every file the run relies on must be one whose content is checked.
     [...entry.skillFiles, ...entry.bootstrapFiles].every((path) => path in hashes);

@@ -71,6 +71,8 @@ export interface ModuleGraph {
   readonly files: readonly string[];
   /** Folders of the npm packages in the graph, inside the Deno cache. */
   readonly npmDirs: readonly string[];
+  /** The npm modules the graph's local files import, as resolved (`npm:zod@4.6.7`). */
+  readonly npmImports: readonly string[];
 }
 
 /** `module`'s import graph from `deno info`, or `undefined` when Deno cannot list it. */
@@ -85,7 +87,10 @@ export async function moduleGraph(
   );
   if (!result.success) return undefined;
   const info = JSON.parse(result.stdout) as {
-    modules?: { local?: string | null }[];
+    modules?: {
+      local?: string | null;
+      dependencies?: { code?: { specifier?: string } }[];
+    }[];
     npmPackages?: Record<string, { localPath?: string }>;
   };
   const files = (info.modules ?? []).flatMap((m) => typeof m.local === "string" ? [m.local] : []);
@@ -93,7 +98,15 @@ export async function moduleGraph(
   const npmDirs = Object.values(info.npmPackages ?? {}).flatMap((p) =>
     typeof p.localPath === "string" ? [p.localPath] : []
   );
-  return { files, npmDirs };
+  const npmImports = new Set<string>();
+  for (const m of info.modules ?? []) {
+    if (typeof m.local !== "string") continue;
+    for (const dependency of m.dependencies ?? []) {
+      const specifier = dependency.code?.specifier;
+      if (typeof specifier === "string" && /^npm:[^/]/.test(specifier)) npmImports.add(specifier);
+    }
+  }
+  return { files, npmDirs, npmImports: [...npmImports].sort() };
 }
 
 /** Absolute paths of the local files in `module`'s import graph (itself included). */

@@ -26,6 +26,8 @@ export interface PreparedModules {
   readonly skillFiles: readonly string[];
   /** Local files of the bootstrap's import graph. */
   readonly bootstrapFiles: readonly string[];
+  /** The npm modules the skill's own files import (see `_entry.ts`); none without the cache. */
+  readonly npmImports: readonly string[];
   /** A digest of the contents of every file the run loads (its graph, the bootstrap's, the
    * config and lock file) as validated or hashed here; `undefined` without the exec cache. */
   readonly fingerprint: string | undefined;
@@ -110,6 +112,7 @@ export async function prepareModules(
       skillFiles: entry.skillFiles,
       bootstrapFiles: entry.bootstrapFiles,
       fingerprint: await fingerprintOf(entry.hashes),
+      npmImports: entry.npmImports,
       denoDir: () => Promise.resolve(entry.denoDir),
       reports: lock === "frozen" ? store : undefined,
       cacheDir,
@@ -150,7 +153,13 @@ export async function prepareModules(
     inspectionReused: () => false,
   };
   if (cache === undefined || skill === undefined || boot === undefined || child === undefined) {
-    return { ...base, fingerprint: undefined, reports: undefined, save: () => Promise.resolve() };
+    return {
+      ...base,
+      fingerprint: undefined,
+      npmImports: [],
+      reports: undefined,
+      save: () => Promise.resolve(),
+    };
   }
   // Hashed before the inspection reads the files, and again before saving: an entry is only
   // recorded for contents that did not change while it was being made.
@@ -161,6 +170,7 @@ export async function prepareModules(
   return {
     ...base,
     fingerprint: hashes === undefined ? undefined : await fingerprintOf(hashes),
+    npmImports: skill.npmImports,
     // Without a lock file an npm version range may resolve differently next time, and the
     // report may depend on the package: reports are only reused under a lock file.
     reports: lock === "frozen" ? reportStore(reports, display, () => {}) : undefined,
@@ -174,6 +184,7 @@ export async function prepareModules(
         denoDir,
         hashes,
         npmDirs: [...new Set([...skill.npmDirs, ...boot.npmDirs, ...child.npmDirs])],
+        npmImports: skill.npmImports,
         reports,
       };
       await cache.save(entry);

@@ -290,7 +290,7 @@ export async function execSkill(
       hostEnv,
     });
     const shape: RunShape = {
-      entry: entryFor(file),
+      entry: entryFor(file, { workers: grant.limits.workers, npmImports: modules.npmImports }),
       argsOnStdin: true,
       ...(modules.fingerprint === undefined ? {} : { codeFingerprint: modules.fingerprint }),
       grant,

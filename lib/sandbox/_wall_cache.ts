@@ -12,12 +12,17 @@
  * parse is ignored, and a cache that cannot be written is skipped, silently: the probe runs as
  * without a cache.
  *
+ * With the answer, the entry keeps the shared libraries the deno binary needs (what `ldd` said,
+ * ~20 ms that a one-shot run no longer pays); the key then also covers the loader's cache
+ * (`/etc/ld.so.cache`). Only files under the system's library folders are taken from the file:
+ * a forged list can never bring another host path into the wall.
+ *
  * @module
  */
 import { dirname, isAbsolute, join } from "node:path";
 
 /** Bump when the key or the file's shape changes: older files are then ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Keys kept (deno versions, containers); beyond it the oldest go. */
 const MAX_ENTRIES = 8;
 
@@ -31,9 +36,33 @@ const SYSCTLS = [
 /** Lines of `/proc/self/status` that decide what this process may unshare. */
 const STATUS_FIELDS = /^(CapEff|NoNewPrivs|Seccomp):\s*(\S+)$/;
 
+/** One remembered answer. */
+export interface WallEntry {
+  readonly key: string;
+  readonly at: string;
+  /** The shared libraries of the deno binary, when known. */
+  readonly libraries?: readonly string[];
+}
+
 interface CacheFile {
   readonly format: number;
-  readonly entries: readonly { readonly key: string; readonly at: string }[];
+  readonly entries: readonly WallEntry[];
+}
+
+/** Where a shared library may lie to be taken from the file. */
+const LIBRARY_PATH = /^\/(?:usr\/)?(?:local\/)?lib(?:32|64|x32)?\/[^\0]+$/;
+
+/** Whether `libraries` is a list of regular files in the system's library folders. */
+function trustedLibraries(libraries: unknown): libraries is string[] {
+  if (!Array.isArray(libraries) || libraries.length === 0) return false;
+  return libraries.every((path) => {
+    if (typeof path !== "string" || !LIBRARY_PATH.test(path) || path.includes("/../")) return false;
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -98,6 +127,14 @@ export function wallCacheKey(bwrap: string, deno: string): string | undefined {
       sysctls: SYSCTLS.map(readOrNull),
       namespaces: [linkOrNull("/proc/self/ns/user"), linkOrNull("/proc/self/ns/mnt")],
       boot: readOrNull("/proc/sys/kernel/random/boot_id"),
+      loader: (() => {
+        try {
+          const info = Deno.statSync("/etc/ld.so.cache");
+          return [info.size, info.mtime?.getTime() ?? null, info.ino];
+        } catch {
+          return null;
+        }
+      })(),
       status,
     });
   } catch {
@@ -127,13 +164,21 @@ function readEntries(file: string): CacheFile["entries"] {
   }
 }
 
-/** Whether `file` records that the wall could be built under `key`. */
-export function wallCached(file: string, key: string): boolean {
-  return readEntries(file).some((entry) => entry.key === key);
+/** The entry of `file` recording that the wall could be built under `key` (its library list
+ * dropped unless every path in it is a file in a library folder), or `undefined`. */
+export function wallCached(file: string, key: string): WallEntry | undefined {
+  const entry = readEntries(file).find((entry) => entry.key === key);
+  if (entry === undefined) return undefined;
+  return trustedLibraries(entry.libraries) ? entry : { key: entry.key, at: entry.at };
 }
 
-/** Records under `key` that the wall could be built (0600 file in a 0700 folder; errors ignored). */
-export async function rememberWall(file: string, key: string): Promise<void> {
+/** Records under `key` that the wall could be built, with the deno binary's `libraries` (0600
+ * file in a 0700 folder; errors ignored). */
+export async function rememberWall(
+  file: string,
+  key: string,
+  libraries?: readonly string[],
+): Promise<void> {
   const temp = `${file}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   try {
     const dir = dirname(file);
@@ -143,7 +188,7 @@ export async function rememberWall(file: string, key: string): Promise<void> {
     if (!closedToOthers(info)) await Deno.chmod(dir, 0o700);
     const entries = [
       ...readEntries(file).filter((entry) => entry.key !== key),
-      { key, at: new Date().toISOString() },
+      { key, at: new Date().toISOString(), ...(libraries === undefined ? {} : { libraries }) },
     ].slice(-MAX_ENTRIES);
     const text = JSON.stringify({ format: FORMAT, entries } satisfies CacheFile);
     await Deno.writeTextFile(temp, text, { mode: 0o600, createNew: true });

@@ -122,13 +122,15 @@ export async function measureSupport(options: MeasureSupportOptions = {}): Promi
   const deno = options.deno ?? Deno.execPath();
   const file = "cacheFile" in options ? options.cacheFile : wallCacheFile(environment());
   const key = file === undefined ? undefined : wallCacheKey(bwrap, deno);
-  if (file !== undefined && key !== undefined && wallCached(file, key)) {
+  const cached = file !== undefined && key !== undefined ? wallCached(file, key) : undefined;
+  if (cached !== undefined) {
+    if (cached.libraries !== undefined) knowLibraries(deno, cached.libraries);
     return { available: true, bwrap };
   }
   const support = await (options.probe ?? probeWall)(bwrap, deno);
   // Recorded only if nothing it depends on changed while the probe ran.
   if (support.available && file !== undefined && key !== undefined) {
-    if (wallCacheKey(bwrap, deno) === key) await rememberWall(file, key);
+    if (wallCacheKey(bwrap, deno) === key) await rememberWall(file, key, libraryFiles(deno));
   }
   return support;
 }
@@ -234,10 +236,11 @@ function reach(path: string, links: Map<string, string>, depth = 0): string {
 const libraryCache = new Map<string, Mount[]>();
 
 /** The deno binary and the shared libraries it loads (from `ldd`), as read-only mounts. */
-function libraryMounts(binary: string): Mount[] {
-  const cached = libraryCache.get(binary);
-  if (cached) return cached;
-  const files = [binary];
+/** The shared libraries `binary` needs (from `ldd`, once per process unless already known). */
+function libraryFiles(binary: string): string[] {
+  const known = libraryFileCache.get(binary);
+  if (known !== undefined) return known;
+  const files: string[] = [];
   try {
     const out = new Deno.Command("ldd", { args: [binary], stdout: "piped", stderr: "null" })
       .outputSync();
@@ -249,7 +252,21 @@ function libraryMounts(binary: string): Mount[] {
     // No ldd (a static binary or an unusual host): bind the usual library folders instead.
     files.push("/lib", "/lib64", "/usr/lib", "/usr/lib64");
   }
-  const mounts = pathMounts(files, "ro");
+  libraryFileCache.set(binary, files);
+  return files;
+}
+
+/** Records the shared libraries of `binary` (from the wall cache: `ldd` need not run). */
+function knowLibraries(binary: string, files: readonly string[]): void {
+  if (!libraryFileCache.has(binary)) libraryFileCache.set(binary, [...files]);
+}
+
+const libraryFileCache = new Map<string, string[]>();
+
+function libraryMounts(binary: string): Mount[] {
+  const cached = libraryCache.get(binary);
+  if (cached) return cached;
+  const mounts = pathMounts([binary, ...libraryFiles(binary)], "ro");
   libraryCache.set(binary, mounts);
   return mounts;
 }

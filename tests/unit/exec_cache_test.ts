@@ -43,6 +43,7 @@ Deno.test("ExecCache: an entry is used only while every recorded file is unchang
       denoDir: "/deno",
       hashes: (await hashFiles([skill]))!,
       npmDirs: [root],
+      npmImports: ["npm:zod@4.6.7"],
       reports: { '["s",[]]': { kind: "script" as const } },
     };
 
@@ -64,6 +65,10 @@ Deno.test("ExecCache: an entry is used only while every recorded file is unchang
       // A file the run relies on that is not content-checked makes the entry unusable.
       const unchecked = { ...stored.entry, skillFiles: [skill, "/etc/passwd"] };
       await Deno.writeTextFile(path, JSON.stringify({ ...stored, entry: unchecked }));
+      assert.deepEqual(await cache.load(), { hit: false, reason: "no entry" });
+      // Only npm modules may be loaded ahead: anything else makes the entry unusable.
+      const local = { ...stored.entry, npmImports: ["file:///root/secret.ts"] };
+      await Deno.writeTextFile(path, JSON.stringify({ ...stored, entry: local }));
       assert.deepEqual(await cache.load(), { hit: false, reason: "no entry" });
       await Deno.writeTextFile(path, "{ not json");
       assert.deepEqual(await cache.load(), { hit: false, reason: "no entry" });

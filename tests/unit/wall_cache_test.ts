@@ -120,10 +120,10 @@ scratchTest(
     await t.step("not JSON", async () => {
       await Deno.writeTextFile(s.cacheFile, "{ not json", { mode: 0o600 });
       await probesAgain();
-      assert.equal(await Deno.readTextFile(s.cacheFile).then((t) => JSON.parse(t).format), 1);
+      assert.equal(await Deno.readTextFile(s.cacheFile).then((t) => JSON.parse(t).format), 2);
     });
     await t.step("JSON of another shape", async () => {
-      await Deno.writeTextFile(s.cacheFile, '{"format":1,"entries":"all"}');
+      await Deno.writeTextFile(s.cacheFile, '{"format":2,"entries":"all"}');
       await probesAgain();
     });
     await t.step("readable by others", async () => {
@@ -250,6 +250,52 @@ Deno.test({
       assert.equal(out.code, 1);
       assert.equal(new TextDecoder().decode(out.stdout), "", "the skill never ran");
       assert.match(stderr, /^bwrap: [^\n]+$/, "one line from bwrap");
+    } finally {
+      await Deno.remove(cache, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "the deno binary's libraries come from the entry, but only files in library folders",
+  ignore: skipUnless(walled, "needs bubblewrap"),
+  async fn() {
+    const cache = await Deno.makeTempDir({ prefix: "mcpx_wall_cache_libs_" });
+    // A fresh process: its per-process library list starts empty.
+    const mounts = async (libraries: string[]) => {
+      const script = `
+const c = await import(${
+        JSON.stringify(new URL("../../lib/sandbox/_wall_cache.ts", import.meta.url).href)
+      });
+const b = await import(${
+        JSON.stringify(new URL("../../lib/sandbox/bwrap.ts", import.meta.url).href)
+      });
+const file = c.wallCacheFile(Deno.env.toObject());
+await c.rememberWall(file, c.wallCacheKey(b.findBwrap(), Deno.execPath()), ${
+        JSON.stringify(libraries)
+      });
+if (!(await b.measureSupport()).available) throw new Error("not available");
+const grant = { code: [], read: [], write: [], net: [], env: [], servers: [],
+  limits: { timeoutMs: 1000, memoryMb: 64, cpus: 1, pidsLimit: 8, workers: 0, outputLimitBytes: 1 } };
+console.log(JSON.stringify(b.wallArgs({ grant, denoBinary: Deno.execPath(), denoDir: "/tmp", cwd: "/tmp", env: {} })));`;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", script],
+        env: { MCPX_CACHE_DIR: cache },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      return JSON.parse(new TextDecoder().decode(out.stdout)) as string[];
+    };
+    try {
+      // A list of library files is used as it is: ldd is not asked.
+      const trusted = await mounts(["/usr/lib/os-release"]);
+      assert.ok(trusted.includes("/usr/lib/os-release"), trusted.join(" "));
+      assert.ok(!trusted.some((arg) => /\/libc\.so/.test(arg)), "ldd was asked anyway");
+      // A list naming anything else is dropped whole: ldd's answer is used instead.
+      const forged = await mounts(["/usr/lib/os-release", "/etc/passwd"]);
+      assert.ok(!forged.includes("/etc/passwd") && !forged.includes("/usr/lib/os-release"));
+      assert.ok(forged.some((arg) => /\/libc\.so/.test(arg)), forged.join(" "));
     } finally {
       await Deno.remove(cache, { recursive: true });
     }
