@@ -17,6 +17,7 @@ import { McpxError, UsageError } from "../errors.ts";
 import { didYouMean } from "../client/_suggest.ts";
 import { loadConfig } from "../config/load.ts";
 import type { McpxConfig } from "../config/types.ts";
+import type { PooledIo } from "../client/pooled.ts";
 
 /** Where a command writes and what it may read of its surroundings. */
 export interface CommandIo {
@@ -231,11 +232,14 @@ export async function loadCommandConfig(
   values: { config?: string | undefined },
   io: Pick<CommandIo, "cwd" | "env" | "err">,
 ): Promise<McpxConfig> {
-  const config = await loadConfig({
+  const options = {
     ...(values.config === undefined ? {} : { path: values.config }),
     cwd: io.cwd,
     env: io.env,
-  });
+  };
+  // daemon wiring: the daemon answers a config it loaded before, while its files are unchanged.
+  const pool = (io as PooledIo).pool;
+  const config = await (pool?.loadConfig?.(options) ?? loadConfig(options));
   for (const warning of config.warnings) io.err(`warning: ${warning}\n`);
   return config;
 }

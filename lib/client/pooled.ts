@@ -15,6 +15,12 @@ export interface CallerPool {
   managerFor(config: McpxConfig): McpClientManager | undefined;
   /** The same as an `execSkill` option (`{ caller }`), or `undefined`. */
   caller(config: McpxConfig): { caller: ToolCaller } | undefined;
+  /** `loadConfig(options)`, answered from memory while none of the files it depends on changed. */
+  loadConfig?(
+    options: { path?: string; cwd: string; env: Readonly<Record<string, string>> },
+  ): Promise<
+    McpxConfig
+  >;
 }
 
 /** A command's io, possibly inside the daemon. */

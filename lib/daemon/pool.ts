@@ -11,6 +11,8 @@ import { sameServers } from "../client/shared.ts";
 import type { RequestOptions } from "../client/resource_types.ts";
 import type { ToolCaller, ToolInfo, ToolResult } from "../client/types.ts";
 import type { McpxConfig } from "../config/types.ts";
+import { configCandidates, loadConfig } from "../config/load.ts";
+import { configFiles } from "./watch.ts";
 import type { ServerRow } from "./protocol.ts";
 
 /** Reads `VmRSS` of `pid` from /proc, in KiB; `null` when unknown. */
@@ -83,8 +85,24 @@ class PooledManager extends McpClientManager {
   }
 }
 
+/** Configs loaded for commands, by what decides them; at most this many kept. */
+const LOADED_CONFIGS = 16;
+
+/** Each file's identity and last change, or that it is missing: what a loaded config depends on. */
+function stamp(files: readonly string[]): string {
+  return JSON.stringify(files.map((file) => {
+    try {
+      const info = Deno.statSync(file);
+      return [file, info.ino, info.size, info.mtime?.getTime() ?? null];
+    } catch {
+      return [file, null];
+    }
+  }));
+}
+
 /** The pool the daemon hands to commands through their io. */
 export class DaemonPool implements CallerPool {
+  readonly #loaded = new Map<string, { config: McpxConfig; files: string[]; stamp: string }>();
   #config: McpxConfig;
   #manager: PooledManager;
   /** Commands currently holding each manager, so a replaced one closes when they finish. */
@@ -106,6 +124,42 @@ export class DaemonPool implements CallerPool {
   /** See {@linkcode CallerPool.managerFor}. */
   managerFor(config: McpxConfig): McpClientManager | undefined {
     return sameServers(config, this.#config) ? this.#manager : undefined;
+  }
+
+  /**
+   * See {@linkcode CallerPool.loadConfig}: a command's config (same `--config`, working directory
+   * and environment) is loaded once and answered from memory while every file it depends on (the
+   * candidates searched before it, the file itself, the imported clients' files) is unchanged.
+   */
+  async loadConfig(
+    options: { path?: string; cwd: string; env: Readonly<Record<string, string>> },
+  ): Promise<McpxConfig> {
+    const key = JSON.stringify([
+      options.path ?? null,
+      options.cwd,
+      Object.entries(options.env).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0),
+    ]);
+    const held = this.#loaded.get(key);
+    if (held !== undefined && stamp(held.files) === held.stamp) return held.config;
+    const candidates = configCandidates(options).map((candidate) => candidate.path);
+    const before = stamp(candidates);
+    const config = await loadConfig(options);
+    const files = [...new Set([...candidates, ...configFiles(config, options)])];
+    // Kept only if nothing it was searched among changed while it loaded.
+    if (stamp(candidates) === before) {
+      this.#loaded.delete(key);
+      this.#loaded.set(key, { config, files, stamp: stamp(files) });
+      for (const oldest of this.#loaded.keys()) {
+        if (this.#loaded.size <= LOADED_CONFIGS) break;
+        this.#loaded.delete(oldest);
+      }
+    }
+    return config;
+  }
+
+  /** Forgets the configs loaded for commands (a file they came from changed). */
+  forgetLoadedConfigs(): void {
+    this.#loaded.clear();
   }
 
   /** See {@linkcode CallerPool.caller}. */

@@ -216,6 +216,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       config = await load(options.configPath);
       // Serves the new config at once; the old servers are closed in the background, so that
       // the watch set is re-armed right away.
+      pool.forgetLoadedConfigs();
       pool.replace(config).catch(() => {});
       // Sandboxes started ahead were started for the old config: killed, in the background too.
       warm.configure(warmOptions(config)).catch(() => {});

@@ -64,3 +64,30 @@ Deno.test("daemon: a change in an imported client's file reloads the daemon, and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("daemon: a command right after a config edit runs with the edited config", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "mcpx-daemon-edit-" }));
+  const env = { MCPX_DAEMON_DIR: join(dir, "d") };
+  const mcpx = (args: string[]) => runMcpx(args, { cwd: dir, env });
+  const write = (servers: Record<string, unknown>) =>
+    Deno.writeTextFile(join(dir, "mcp_config.json"), JSON.stringify({ mcpServers: servers }));
+  const listed = async () =>
+    JSON.parse((await mcpx(["servers", "--json"])).stdout).map((s: { name: string }) => s.name);
+  try {
+    await write({ a: everything("1") });
+    assert.equal((await mcpx(["daemon", "start"])).code, 0);
+    // The same command twice: the second is answered from the config the daemon loaded.
+    assert.deepEqual(await listed(), ["a"]);
+    assert.deepEqual(await listed(), ["a"]);
+    assert.equal((await status(mcpx)).runs, 2);
+    // Edited, and asked at once (before the watcher's reload): the edit is seen, in the daemon.
+    for (const servers of [["a", "b"], ["b"], ["b", "c", "d"]]) {
+      await write(Object.fromEntries(servers.map((name) => [name, everything("1")])));
+      assert.deepEqual(await listed(), servers);
+    }
+    assert.equal((await status(mcpx)).runs, 5);
+  } finally {
+    await mcpx(["daemon", "stop"]);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
