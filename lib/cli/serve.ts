@@ -10,6 +10,8 @@ import { createDefaultBackend } from "../serve/default_backend.ts";
 import { serveHttp } from "../serve/http.ts";
 import { serveStdio } from "../serve/stdio.ts";
 import { keepTokenizerLoaded } from "../tokens/tokenizer.ts";
+import { Readable, Writable } from "node:stream";
+import type { PooledIo } from "../client/pooled.ts";
 
 const HELP = `mcpx serve: serve mcpx itself as an MCP server
 
@@ -50,13 +52,31 @@ export const command: Command = defineCommand({
       throw new UsageError(`mcpx serve: --port must be a number 0-65535, got "${values.port}".`);
     }
     const config = await loadCommandConfig(values, io);
-    const backend = createDefaultBackend(config, { env: { ...io.env } });
+    // daemon wiring: inside `mcpx daemon`, the servers are the daemon's warm ones.
+    const pooled = (io as PooledIo).pool?.managerFor(config);
+    const backend = createDefaultBackend(config, {
+      env: { ...io.env },
+      ...(pooled === undefined ? {} : { manager: pooled }),
+    });
     // A long-lived server counts every run's tokens: load the tokenizer once, here.
     keepTokenizerLoaded().catch(() => {});
     try {
       if (!http) {
         io.err(`mcpx serve: MCP over stdio (config: ${config.path ?? "none"})\n`);
-        await serveStdio(backend, { signal: io.signal });
+        const stdin = (io as PooledIo).stdin;
+        await serveStdio(backend, {
+          signal: io.signal,
+          // Forwarded by the thin client: requests come in frames, responses go out as its output.
+          ...(stdin === undefined ? {} : {
+            input: Readable.fromWeb(stdin as import("node:stream/web").ReadableStream),
+            output: new Writable({
+              write(chunk, _encoding, done) {
+                io.out(String(chunk));
+                done();
+              },
+            }),
+          }),
+        });
         return 0;
       }
       const host = values.host ?? "127.0.0.1";

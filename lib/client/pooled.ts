@@ -27,6 +27,8 @@ export interface CallerPool {
 export interface PooledIo extends CommandIo {
   /** Set by `mcpx daemon` only. */
   readonly pool?: CallerPool;
+  /** The client's standard input, passed on by the thin client (a forwarded `mcpx serve`). */
+  readonly stdin?: ReadableStream<Uint8Array>;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   encodeFrame,
   findConfigFile,
   FORWARDED,
+  READS_STDIN,
   readFrames,
   writeAll,
 } from "./protocol.ts";
@@ -52,6 +53,10 @@ export function forwardedCommand(argv: readonly string[]): string | undefined {
     return undefined;
   }
   const word = commandWord(argv);
+  // `serve --http` listens on a port of its own: it runs in the calling process.
+  if (word === "serve" && argv.some((arg) => arg === "--http" || arg.startsWith("--http="))) {
+    return undefined;
+  }
   return word !== undefined && FORWARDED.has(word) ? word : undefined;
 }
 
@@ -191,7 +196,28 @@ export async function forward(
   }
   if (conn === undefined) return undefined;
   const tty = Deno.stderr.isTerminal();
-  return await runRemote(conn, { t: "run", argv: [...argv], cwd, env, tty }, { io });
+  const stdin = READS_STDIN.has(forwardedCommand(argv)!) ? Deno.stdin.readable : undefined;
+  return await runRemote(conn, { t: "run", argv: [...argv], cwd, env, tty }, {
+    io,
+    ...(stdin === undefined ? {} : { stdin }),
+  });
+}
+
+/** Sends `stdin` to the daemon as `in` frames, then `eof`; stops quietly when the connection
+ * goes away first. */
+async function passStdin(conn: Deno.Conn, stdin: ReadableStream<Uint8Array>): Promise<void> {
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of stdin) {
+      const d = decoder.decode(chunk, { stream: true });
+      if (d !== "") await writeAll(conn, encodeFrame({ t: "in", d }));
+    }
+    const rest = decoder.decode();
+    if (rest !== "") await writeAll(conn, encodeFrame({ t: "in", d: rest }));
+    await writeAll(conn, encodeFrame({ t: "eof" }));
+  } catch {
+    // The daemon closed the connection: the command has ended.
+  }
 }
 
 /** Sends `frame` on `conn` and passes the reply through `io`; resolves to the exit status. */
@@ -203,6 +229,8 @@ export async function runRemote(
     io: ClientIo;
     /** Receives the reply to a `status` frame. */
     onStatus?: (status: Extract<DaemonFrame, { t: "status" }>["status"]) => void;
+    /** Passed on to the command as `in` frames, then `eof` (a forwarded `serve`). */
+    stdin?: ReadableStream<Uint8Array>;
   },
 ): Promise<number> {
   const { io, onStatus } = options;
@@ -214,6 +242,7 @@ export async function runRemote(
   try {
     try {
       await writeAll(conn, encodeFrame(frame));
+      if (options.stdin !== undefined) void passStdin(conn, options.stdin);
       for await (const reply of readFrames<DaemonFrame>(conn.readable)) {
         if (reply.t === "out") io.out(reply.d);
         else if (reply.t === "err") io.err(reply.d);

@@ -14,12 +14,17 @@ const isAbsolute = (path: string) => path.startsWith("/");
 const join = (...parts: string[]) => parts.join("/").replace(/\/+/g, "/");
 const resolve = (base: string, path: string) => isAbsolute(path) ? path : join(base, path);
 
-/** The commands the thin client forwards to a running daemon. */
-export const FORWARDED = new Set(["exec", "call", "tools", "servers"]);
+/** The commands the thin client forwards to a running daemon (`serve` over stdio only). */
+export const FORWARDED = new Set(["exec", "call", "tools", "servers", "serve"]);
+
+/** Forwarded commands whose standard input the client passes on (`in` and `eof` frames). */
+export const READS_STDIN = new Set(["serve"]);
 
 /** A frame the client sends. */
 export type ClientFrame =
   | { t: "run"; argv: string[]; cwd: string; env: Record<string, string>; tty?: boolean }
+  | { t: "in"; d: string }
+  | { t: "eof" }
   | { t: "cancel" }
   | { t: "status" }
   | { t: "stop" };

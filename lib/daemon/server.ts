@@ -164,13 +164,28 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         lastActivity = Date.now();
         total++;
         const controller = new AbortController();
+        // The client's standard input, for a command that reads it (a forwarded serve).
+        let feed: ReadableStreamDefaultController<Uint8Array> | undefined;
+        const stdin = new ReadableStream<Uint8Array>({ start: (c) => void (feed = c) });
+        const endInput = () => {
+          try {
+            feed?.close();
+          } catch {
+            // Closed already.
+          }
+        };
         // A cancel frame, or the client going away, cancels this command only.
         (async () => {
           try {
-            for await (const next of frames) if (next.t === "cancel") controller.abort();
+            for await (const next of frames) {
+              if (next.t === "cancel") controller.abort();
+              else if (next.t === "in") feed?.enqueue(new TextEncoder().encode(next.d));
+              else if (next.t === "eof") endInput();
+            }
           } catch {
             // Connection reset: the client is gone.
           }
+          endInput();
           controller.abort();
         })();
         const release = pool.hold();
@@ -182,6 +197,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
           env: frame.env,
           signal: controller.signal,
           pool,
+          stdin,
         };
         const done = options.main(frame.argv, io).catch(() => 1);
         const run: Run = { argv: frame.argv, started: Date.now(), controller, done };

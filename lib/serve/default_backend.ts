@@ -20,6 +20,8 @@ export interface DefaultBackendOptions {
   env?: Record<string, string>;
   /** Runs skills; replaces the exec harness (e.g. to run in-process in tests). */
   runner?: SkillRunner;
+  /** A manager to use instead of a new one (the daemon's shared one); left open by `close`. */
+  manager?: McpClientManager;
 }
 
 /**
@@ -39,7 +41,7 @@ export function createDefaultBackend(
   options: DefaultBackendOptions = {},
 ): ServeBackend {
   const env = options.env ?? Deno.env.toObject();
-  const manager = new McpClientManager({ config, env });
+  const manager = options.manager ?? new McpClientManager({ config, env });
   const skillsDir = join(config.root, "skills");
   return {
     root: config.root,
@@ -72,6 +74,6 @@ export function createDefaultBackend(
     runner: options.runner ?? harnessRunner(config, manager, env),
     ...(config.privacy === undefined ? {} : { privacy: config.privacy }),
     env,
-    close: () => manager.cleanup(),
+    close: () => options.manager === undefined ? manager.cleanup() : Promise.resolve(),
   };
 }

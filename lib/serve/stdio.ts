@@ -5,6 +5,7 @@
  * @module
  */
 import process from "node:process";
+import type { Readable, Writable } from "node:stream";
 // @ts-types="@modelcontextprotocol/sdk/server/stdio"
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { ServeBackend } from "./backend.ts";
@@ -14,6 +15,10 @@ import { createMcpxServer, type McpxServerOptions } from "./server.ts";
 export interface ServeStdioOptions extends McpxServerOptions {
   /** Aborting closes the server. */
   signal?: AbortSignal;
+  /** Where requests come from. @default process.stdin */
+  input?: Readable;
+  /** Where responses go. @default process.stdout */
+  output?: Writable;
 }
 
 /**
@@ -31,12 +36,13 @@ export async function serveStdio(
   options: ServeStdioOptions = {},
 ): Promise<void> {
   const server = createMcpxServer(backend, options);
-  const transport = new StdioServerTransport(process.stdin, process.stdout);
+  const input = options.input ?? process.stdin;
+  const transport = new StdioServerTransport(input, options.output ?? process.stdout);
   const { promise: closed, resolve } = Promise.withResolvers<void>();
   transport.onclose = () => resolve();
   const onEnd = () => void server.close();
-  process.stdin.once("end", onEnd);
-  process.stdin.once("close", onEnd);
+  input.once("end", onEnd);
+  input.once("close", onEnd);
   const onAbort = () => void server.close();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -44,8 +50,8 @@ export async function serveStdio(
     if (options.signal?.aborted) await server.close();
     await closed;
   } finally {
-    process.stdin.off("end", onEnd);
-    process.stdin.off("close", onEnd);
+    input.off("end", onEnd);
+    input.off("close", onEnd);
     options.signal?.removeEventListener("abort", onAbort);
   }
 }

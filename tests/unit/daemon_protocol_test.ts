@@ -78,7 +78,9 @@ Deno.test("the thin client forwards a command named after global options, and ne
   assert.equal(forwardedCommand(["call", "a", "b", "--no-daemon"]), undefined);
   assert.equal(forwardedCommand(["tools", "x", "--help"]), undefined);
   assert.equal(forwardedCommand(["--bogus", "call"]), undefined);
-  assert.equal(forwardedCommand(["--config", "c.json", "serve"]), undefined);
+  assert.equal(forwardedCommand(["--config", "c.json", "serve"]), "serve");
+  assert.equal(forwardedCommand(["--config", "c.json", "serve", "--http"]), undefined);
+  assert.equal(forwardedCommand(["--config", "c.json", "generate"]), undefined);
   assert.equal(forwardedCommand([]), undefined);
 });
 
