@@ -14,8 +14,8 @@ import {
   encodeFrame,
   findConfigFile,
   FORWARDED,
-  READS_STDIN,
   readFrames,
+  READS_STDIN,
   writeAll,
 } from "./protocol.ts";
 

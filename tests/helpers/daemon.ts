@@ -5,6 +5,7 @@
  * @module
  */
 import type { CliRun } from "./cli.ts";
+import { SERVERS } from "./paths.ts";
 
 export { alive } from "../../lib/daemon/lifecycle.ts";
 export { exists } from "../../lib/sandbox/_cgroup_detect.ts";
@@ -71,4 +72,9 @@ export async function until(
 export async function status(mcpx: (args: string[]) => Promise<CliRun>): Promise<any> {
   const run = await mcpx(["daemon", "status", "--json"]);
   return JSON.parse(run.stdout);
+}
+
+/** A config entry for server-everything over stdio, as the daemon tests configure it. */
+export function everythingServer(): { command: string; args: string[] } {
+  return { command: "deno", args: ["run", "--allow-all", "--quiet", SERVERS.everything] };
 }

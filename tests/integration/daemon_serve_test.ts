@@ -9,8 +9,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/stdio"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { runMcpx } from "../helpers/cli.ts";
-import { status, until } from "../helpers/daemon.ts";
-import { CLI, SERVERS } from "../helpers/paths.ts";
+import { everythingServer, status, until } from "../helpers/daemon.ts";
+import { CLI } from "../helpers/paths.ts";
 
 /** The text of a tool result. */
 function textOf(result: unknown): string {
@@ -25,10 +25,7 @@ Deno.test("daemon: mcpx serve over stdio is served by the daemon, on its warm se
     join(dir, "mcp_config.json"),
     JSON.stringify({
       mcpServers: {
-        everything: {
-          command: "deno",
-          args: ["run", "--allow-all", "--quiet", SERVERS.everything],
-        },
+        everything: everythingServer(),
       },
       daemon: { idle_timeout: 120 },
     }),

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliRun, runMcpx } from "../helpers/cli.ts";
-import { SERVERS } from "../helpers/paths.ts";
+import { everythingServer } from "../helpers/daemon.ts";
 import { processesNaming } from "../helpers/processes.ts";
 
 /** A project with the everything server, a skill that reports on its process, and a daemon
@@ -19,10 +19,7 @@ async function project(config: { daemon?: object; sandbox?: object } = {}) {
       configFile,
       JSON.stringify({
         mcpServers: {
-          everything: {
-            command: "deno",
-            args: ["run", "--allow-all", "--quiet", SERVERS.everything],
-          },
+          everything: everythingServer(),
         },
         daemon: { idle_timeout: 120, ...daemon },
         ...(config.sandbox === undefined ? {} : { sandbox: config.sandbox }),
