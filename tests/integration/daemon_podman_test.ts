@@ -9,7 +9,9 @@ import { alive, descendants, exists, groupMembers, status, until } from "../help
 import { skipUnless } from "../helpers/skip.ts";
 import { mcpxContainers, NO_PODMAN, PODMAN_AVAILABLE } from "../sandbox/strict/_strict.ts";
 
-/** Names of the `mcpx-*` containers (any state) that mount something under `dir`. */
+/** Names of the `mcpx-*` containers (any state) that mount the workspace of project `dir`. The
+ * strict tier's first run in a daemon also starts the doctor's probe containers (their temp
+ * folders are in the daemon's, under `dir` too): those are not the run's. */
 async function containersOf(dir: string): Promise<string[]> {
   const names = await mcpxContainers();
   if (names.length === 0) return [];
@@ -19,7 +21,7 @@ async function containersOf(dir: string): Promise<string[]> {
     stderr: "null",
   }).output();
   return new TextDecoder().decode(out.stdout).split("\n")
-    .filter((line) => line.includes(`${dir}/`)).map((line) => line.split(" ")[0]!);
+    .filter((line) => line.includes(`${dir}/workspace`)).map((line) => line.split(" ")[0]!);
 }
 
 Deno.test({
