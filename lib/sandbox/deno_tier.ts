@@ -93,7 +93,9 @@ export class DenoTier implements SandboxTier {
       // run goes on: by the time the next one is asked for, it has loaded).
       const pool = warmRuns();
       if (pool !== undefined && warmable(spec)) {
-        pool.offer(this.#key(spec, support), () => this.#startAhead(spec, support, pool));
+        // The key the reservation was taken under, when there is one: rendered once per run.
+        const key = reserved?.key ?? this.#key(spec, support);
+        pool.offer(key, () => this.#startAhead(spec, support, pool, key));
       }
       return await outcome;
     } finally {
@@ -201,7 +203,7 @@ export class DenoTier implements SandboxTier {
   }
 
   /** Starts a sandbox for the next run of `shape`, in a bridge directory of its own. */
-  #startAhead(shape: RunShape, support: WallSupport, pool: WarmPool): WarmSandbox {
+  #startAhead(shape: RunShape, support: WallSupport, pool: WarmPool, key: string): WarmSandbox {
     const bridgeDir = Deno.makeTempDirSync({ prefix: "mcpx-bridge-" });
     let started: Started;
     try {
@@ -214,6 +216,7 @@ export class DenoTier implements SandboxTier {
     const { tree, cgroup } = started;
     return {
       bridgeDir,
+      key,
       tree,
       cgroup,
       get exited() {
@@ -255,6 +258,8 @@ interface Started {
 /** A sandbox started ahead of its run. */
 interface WarmSandbox extends Started, WarmEntry {
   readonly bridgeDir: string;
+  /** The shape's key it waits under. */
+  readonly key: string;
 }
 
 /** Reservations handed out and not yet claimed by a run. */
